@@ -1,0 +1,46 @@
+package dev.onramp.schemas;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every topic of the pipeline, in the order data flows through them. The one place in the code that names them.
+ * {@code schemas/README.md} documents each: key, value, policy, writer and readers.
+ */
+public final class Topics {
+    /** ingest: every verified webhook, redacted. Forever (audit). */
+    public static final Topic<RawWebhook> WEBHOOKS_RAW =
+            Topic.forever("onramp.webhooks.raw.v1", RawWebhook.class);
+    /** ingest: verified webhooks that could not be mapped, with the reason. */
+    public static final Topic<WebhookDeadLetter> WEBHOOKS_DLQ =
+            Topic.expiring("onramp.webhooks.dlq.v1", WebhookDeadLetter.class, Duration.ofDays(30));
+    /** ingest: session events mapped from webhooks. Forever: replay rebuilds state from it. */
+    public static final Topic<OnrampSessionEvent> SESSION_EVENTS =
+            Topic.forever("onramp.session-events.v1", OnrampSessionEvent.class);
+    /** ingest (platform API): who to tell about a session. Compacted. */
+    public static final Topic<SessionRecipient> RECIPIENTS =
+            Topic.compacted("onramp.recipients.v1", SessionRecipient.class);
+    /** processor: latest state of every session. Compacted. */
+    public static final Topic<SessionState> SESSION_STATE =
+            Topic.compacted("onramp.session-state.v1", SessionState.class);
+    /** processor: exactly one record per terminal session. Forever. */
+    public static final Topic<SessionOutcome> SESSION_OUTCOMES =
+            Topic.forever("onramp.session-outcomes.v1", SessionOutcome.class);
+    /** processor: sessions that need a human. */
+    public static final Topic<SessionAlert> SESSION_ALERTS =
+            Topic.expiring("onramp.session-alerts.v1", SessionAlert.class, Duration.ofDays(30));
+    /** notifier: every delivery step. Forever (what each user was told, and when). */
+    public static final Topic<NotificationRecord> NOTIFICATIONS =
+            Topic.forever("onramp.notifications.v1", NotificationRecord.class);
+    /** notifier: notifications given up on, with the reason. */
+    public static final Topic<NotificationDeadLetter> NOTIFICATIONS_DLQ =
+            Topic.expiring("onramp.notifications.dlq.v1", NotificationDeadLetter.class, Duration.ofDays(30));
+
+    public static final List<Topic<?>> ALL = List.of(
+            WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
+            SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
+            NOTIFICATIONS, NOTIFICATIONS_DLQ);
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,151 @@
+package dev.onramp.schemas.serde;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+
+/**
+ * The three calls of the Confluent Schema Registry REST API this project needs, with an id cache in both
+ * directions. Any registry that speaks that API works (Confluent's, Apicurio's {@code /apis/ccompat/v7}, Karapace).
+ *
+ * <p>Every failure is a {@link SchemaRegistryException} that names the registry, the subject or id, and what the
+ * registry said; a registry that does not answer fails within the configured timeout rather than hanging.
+ */
+public final class SchemaRegistryClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+    private final String baseUrl;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<SubjectSchema, Integer> idsBySchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+    public SchemaRegistryClient(String baseUrl, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. */
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body, "registering a schema under " + subject);
+        int id = answer.path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("registry at " + baseUrl + " answered without an id for subject " + subject + ": " + answer);
+        }
+        idsBySchema.put(key, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    /** {@code POST /subjects/{subject}}: the id of a schema already registered under the subject. */
+    public int lookup(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        JsonNode answer = call("POST", "/subjects/" + encode(subject), body, "looking up a schema under " + subject);
+        int id = answer.path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("registry at " + baseUrl + " answered without an id for subject " + subject + ": " + answer);
+        }
+        idsBySchema.put(key, id);
+        return id;
+    }
+
+    /** {@code GET /schemas/ids/{id}}: the writer schema of a record. */
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null, "looking up schema id " + id);
+        String text = answer.path("schema").asText(null);
+        if (text == null) {
+            throw new SchemaRegistryException("registry at " + baseUrl + " returned no schema for id " + id);
+        }
+        Schema schema = new Schema.Parser().parse(text);
+        schemasById.put(id, schema);
+        return schema;
+    }
+
+    /** {@code PUT /config/{subject}}: e.g. FULL_TRANSITIVE, so old events stay readable by new code forever. */
+    public void setCompatibility(String subject, String level) {
+        String body = JSON.createObjectNode().put("compatibility", level).toString();
+        call("PUT", "/config/" + encode(subject), body, "setting compatibility of " + subject);
+    }
+
+    /** {@code GET /config/{subject}}. */
+    public String compatibility(String subject) {
+        JsonNode answer = call("GET", "/config/" + encode(subject), null, "reading compatibility of " + subject);
+        return answer.path("compatibilityLevel").asText(answer.path("compatibility").asText(null));
+    }
+
+    private JsonNode call(String method, String path, String body, String what) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", CONTENT_TYPE);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUrl + " did not answer within "
+                    + timeout.toMillis() + " ms while " + what, e);
+        } catch (IOException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUrl + " is unreachable while " + what
+                    + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while " + what, e);
+        }
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            throw new SchemaRegistryException(status, "schema registry at " + baseUrl + " refused " + what
+                    + " with HTTP " + status + (status == 409 ? " (incompatible with the registered versions)" : "")
+                    + ": " + response.body());
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUrl + " answered " + what
+                    + " with something that is not JSON: " + response.body(), e);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.onramp.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.TopicReader;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+
+
+/** The serde against a real broker and a real registry, read back the way a Confluent-based consumer would. */
+class RegistryAvroSerdeIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void writesConfluentWireFormatThatPlainAvroAndTheRegistryCanRead() throws Exception {
+        String topic = Topics.SESSION_EVENTS.name();
+        platform.broker().createTopic(topic, 1, Map.of());
+        OnrampSessionEvent event = dev.onramp.schemas.ContractSamples.sessionEvent("cos_0MYfrA2eZvKYlo2CMoXbgkWb", SessionStatus.FULFILLMENT_PROCESSING);
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, RegistryAvroSerializer.class.getName());
+        props.put(SerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl());
+        try (KafkaProducer<String, OnrampSessionEvent> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, event.getSessionId(), event)).get(10, TimeUnit.SECONDS);
+        }
+
+        byte[] bytes = TopicReader.rawValues(platform.bootstrapServers(), topic).get(0);
+        assertThat(bytes[0]).isEqualTo((byte) 0x00);
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(platform.registryUrl() + "/schemas/ids/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Schema writer = new Schema.Parser().parse(JSON.readTree(response.body()).get("schema").asText());
+        assertThat(writer.getFullName()).isEqualTo("dev.onramp.schemas.OnrampSessionEvent");
+
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(decoded.get("session_id").toString()).isEqualTo("cos_0MYfrA2eZvKYlo2CMoXbgkWb");
+        assertThat(decoded.get("status").toString()).isEqualTo("FULFILLMENT_PROCESSING");
+        assertThat(((GenericRecord) decoded.get("transaction_details")).get("destination_amount").toString())
+                .isEqualTo("0.123456789012345678");
+
+        var deserializer = new RegistryAvroDeserializer<>(OnrampSessionEvent.class,
+                new SchemaRegistryClient(platform.registryUrl(), java.time.Duration.ofSeconds(5)));
+        List<OnrampSessionEvent> read = TopicReader.readAll(platform.bootstrapServers(), topic,
+                new StringDeserializer(), deserializer).stream().map(r -> r.value()).toList();
+        assertThat(read).containsExactly(event);
+    }
+
+    @Test
+    void aRecordThatIsNotWireFormatIsAClearError() {
+        var deserializer = new RegistryAvroDeserializer<>(OnrampSessionEvent.class,
+                new SchemaRegistryClient(platform.registryUrl(), java.time.Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> deserializer.deserialize("t", "{\"json\":true}".getBytes()))
+                .hasMessageContaining("magic byte");
+    }
+}
