@@ -1,0 +1,64 @@
+package dev.onramp.ingest;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.kafka.KafkaConnection;
+
+/**
+ * Everything ingest reads from the environment, in one place.
+ *
+ * <ul>
+ *   <li>{@code INGEST_HOST} (default {@code 0.0.0.0}), {@code INGEST_PORT} (default 8080)</li>
+ *   <li>{@code STRIPE_WEBHOOK_SECRETS}: comma-separated endpoint secrets ({@code whsec_...}); several during a
+ *       rotation. Required.</li>
+ *   <li>{@code STRIPE_SIGNATURE_TOLERANCE} (default {@code 300s}; at least 1 s)</li>
+ *   <li>{@code PLATFORM_API_KEY}: bearer key of the platform API. Required, at least 16 characters.</li>
+ *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
+ *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
+ *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
+ *   <li>plus {@link KafkaConnection}'s variables</li>
+ * </ul>
+ */
+public record IngestConfig(String host, int port, List<String> webhookSecrets, Duration signatureTolerance,
+                           String platformApiKey, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
+                           KafkaConnection kafka) {
+
+    public static IngestConfig fromEnv(Env env) {
+        List<String> secrets = Arrays.stream(env.required("STRIPE_WEBHOOK_SECRETS").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Duration tolerance = env.duration("STRIPE_SIGNATURE_TOLERANCE", Duration.ofSeconds(300));
+        if (tolerance.toSeconds() < 1) {
+            throw new IllegalArgumentException("STRIPE_SIGNATURE_TOLERANCE must be at least 1s: 0 would accept replayed webhooks forever");
+        }
+        return new IngestConfig(
+                env.string("INGEST_HOST", "0.0.0.0"),
+                env.integer("INGEST_PORT", 8080),
+                secrets,
+                tolerance,
+                env.required("PLATFORM_API_KEY"),
+                env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
+                env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + hostname()),
+                env.integer("INGEST_MAX_BODY_BYTES", 1 << 20),
+                KafkaConnection.fromEnv(env.values()));
+    }
+
+    /** Never prints the secrets or the API key. */
+    @Override
+    public String toString() {
+        return "IngestConfig[host=" + host + ", port=" + port + ", webhookSecrets=" + webhookSecrets.size()
+                + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
+                + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes
+                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "local";
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.onramp.ingest;
+
+import java.time.Duration;
+
+import dev.onramp.ingest.webhook.SignatureFailure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** ingest's meters: webhooks by outcome, signature failures by reason, produce latency, recipient calls. */
+public final class IngestMetrics {
+    private final MeterRegistry registry;
+    private final Timer produceLatency;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.produceLatency = Timer.builder("onramp.ingest.produce.latency")
+                .description("Time from a verified request to Kafka's commit of its records")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** accepted, ignored_type, refused, dead_lettered, too_large, unavailable. */
+    public void webhook(String outcome) {
+        Counter.builder("onramp.ingest.webhooks").tag("outcome", outcome)
+                .description("Webhook deliveries by outcome").register(registry).increment();
+    }
+
+    public void signatureFailure(SignatureFailure failure) {
+        Counter.builder("onramp.ingest.signature.failures").tag("reason", failure.code())
+                .description("Webhook deliveries refused before anything was written").register(registry).increment();
+        webhook("refused");
+    }
+
+    public void recipient(String outcome) {
+        Counter.builder("onramp.ingest.recipient.requests").tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void produced(Duration latency) {
+        produceLatency.record(latency);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.onramp.ingest;
+
+import java.time.Clock;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.recipient.RecipientEndpoint;
+import dev.onramp.ingest.webhook.ClientSecretRedactor;
+import dev.onramp.ingest.webhook.SignatureVerifier;
+import dev.onramp.ingest.webhook.WebhookEndpoint;
+import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.BearerAuth;
+import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.ServiceHttp;
+import dev.onramp.schemas.TopicContracts;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
+public final class IngestService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    private final Admin admin;
+    private final TransactionalEventWriter writer;
+    private final ServiceHttp http;
+
+    private IngestService(Admin admin, TransactionalEventWriter writer, ServiceHttp http) {
+        this.admin = admin;
+        this.writer = writer;
+        this.http = http;
+    }
+
+    public static IngestService start(IngestConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static IngestService start(IngestConfig config, Clock clock) {
+        log.info("starting ingest: {}", config);
+        SchemaRegistryClient registry = config.kafka().registryClient();
+        Admin admin = Admin.create(config.kafka().clientConfig());
+        TopicContracts.ensure(admin, registry, config.kafka().topicPartitions(), config.kafka().topicReplication());
+
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        var metricsRegistry = ServiceHttp.newMetrics();
+        IngestMetrics metrics = new IngestMetrics(metricsRegistry);
+        TransactionalEventWriter writer = new TransactionalEventWriter(
+                config.kafka().clientConfig(), config.transactionalId(), registry, config.kafkaTimeout());
+        WebhookEndpoint webhooks = new WebhookEndpoint(
+                new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
+                new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
+                config.kafkaTimeout(), config.maxBodyBytes(), clock);
+        RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
+        BearerAuth auth = new BearerAuth(config.platformApiKey());
+
+        ServiceHttp http = new ServiceHttp("ingest", metricsRegistry,
+                List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())),
+                javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
+        http.app().post("/webhooks/stripe", webhooks);
+        http.app().before("/v1/*", auth);
+        http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
+        http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
+        http.start(config.host(), config.port());
+        return new IngestService(admin, writer, http);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** Stops accepting, lets in-flight requests finish, then flushes and closes the producer. */
+    @Override
+    public void close() {
+        http.close();
+        writer.close();
+        admin.close();
+        log.info("ingest stopped");
+    }
+}

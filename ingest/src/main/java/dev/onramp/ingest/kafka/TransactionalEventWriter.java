@@ -1,0 +1,195 @@
+package dev.onramp.ingest.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each request's records atomically (all of them or none) and says when the broker has them.
+ *
+ * <p>One transactional producer, one writer thread, group commit: the records of every request that arrives
+ * while a transaction is open go into the next one. A request's records are never split across transactions,
+ * so "both the raw webhook and the session event, or neither" holds, while one commit serves many requests;
+ * that is what lets ingest keep up with a plain producer.
+ *
+ * <p>Values are serialized on the caller's thread (the registry lookups are cached), so a bad record fails only
+ * its own request, and the writer thread only moves bytes.
+ */
+public final class TransactionalEventWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransactionalEventWriter.class);
+    private static final int MAX_REQUESTS_PER_TRANSACTION = 1_000;
+
+    private final Map<String, Object> producerConfig;
+    private final RegistryAvroSerializer<SpecificRecord> serializer;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId,
+                                    SchemaRegistryClient registry, Duration blockTimeout) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        // Bounded blocking: with Kafka gone, calls fail after this instead of hanging the writer thread.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) blockTimeout.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis() + 2_000);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        this.producerConfig = config;
+        this.serializer = new RegistryAvroSerializer<>(registry);
+        this.serializer.configure(Map.of(), false);
+        this.thread = new Thread(this::run, "ingest-transactional-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Writes the records in one transaction and waits up to {@code timeout} for the commit.
+     *
+     * @throws WriteFailed when they were not committed within the time; some may still commit later, which is
+     *                     safe because the caller answers 503 and Stripe's redelivery carries the same event id
+     */
+    public void write(List<ProducerRecord<String, ? extends SpecificRecord>> records, Duration timeout) throws WriteFailed {
+        List<ProducerRecord<byte[], byte[]>> bytes = new ArrayList<>(records.size());
+        for (ProducerRecord<String, ? extends SpecificRecord> record : records) {
+            byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] value;
+            try {
+                value = serializer.serialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                throw new WriteFailed("could not serialize a record for " + record.topic() + ": " + e.getMessage(), e);
+            }
+            bytes.add(new ProducerRecord<>(record.topic(), null, key, value));
+        }
+        Pending pending = new Pending(bytes, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.done().completeExceptionally(e);
+            throw new WriteFailed("Kafka did not acknowledge within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw new WriteFailed("Kafka refused the write: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteFailed("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            batch.clear();
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            // A caller that already gave up has answered 503; Stripe will redeliver, so do not write it now.
+            batch.removeIf(p -> p.done().isDone());
+            if (!batch.isEmpty()) {
+                commit(batch);
+            }
+        }
+        closeProducer(Duration.ofSeconds(5));
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            if (producer == null) {
+                producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+                producer.initTransactions();
+            }
+            producer.beginTransaction();
+            for (Pending pending : batch) {
+                for (ProducerRecord<byte[], byte[]> record : pending.records()) {
+                    producer.send(record);
+                }
+            }
+            producer.commitTransaction();
+            batch.forEach(p -> p.done().complete(null));
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+            log.error("transactional producer cannot go on ({}); starting a new one", fatal.toString());
+            fail(batch, fatal);
+            closeProducer(Duration.ZERO);
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("transaction of {} request(s) failed: {}", batch.size(), e.toString());
+            fail(batch, e);
+            try {
+                if (producer != null) {
+                    producer.abortTransaction();
+                }
+            } catch (RuntimeException abortFailed) {
+                // The producer is in an unknown state (e.g. Kafka is down): a new one fences and aborts it.
+                closeProducer(Duration.ZERO);
+            }
+        }
+    }
+
+    private static void fail(List<Pending> batch, Exception cause) {
+        batch.forEach(p -> p.done().completeExceptionally(cause));
+    }
+
+    private void closeProducer(Duration timeout) {
+        if (producer != null) {
+            try {
+                producer.close(timeout);
+            } catch (RuntimeException e) {
+                log.debug("closing producer: {}", e.toString());
+            }
+            producer = null;
+        }
+    }
+
+    /** Stops taking work, commits what is queued, and closes the producer. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Pending(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done) {
+    }
+
+    /** The records were not (yet) acknowledged: answer so that the sender retries. */
+    public static final class WriteFailed extends Exception {
+        public WriteFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

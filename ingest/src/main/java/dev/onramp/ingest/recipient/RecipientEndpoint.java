@@ -1,0 +1,87 @@
+package dev.onramp.ingest.recipient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.ingest.IngestMetrics;
+import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.ApiError;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.Topics;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The platform API: {@code PUT /v1/sessions/{id}/recipient} records who is told about the session's outcome,
+ * {@code DELETE} removes it with a tombstone on the compacted {@code onramp.recipients.v1}. This is the seed's
+ * "link OnrampSession to your user object" for platforms that mint sessions elsewhere.
+ */
+public final class RecipientEndpoint {
+    private final TransactionalEventWriter writer;
+    private final IngestMetrics metrics;
+    private final ObjectMapper json;
+    private final Duration kafkaTimeout;
+    private final Clock clock;
+
+    public RecipientEndpoint(TransactionalEventWriter writer, IngestMetrics metrics, ObjectMapper json,
+                             Duration kafkaTimeout, Clock clock) {
+        this.writer = writer;
+        this.metrics = metrics;
+        this.json = json;
+        this.kafkaTimeout = kafkaTimeout;
+        this.clock = clock;
+    }
+
+    public void put(Context ctx) {
+        String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.body());
+        } catch (Exception e) {
+            throw invalid("body must be a JSON object with email and locale");
+        }
+        if (body == null || !body.isObject()) {
+            throw invalid("body must be a JSON object with email and locale");
+        }
+        String email = RecipientRequest.validEmail(text(body, "email"));
+        String locale = RecipientRequest.validLocale(text(body, "locale"));
+        SessionRecipient recipient = SessionRecipient.newBuilder()
+                .setSessionId(sessionId)
+                .setEmail(email)
+                .setLocale(locale)
+                .setUpdatedAt(clock.instant())
+                .build();
+        write(new ProducerRecord<>(Topics.RECIPIENTS.name(), sessionId, recipient));
+        metrics.recipient("recorded");
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    public void delete(Context ctx) {
+        String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        write(new ProducerRecord<>(Topics.RECIPIENTS.name(), sessionId, null));
+        metrics.recipient("removed");
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void write(ProducerRecord<String, SessionRecipient> record) {
+        try {
+            writer.write(List.of(record), kafkaTimeout);
+        } catch (TransactionalEventWriter.WriteFailed e) {
+            metrics.recipient("unavailable");
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", "the recipient could not be stored; retry later");
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static ApiError invalid(String message) {
+        return new ApiError(HttpStatus.BAD_REQUEST, "invalid_body", message);
+    }
+}

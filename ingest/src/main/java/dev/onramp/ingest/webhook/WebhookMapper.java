@@ -1,0 +1,148 @@
+package dev.onramp.ingest.webhook;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.onramp.schemas.Fees;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.TransactionDetails;
+
+/**
+ * Maps Stripe's event envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
+ * {@code data.object}) around a CryptoOnrampSession into an {@link OnrampSessionEvent}. It reads the redacted tree,
+ * so a client secret cannot reach an event even by mistake.
+ */
+public final class WebhookMapper {
+    /** The seed's spelling, and the dotted one seen in public integrations. */
+    public static final Set<String> SESSION_EVENT_TYPES =
+            Set.of("crypto.onramp_session_updated", "crypto.onramp_session.updated");
+
+    /** The fields every verified event must have, of any type. */
+    public record Envelope(String eventId, String type, String objectId) {
+        public boolean isSessionEvent() {
+            return SESSION_EVENT_TYPES.contains(type);
+        }
+    }
+
+    public Envelope envelope(JsonNode root) throws UnmappableWebhook {
+        if (root == null || !root.isObject()) {
+            throw new UnmappableWebhook("body is not a JSON object");
+        }
+        return new Envelope(requiredText(root, "id"), requiredText(root, "type"),
+                requiredText(root.path("data").path("object"), "id", "data.object.id"));
+    }
+
+    public Optional<OnrampSessionEvent> sessionEvent(JsonNode root, Envelope envelope, Instant receivedAt, String bodySha256)
+            throws UnmappableWebhook {
+        if (!envelope.isSessionEvent()) {
+            return Optional.empty();
+        }
+        JsonNode session = root.path("data").path("object");
+        String statusRaw = requiredText(session, "status", "data.object.status");
+        return Optional.of(OnrampSessionEvent.newBuilder()
+                .setEventId(envelope.eventId())
+                .setEventType(envelope.type())
+                .setEventCreated(epochSeconds(root, "created", "created"))
+                .setLivemode(root.path("livemode").asBoolean(false))
+                .setApiVersion(text(root.get("api_version")))
+                .setSessionId(envelope.objectId())
+                .setStatus(status(statusRaw))
+                .setStatusRaw(statusRaw)
+                .setSessionCreated(session.hasNonNull("created") ? epochSeconds(session, "created", "data.object.created") : null)
+                .setKycDetailsProvided(session.hasNonNull("kyc_details_provided") ? session.get("kyc_details_provided").asBoolean() : null)
+                .setTransactionDetails(transactionDetails(session.get("transaction_details")))
+                .setReceivedAt(receivedAt)
+                .setBodySha256(bodySha256)
+                .build());
+    }
+
+    /** A status Stripe adds later is carried as UNKNOWN with its raw string, not refused. */
+    static SessionStatus status(String raw) {
+        try {
+            return SessionStatus.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return SessionStatus.UNKNOWN;
+        }
+    }
+
+    static TransactionDetails transactionDetails(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode fees = node.get("fees");
+        Map<String, String> wallets = new LinkedHashMap<>();
+        JsonNode walletNode = node.get("wallet_addresses");
+        if (walletNode != null && walletNode.isObject()) {
+            walletNode.fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) {
+                    wallets.put(e.getKey(), e.getValue().textValue());
+                }
+            });
+        }
+        return TransactionDetails.newBuilder()
+                .setDestinationAmount(text(node.get("destination_amount")))
+                .setDestinationCurrency(text(node.get("destination_currency")))
+                .setDestinationNetwork(text(node.get("destination_network")))
+                .setDestinationCurrencies(strings(node.get("destination_currencies")))
+                .setDestinationNetworks(strings(node.get("destination_networks")))
+                .setFees(fees == null || !fees.isObject() ? null : Fees.newBuilder()
+                        .setNetworkFeeAmount(text(fees.get("network_fee_amount")))
+                        .setTransactionFeeAmount(text(fees.get("transaction_fee_amount")))
+                        .build())
+                .setLockWalletAddress(node.hasNonNull("lock_wallet_address") ? node.get("lock_wallet_address").asBoolean() : null)
+                .setSourceAmount(text(node.get("source_amount")))
+                .setSourceCurrency(text(node.get("source_currency")))
+                .setTransactionId(text(node.get("transaction_id")))
+                .setWalletAddress(text(node.get("wallet_address")))
+                .setWalletAddresses(wallets)
+                .build();
+    }
+
+    /** Amounts stay text exactly as sent; a number Stripe might send is kept as its exact decimal text. */
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.isNumber() ? node.decimalValue().toPlainString() : node.asText();
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node != null && node.isArray()) {
+            node.forEach(v -> {
+                if (v.isTextual()) {
+                    values.add(v.textValue());
+                }
+            });
+        }
+        return values;
+    }
+
+    private static String requiredText(JsonNode node, String field) throws UnmappableWebhook {
+        return requiredText(node, field, field);
+    }
+
+    private static String requiredText(JsonNode node, String field, String path) throws UnmappableWebhook {
+        JsonNode value = node == null ? null : node.get(field);
+        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+            throw new UnmappableWebhook("missing or empty " + path);
+        }
+        return value.textValue();
+    }
+
+    private static Instant epochSeconds(JsonNode node, String field, String path) throws UnmappableWebhook {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong()) {
+            throw new UnmappableWebhook("missing or non-numeric " + path);
+        }
+        return Instant.ofEpochSecond(value.asLong());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.onramp.ingest.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import dev.onramp.testkit.stripe.WebhookSigner;
+import org.junit.jupiter.api.Test;
+
+class SignatureVerifierTest {
+    private static final String OLD = "whsec_old_0123456789abcdef";
+    private static final String NEW = "whsec_new_fedcba9876543210";
+    private static final long NOW = 1_700_000_000L;
+    private static final String BODY = "{\"id\":\"evt_1\",\"type\":\"crypto.onramp_session_updated\"}";
+
+    private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    private final SignatureVerifier rotating = new SignatureVerifier(List.of(OLD, NEW), Duration.ofSeconds(300), clock);
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void eitherSecretVerifiesDuringARotationAndSaysWhich() throws SignatureRejected {
+        Verification byOld = rotating.verify(bytes(BODY), WebhookSigner.header(OLD, NOW, BODY));
+        Verification byNew = rotating.verify(bytes(BODY), WebhookSigner.header(NEW, NOW, BODY));
+        assertThat(byOld.verifiedBy()).startsWith("1:").doesNotContain(OLD);
+        assertThat(byNew.verifiedBy()).startsWith("2:").doesNotContain(NEW);
+        assertThat(byOld.verifiedBy()).isNotEqualTo(byNew.verifiedBy());
+        assertThat(byNew.body()).isEqualTo(BODY);
+    }
+
+    @Test
+    void anyMatchingV1AmongSeveralPasses() throws SignatureRejected {
+        String header = "t=" + NOW + ",v1=" + WebhookSigner.v1("whsec_someone_else", NOW, BODY)
+                + ",v1=" + WebhookSigner.v1(NEW, NOW, BODY);
+        assertThat(rotating.verify(bytes(BODY), header).verifiedBy()).startsWith("2:");
+    }
+
+    @Test
+    void aV0SignatureIsIgnoredEvenWhenItMatches() {
+        String header = "t=" + NOW + ",v0=" + WebhookSigner.v1(NEW, NOW, BODY);
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), header))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.MALFORMED_HEADER));
+        String withBadV1 = header + ",v1=" + "00".repeat(32);
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), withBadV1))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.NO_MATCHING_SIGNATURE));
+    }
+
+    @Test
+    void staleTimestampsAreRefusedAtTheTolerance() throws SignatureRejected {
+        long edge = NOW - 300;
+        assertThat(rotating.verify(bytes(BODY), WebhookSigner.header(NEW, edge, BODY))).isNotNull();
+        long stale = NOW - 301;
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), WebhookSigner.header(NEW, stale, BODY)))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.STALE_TIMESTAMP));
+    }
+
+    @Test
+    void futureTimestampsBeyondTheToleranceAreRefused() throws SignatureRejected {
+        assertThat(rotating.verify(bytes(BODY), WebhookSigner.header(NEW, NOW + 300, BODY))).isNotNull();
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), WebhookSigner.header(NEW, NOW + 301, BODY)))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.FUTURE_TIMESTAMP));
+    }
+
+    @Test
+    void garbledHeadersAreMalformed() {
+        for (String header : List.of("garbage", "t=,v1=", "v1=abc", "t=notanumber,v1=abc", "t=" + NOW, ",,,")) {
+            assertThatThrownBy(() -> rotating.verify(bytes(BODY), header)).as(header)
+                    .isInstanceOfSatisfying(SignatureRejected.class,
+                            e -> assertThat(e.failure()).isEqualTo(SignatureFailure.MALFORMED_HEADER));
+        }
+    }
+
+    @Test
+    void aMissingHeaderIsRefused() {
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), null))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.MISSING_HEADER));
+        assertThatThrownBy(() -> rotating.verify(bytes(BODY), " "))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.MISSING_HEADER));
+    }
+
+    @Test
+    void aBodyChangedByOneByteNoLongerVerifies() {
+        String header = WebhookSigner.header(NEW, NOW, BODY);
+        byte[] changed = bytes(BODY);
+        changed[10] ^= 1;
+        assertThatThrownBy(() -> rotating.verify(changed, header))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.NO_MATCHING_SIGNATURE));
+        byte[] longer = bytes(BODY + " ");
+        assertThatThrownBy(() -> rotating.verify(longer, header)).isInstanceOf(SignatureRejected.class);
+    }
+
+    @Test
+    void theRawBytesAreVerifiedIncludingNonAsciiText() throws SignatureRejected {
+        String body = "{\"id\":\"evt_ü\",\"note\":\"caf\u00e9 \u2603\"}";
+        assertThat(rotating.verify(bytes(body), WebhookSigner.header(NEW, NOW, body)).body()).isEqualTo(body);
+        byte[] notUtf8 = {'{', (byte) 0xC3, '}'};
+        assertThatThrownBy(() -> rotating.verify(notUtf8, "t=" + NOW + ",v1=00"))
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.BODY_NOT_UTF8));
+    }
+
+    @Test
+    void aToleranceOfZeroIsRefusedBecauseItWouldDisableTheCheck() {
+        assertThatThrownBy(() -> new SignatureVerifier(List.of(NEW), Duration.ZERO, clock))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SignatureVerifier(List.of(), Duration.ofSeconds(300), clock))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theSecretNeverAppearsInAFailure() {
+        try {
+            rotating.verify(bytes(BODY), "t=" + NOW + ",v1=" + "00".repeat(32));
+        } catch (SignatureRejected e) {
+            assertThat(e.getMessage()).doesNotContain(OLD).doesNotContain(NEW);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.onramp.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side every service shares: JSON errors, {@code /health/live}, {@code /health/ready} (ready only when
+ * every {@link HealthCheck} answers), {@code /metrics} in Prometheus format, and a graceful stop that lets
+ * in-flight requests finish.
+ */
+public final class ServiceHttp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServiceHttp.class);
+
+    private final Javalin app;
+    private final PrometheusMeterRegistry metrics;
+    private final String name;
+
+    public ServiceHttp(String name, PrometheusMeterRegistry metrics, List<HealthCheck> readiness,
+                       Consumer<JavalinConfig> extraConfig) {
+        this.name = name;
+        this.metrics = metrics;
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> {
+                // Graceful stop: stop accepting, wait up to 20 s for in-flight requests.
+                server.setStopTimeout(20_000);
+                server.setStopAtShutdown(false);
+            });
+            config.jetty.modifyServer(server -> server.insertHandler(new StatisticsHandler()));
+            extraConfig.accept(config);
+        });
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal_error", "message", "internal error"));
+        });
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        app.get("/health/ready", ctx -> {
+            Map<String, String> checks = new LinkedHashMap<>();
+            boolean ready = true;
+            for (HealthCheck check : readiness) {
+                try {
+                    check.check();
+                    checks.put(check.name(), "UP");
+                } catch (Exception e) {
+                    ready = false;
+                    checks.put(check.name(), "DOWN: " + e.getClass().getSimpleName());
+                }
+            }
+            ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .json(Map.of("status", ready ? "UP" : "DOWN", "checks", checks));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    public static PrometheusMeterRegistry newMetrics() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public Javalin app() {
+        return app;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public ServiceHttp start(String host, int port) {
+        app.start(host, port);
+        log.info("{} listening on http://{}:{}", name, host, app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
