@@ -1,0 +1,101 @@
+package dev.onramp.ingest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.TopicReader;
+import dev.onramp.testkit.stripe.WebhookSigner;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** A running ingest on the test class's broker, and the HTTP calls Stripe and the platform make to it. */
+final class IngestFixture implements AutoCloseable {
+    static final String SECRET = "whsec_test_secret_for_ingest_0001";
+    static final String API_KEY = "platform-key-for-tests-0123456789";
+
+    final KafkaPlatformExtension platform;
+    final IngestService service;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    IngestFixture(KafkaPlatformExtension platform, Map<String, String> extraEnv) {
+        this.platform = platform;
+        Map<String, String> env = new HashMap<>(Map.of(
+                "INGEST_HOST", "127.0.0.1",
+                "INGEST_PORT", "0",
+                "STRIPE_WEBHOOK_SECRETS", SECRET,
+                "PLATFORM_API_KEY", API_KEY,
+                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "INGEST_TRANSACTIONAL_ID", "ingest-test-" + System.nanoTime()));
+        env.putAll(extraEnv);
+        this.service = IngestService.start(IngestConfig.fromEnv(new Env(env)));
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + service.port() + path;
+    }
+
+    HttpResponse<String> postWebhook(String body) {
+        return postWebhook(body, WebhookSigner.header(SECRET, System.currentTimeMillis() / 1000, body));
+    }
+
+    HttpResponse<String> postWebhook(String body, String signatureHeader) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/webhooks/stripe")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signatureHeader != null) {
+            request.header("Stripe-Signature", signatureHeader);
+        }
+        return send(request.build());
+    }
+
+    HttpResponse<String> recipient(String method, String sessionId, String body, String apiKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/v1/sessions/" + sessionId + "/recipient")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return send(request.build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
+        var registry = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl()).registryClient();
+        return TopicReader.readAll(platform.bootstrapServers(), topic, new StringDeserializer(),
+                new RegistryAvroDeserializer<>(type, registry));
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+}

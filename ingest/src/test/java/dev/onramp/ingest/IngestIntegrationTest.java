@@ -1,0 +1,233 @@
+package dev.onramp.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.RawWebhook;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.WebhookDeadLetter;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.TopicReader;
+import dev.onramp.testkit.stripe.OnrampEvents;
+import dev.onramp.testkit.stripe.WebhookSigner;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every answer ingest gives, checked against what the real broker then holds. The tests run in order and each
+ * checks exact counts, so a write that should not have happened shows up in the next count.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IngestIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static IngestFixture ingest;
+
+    private static final String SESSION = "cos_0MYfrA2eZvKYlo2CMoXbgkWb";
+    private static final long NOW = System.currentTimeMillis() / 1000;
+
+    @BeforeAll
+    static void start() {
+        ingest = new IngestFixture(platform, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        ingest.close();
+    }
+
+    @Test
+    @Order(1)
+    void aVerifiedSessionEventIsWrittenAsRawAndMappedEventBeforeThe200() {
+        String body = OnrampEvents.sessionUpdated("evt_A1", SESSION, "fulfillment_complete", NOW);
+        var response = ingest.postWebhook(body);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"received\":true");
+
+        List<ConsumerRecord<String, RawWebhook>> raw = ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class);
+        List<ConsumerRecord<String, OnrampSessionEvent>> events = ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class);
+        assertThat(raw).hasSize(1);
+        assertThat(events).hasSize(1);
+        RawWebhook rawWebhook = raw.get(0).value();
+        assertThat(raw.get(0).key()).isEqualTo(SESSION);
+        assertThat(rawWebhook.getEventId()).isEqualTo("evt_A1");
+        assertThat(rawWebhook.getPayload()).contains("[REDACTED]").doesNotContain(OnrampEvents.clientSecretOf(SESSION));
+        assertThat(rawWebhook.getBodySha256()).hasSize(64);
+        assertThat(rawWebhook.getVerifiedBy()).startsWith("1:");
+        OnrampSessionEvent event = events.get(0).value();
+        assertThat(events.get(0).key()).isEqualTo(SESSION);
+        assertThat(event.getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);
+        assertThat(event.getTransactionDetails().getDestinationAmount()).isEqualTo("0.031415926535897932");
+        assertThat(event.getBodySha256()).isEqualTo(rawWebhook.getBodySha256());
+    }
+
+    @Test
+    @Order(2)
+    void redeliveriesAreAllWrittenAndUnknownStatusesKept() {
+        String body = OnrampEvents.sessionUpdated("evt_A1", SESSION, "fulfillment_complete", NOW);
+        assertThat(ingest.postWebhook(body).statusCode()).isEqualTo(200);
+        String future = OnrampEvents.sessionUpdated("evt_A2", SESSION, "requires_verification", NOW);
+        assertThat(ingest.postWebhook(future).statusCode()).isEqualTo(200);
+
+        var events = ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(1).value().getEventId()).isEqualTo("evt_A1");
+        assertThat(events.get(2).value().getStatus()).isEqualTo(SessionStatus.UNKNOWN);
+        assertThat(events.get(2).value().getStatusRaw()).isEqualTo("requires_verification");
+    }
+
+    @Test
+    @Order(3)
+    void otherEventTypesAreRecordedRawOnly() {
+        String body = "{\"id\":\"evt_B1\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":" + NOW
+                + ",\"data\":{\"object\":{\"id\":\"cus_123\"}}}";
+        assertThat(ingest.postWebhook(body).statusCode()).isEqualTo(200);
+        var raw = ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class);
+        assertThat(raw).hasSize(4);
+        var customerEvent = raw.stream().filter(r -> r.key().equals("evt_B1")).findFirst().orElseThrow();
+        assertThat(customerEvent.value().getEventType()).isEqualTo("customer.created");
+        assertThat(customerEvent.value().getSessionId()).isNull();
+        assertThat(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class)).hasSize(3);
+    }
+
+    @Test
+    @Order(4)
+    void badSignaturesAre400AndWriteNothing() {
+        String body = OnrampEvents.sessionUpdated("evt_C1", SESSION, "rejected", NOW);
+        assertError(ingest.postWebhook(body, null), 400, "missing_signature");
+        assertError(ingest.postWebhook(body, "t=abc"), 400, "malformed_signature");
+        assertError(ingest.postWebhook(body, WebhookSigner.header("whsec_forged_secret", NOW, body)), 400, "signature_mismatch");
+        assertError(ingest.postWebhook(body, WebhookSigner.header(IngestFixture.SECRET, NOW - 3600, body)), 400, "timestamp_too_old");
+        assertError(ingest.postWebhook(body, WebhookSigner.header(IngestFixture.SECRET, NOW + 3600, body)), 400, "timestamp_in_future");
+        assertError(ingest.postWebhook(body + " ", WebhookSigner.header(IngestFixture.SECRET, NOW, body)), 400, "signature_mismatch");
+
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(4);
+        assertThat(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class)).hasSize(3);
+        assertThat(ingest.read(Topics.WEBHOOKS_DLQ.name(), WebhookDeadLetter.class)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aBodyOverOneMebibyteIs413() {
+        String body = "{\"id\":\"evt_big\",\"pad\":\"" + "x".repeat(1 << 20) + "\"}";
+        assertError(ingest.postWebhook(body), 413, "payload_too_large");
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(4);
+    }
+
+    @Test
+    @Order(6)
+    void verifiedButUnmappableBodiesGoToTheDeadLetterTopicRedacted() {
+        String notJson = "this is not json but has " + OnrampEvents.clientSecretOf(SESSION);
+        assertError(ingest.postWebhook(notJson), 400, "unmappable_event");
+        String noId = "{\"type\":\"crypto.onramp_session_updated\",\"created\":1,\"data\":{\"object\":{\"id\":\"" + SESSION
+                + "\",\"client_secret\":\"" + OnrampEvents.clientSecretOf(SESSION) + "\",\"status\":\"initialized\"}}}";
+        assertError(ingest.postWebhook(noId), 400, "unmappable_event");
+
+        // Keyed by body hash, so the two may sit on different partitions: find each by its hash.
+        Map<String, WebhookDeadLetter> dlq = new java.util.HashMap<>();
+        ingest.read(Topics.WEBHOOKS_DLQ.name(), WebhookDeadLetter.class).forEach(r -> dlq.put(r.key(), r.value()));
+        assertThat(dlq).hasSize(2);
+        WebhookDeadLetter notJsonLetter = dlq.get(sha256(notJson));
+        assertThat(notJsonLetter.getReason()).isEqualTo("body is not JSON");
+        assertThat(StandardCharsets.UTF_8.decode(notJsonLetter.getBody()).toString())
+                .isEqualTo("this is not json but has [REDACTED]");
+        WebhookDeadLetter noIdLetter = dlq.get(sha256(noId));
+        assertThat(noIdLetter.getReason()).isEqualTo("missing or empty id");
+        assertThat(noIdLetter.getBodySha256()).isEqualTo(sha256(noId));
+        assertThat(noIdLetter.getVerifiedBy()).startsWith("1:");
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(4);
+    }
+
+    @Test
+    @Order(7)
+    void thePlatformRecordsAndRemovesARecipient() {
+        String put = "{\"email\":\"buyer@example.com\",\"locale\":\"fr\"}";
+        assertError(ingest.recipient("PUT", SESSION, put, null), 401, "unauthorized");
+        assertError(ingest.recipient("PUT", SESSION, put, "wrong-key-wrong-key-wrong"), 401, "unauthorized");
+        assertError(ingest.recipient("PUT", "cos_bad!", put, IngestFixture.API_KEY), 400, "invalid_session_id");
+        assertError(ingest.recipient("PUT", SESSION, "{\"email\":\"Buyer <buyer@example.com>\"}", IngestFixture.API_KEY), 400, "invalid_email");
+        assertError(ingest.recipient("PUT", SESSION, "{\"email\":\"buyer@example.com\",\"locale\":\"klingon\"}", IngestFixture.API_KEY), 400, "invalid_locale");
+        assertError(ingest.recipient("PUT", SESSION, "not json", IngestFixture.API_KEY), 400, "invalid_body");
+
+        assertThat(ingest.recipient("PUT", SESSION, put, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
+        assertThat(ingest.recipient("DELETE", SESSION, null, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
+
+        var recipients = ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class);
+        assertThat(recipients).hasSize(2);
+        assertThat(recipients.get(0).key()).isEqualTo(SESSION);
+        assertThat(recipients.get(0).value().getEmail()).isEqualTo("buyer@example.com");
+        assertThat(recipients.get(0).value().getLocale()).isEqualTo("fr");
+        assertThat(recipients.get(1).key()).isEqualTo(SESSION);
+        assertThat(recipients.get(1).value()).isNull();
+    }
+
+    @Test
+    @Order(8)
+    void operationsEndpointsAnswer() {
+        assertThat(ingest.get("/health/live").statusCode()).isEqualTo(200);
+        var ready = ingest.get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"kafka\":\"UP\"").contains("\"schema-registry\":\"UP\"");
+        String metrics = ingest.get("/metrics").body();
+        assertThat(metrics).contains("onramp_ingest_webhooks_total{outcome=\"accepted\"} 3.0");
+        assertThat(metrics).contains("onramp_ingest_webhooks_total{outcome=\"dead_lettered\"} 2.0");
+        assertThat(metrics).contains("onramp_ingest_signature_failures_total{reason=\"signature_mismatch\"} 2.0");
+        assertThat(metrics).contains("onramp_ingest_produce_latency_seconds_bucket");
+    }
+
+    @Test
+    @Order(9)
+    void noClientSecretBytesAnywhereInAnyTopic() {
+        byte[] secret = OnrampEvents.clientSecretOf(SESSION).getBytes(StandardCharsets.UTF_8);
+        byte[] secretPart = "_secret_".getBytes(StandardCharsets.UTF_8);
+        for (var topic : Topics.ALL) {
+            for (byte[] value : TopicReader.rawValues(platform.bootstrapServers(), topic.name())) {
+                if (value == null) {
+                    continue;
+                }
+                assertThat(indexOf(value, secret)).as(topic.name()).isEqualTo(-1);
+                assertThat(indexOf(value, secretPart)).as(topic.name()).isEqualTo(-1);
+            }
+        }
+    }
+
+    private static void assertError(java.net.http.HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).contains("\"error\":\"" + code + "\"");
+        assertThat(response.body()).doesNotContain(IngestFixture.SECRET).doesNotContain("_secret_");
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String sha256(String body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
