@@ -2,7 +2,7 @@ package dev.onramp.runtime;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
@@ -25,7 +25,7 @@ public final class DependencyChecks {
         };
     }
 
-    public static HealthCheck registry(SchemaRegistryClient registry, String anySubject) {
+    public static HealthCheck registry(SchemaRegistry registry, String anySubject) {
         return new HealthCheck() {
             @Override
             public String name() {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.onramp.schemas.serde.RegistryAvroSerde;
-import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -36,7 +36,7 @@ public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, b
         return Serdes.String();
     }
 
-    public Serde<V> valueSerde(SchemaRegistryClient registry) {
+    public Serde<V> valueSerde(SchemaRegistry registry) {
         return new RegistryAvroSerde<>(valueType, registry);
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -28,7 +28,7 @@ public final class TopicContracts {
     private TopicContracts() {
     }
 
-    public static void ensure(Admin admin, SchemaRegistryClient registry, int partitions, short replicationFactor) {
+    public static void ensure(Admin admin, SchemaRegistry registry, int partitions, short replicationFactor) {
         ensureTopics(admin, Topics.ALL, partitions, replicationFactor);
         for (Topic<?> topic : Topics.ALL) {
             ensureSchema(registry, topic);
@@ -65,7 +65,7 @@ public final class TopicContracts {
         }
     }
 
-    public static void ensureSchema(SchemaRegistryClient registry, Topic<?> topic) {
+    public static void ensureSchema(SchemaRegistry registry, Topic<?> topic) {
         registry.setCompatibility(topic.valueSubject(), COMPATIBILITY);
         registry.register(topic.valueSubject(), topic.valueSchema());
     }

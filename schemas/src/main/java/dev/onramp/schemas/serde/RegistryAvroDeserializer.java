@@ -26,7 +26,7 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
     }
 
     private final Class<T> readerClass;
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean specific = true;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
@@ -35,7 +35,7 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
         this(null, null);
     }
 
-    public RegistryAvroDeserializer(Class<T> readerClass, SchemaRegistryClient registry) {
+    public RegistryAvroDeserializer(Class<T> readerClass, SchemaRegistry registry) {
         this.readerClass = readerClass;
         this.registry = registry;
     }

@@ -12,7 +12,7 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
     private final RegistryAvroSerializer<T> serializer;
     private final RegistryAvroDeserializer<T> deserializer;
 
-    public RegistryAvroSerde(Class<T> type, SchemaRegistryClient registry) {
+    public RegistryAvroSerde(Class<T> type, SchemaRegistry registry) {
         this.serializer = new RegistryAvroSerializer<>(registry);
         this.deserializer = new RegistryAvroDeserializer<>(type, registry);
     }

@@ -29,7 +29,7 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
         dev.onramp.schemas.TrustedContracts.trust();
     }
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean autoRegister = true;
     private boolean isKey;
 
@@ -37,7 +37,7 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
     }
 
     /** A serializer sharing an existing client, and so its id cache. */
-    public RegistryAvroSerializer(SchemaRegistryClient registry) {
+    public RegistryAvroSerializer(SchemaRegistry registry) {
         this.registry = registry;
     }
 

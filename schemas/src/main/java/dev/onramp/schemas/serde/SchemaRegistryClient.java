@@ -23,7 +23,7 @@ import org.apache.avro.Schema;
  * <p>Every failure is a {@link SchemaRegistryException} that names the registry, the subject or id, and what the
  * registry said; a registry that does not answer fails within the configured timeout rather than hanging.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
@@ -44,6 +44,7 @@ public final class SchemaRegistryClient {
     }
 
     /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySchema.get(key);
@@ -62,6 +63,7 @@ public final class SchemaRegistryClient {
     }
 
     /** {@code POST /subjects/{subject}}: the id of a schema already registered under the subject. */
+    @Override
     public int lookup(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySchema.get(key);
@@ -79,6 +81,7 @@ public final class SchemaRegistryClient {
     }
 
     /** {@code GET /schemas/ids/{id}}: the writer schema of a record. */
+    @Override
     public Schema schemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
@@ -95,12 +98,14 @@ public final class SchemaRegistryClient {
     }
 
     /** {@code PUT /config/{subject}}: e.g. FULL_TRANSITIVE, so old events stay readable by new code forever. */
+    @Override
     public void setCompatibility(String subject, String level) {
         String body = JSON.createObjectNode().put("compatibility", level).toString();
         call("PUT", "/config/" + encode(subject), body, "setting compatibility of " + subject);
     }
 
     /** {@code GET /config/{subject}}. */
+    @Override
     public String compatibility(String subject) {
         JsonNode answer = call("GET", "/config/" + encode(subject), null, "reading compatibility of " + subject);
         return answer.path("compatibilityLevel").asText(answer.path("compatibility").asText(null));

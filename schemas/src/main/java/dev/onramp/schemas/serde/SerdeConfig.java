@@ -20,7 +20,7 @@ public final class SerdeConfig {
     private SerdeConfig() {
     }
 
-    static SchemaRegistryClient client(Map<String, ?> configs) {
+    static SchemaRegistry client(Map<String, ?> configs) {
         Object url = configs.get(SCHEMA_REGISTRY_URL);
         if (url == null || url.toString().isBlank()) {
             throw new IllegalArgumentException("missing serde setting " + SCHEMA_REGISTRY_URL);

@@ -1,0 +1,74 @@
+package dev.onramp.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.onramp.processor.session.SessionRules;
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.kafka.KafkaConnection;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the processor reads from the environment, in one place.
+ *
+ * <ul>
+ *   <li>{@code PROCESSOR_HOST} (default {@code 0.0.0.0}), {@code PROCESSOR_PORT} (default 8081): the query API</li>
+ *   <li>{@code PROCESSOR_ADVERTISED_URL} (default {@code http://127.0.0.1:<port>}): how other instances reach
+ *       this one's query API ({@code application.server})</li>
+ *   <li>{@code PROCESSOR_APPLICATION_ID} (default {@code onramp-processor})</li>
+ *   <li>{@code PROCESSOR_STATE_DIR} (default {@code ./data/processor-state})</li>
+ *   <li>{@code PROCESSOR_THREADS} (default 1)</li>
+ *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
+ *       {@code STALL_CHECK_INTERVAL} (default {@code 1m})</li>
+ *   <li>{@code PLATFORM_API_KEY}: bearer key of the query API. Required.</li>
+ *   <li>plus {@link KafkaConnection}'s variables</li>
+ * </ul>
+ */
+public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, Path stateDir,
+                              int threads, SessionRules rules, String platformApiKey, KafkaConnection kafka) {
+
+    public static ProcessorConfig fromEnv(Env env) {
+        int port = env.integer("PROCESSOR_PORT", 8081);
+        SessionRules defaults = SessionRules.defaults();
+        SessionRules rules = new SessionRules(
+                env.duration("DEDUP_HORIZON", defaults.dedupHorizon()),
+                env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
+                env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()));
+        if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
+            throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
+        }
+        return new ProcessorConfig(
+                env.string("PROCESSOR_HOST", "0.0.0.0"),
+                port,
+                env.string("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + port),
+                env.string("PROCESSOR_APPLICATION_ID", "onramp-processor"),
+                Path.of(env.string("PROCESSOR_STATE_DIR", "./data/processor-state")),
+                env.integer("PROCESSOR_THREADS", 1),
+                rules,
+                env.required("PLATFORM_API_KEY"),
+                KafkaConnection.fromEnv(env.values()));
+    }
+
+    /** Kafka Streams settings: exactly-once v2, read_committed, replicated internal topics. */
+    public Map<String, Object> streamsConfig(String advertisedHostPort) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHostPort);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessorConfig[port=" + port + ", advertisedUrl=" + advertisedUrl + ", applicationId=" + applicationId
+                + ", stateDir=" + stateDir + ", threads=" + threads + ", rules=" + rules
+                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+    }
+}

@@ -1,0 +1,12 @@
+package dev.onramp.processor.session;
+
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionState;
+
+/**
+ * What the session processor emits for one input (or one stall check): the new state, and an outcome or an alert
+ * when there is one. Lives only between two nodes of the topology; never serialized.
+ */
+public record SessionChange(SessionState state, SessionOutcome outcome, SessionAlert alert) {
+}

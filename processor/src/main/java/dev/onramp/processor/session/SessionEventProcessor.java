@@ -1,0 +1,125 @@
+package dev.onramp.processor.session;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.onramp.schemas.AlertKind;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.SessionStatus;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each session event to the session's state, once per event id, and looks for stalled sessions on a
+ * wall-clock schedule. The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
+ */
+final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
+    private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);
+
+    private final SessionRules rules;
+    private final SessionMetrics metrics;
+    private final SessionStateMachine machine = new SessionStateMachine();
+    private ProcessorContext<String, SessionChange> context;
+    private WindowStore<String, Long> seenEventIds;
+    private KeyValueStore<String, SessionState> sessions;
+    private KeyValueStore<String, Long> inFulfillment;
+
+    SessionEventProcessor(SessionRules rules, SessionMetrics metrics) {
+        this.rules = rules;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SessionChange> context) {
+        this.context = context;
+        this.seenEventIds = context.getStateStore(SessionTopology.EVENT_IDS_STORE);
+        this.sessions = context.getStateStore(SessionTopology.SESSIONS_STORE);
+        this.inFulfillment = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
+        context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
+    }
+
+    @Override
+    public void process(Record<String, OnrampSessionEvent> record) {
+        OnrampSessionEvent event = record.value();
+        if (event == null) {
+            return;
+        }
+        if (seenBefore(event.getEventId(), record.timestamp())) {
+            metrics.duplicate();
+            return;
+        }
+        String sessionId = event.getSessionId();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        SessionStateMachine.Transition transition = machine.apply(sessions.get(sessionId), event, now);
+        SessionState state = transition.state();
+        sessions.put(sessionId, state);
+        if (state.getStatus() == SessionStatus.FULFILLMENT_PROCESSING) {
+            inFulfillment.put(sessionId, state.getStatusSince().toEpochMilli());
+        } else {
+            inFulfillment.delete(sessionId);
+        }
+        metrics.disposition(transition.disposition().name());
+        if (transition.isAnomaly()) {
+            metrics.anomaly();
+            log.warn("session {}: event {} says {} but the session already ended {}; ignored",
+                    sessionId, event.getEventId(), event.getStatusRaw(), state.getStatusRaw());
+        }
+        transition.outcome().ifPresent(o -> metrics.outcome(o.getOutcome().name()));
+        context.forward(new Record<>(sessionId, new SessionChange(state, transition.outcome().orElse(null), null), record.timestamp()));
+    }
+
+    /** Remembers the event id for the horizon; true when it was already remembered. */
+    private boolean seenBefore(String eventId, long timestamp) {
+        long horizon = rules.dedupHorizon().toMillis();
+        try (WindowStoreIterator<Long> seen = seenEventIds.fetch(eventId, timestamp - horizon, timestamp + horizon)) {
+            if (seen.hasNext()) {
+                return true;
+            }
+        }
+        seenEventIds.put(eventId, timestamp, timestamp);
+        return false;
+    }
+
+    private void alertStalledSessions(long nowMs) {
+        long threshold = rules.stallThreshold().toMillis();
+        try (KeyValueIterator<String, Long> stuck = inFulfillment.all()) {
+            while (stuck.hasNext()) {
+                var entry = stuck.next();
+                SessionState state = sessions.get(entry.key);
+                if (state == null || state.getStatus() != SessionStatus.FULFILLMENT_PROCESSING) {
+                    inFulfillment.delete(entry.key);
+                    continue;
+                }
+                long stalledFor = nowMs - state.getStatusSince().toEpochMilli();
+                int sequence = state.getAlertsSent() + 1;
+                if (stalledFor < threshold * sequence) {
+                    continue;
+                }
+                SessionState alerted = SessionState.newBuilder(state).setAlertsSent(sequence).build();
+                sessions.put(entry.key, alerted);
+                SessionAlert alert = SessionAlert.newBuilder()
+                        .setSessionId(entry.key)
+                        .setKind(AlertKind.STALLED_IN_FULFILLMENT)
+                        .setStatus(state.getStatus())
+                        .setStatusSince(state.getStatusSince())
+                        .setDetectedAt(Instant.ofEpochMilli(nowMs))
+                        .setSequence(sequence)
+                        .build();
+                metrics.alert();
+                log.warn("session {} stalled in fulfillment_processing for {} (alert {})",
+                        entry.key, Duration.ofMillis(stalledFor), sequence);
+                context.forward(new Record<>(entry.key, new SessionChange(alerted, null, alert), nowMs));
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.onramp.processor.session;
+
+import static dev.onramp.schemas.Topics.SESSION_ALERTS;
+import static dev.onramp.schemas.Topics.SESSION_EVENTS;
+import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
+import static dev.onramp.schemas.Topics.SESSION_STATE;
+
+import java.util.Optional;
+
+import dev.onramp.processor.ProcessorSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The processor's whole data flow, top to bottom:
+ *
+ * <pre>
+ *   onramp.session-events.v1 (key: session id)
+ *     -> drop event ids seen within the horizon            [store: session-event-ids, windowed]
+ *     -> apply to the session's state (SessionStateMachine) [store: session-state, queryable]
+ *     -> every state              -> onramp.session-state.v1   (compacted table)
+ *     -> outcome, once per session -> onramp.session-outcomes.v1
+ *   wall clock, every check interval
+ *     -> sessions in fulfillment_processing too long       [store: sessions-in-fulfillment]
+ *     -> alert                    -> onramp.session-alerts.v1
+ * </pre>
+ *
+ * Every topic is keyed by session id, so nothing is repartitioned and one task owns all of a session.
+ */
+public final class SessionTopology {
+    public static final String EVENT_IDS_STORE = "session-event-ids";
+    public static final String SESSIONS_STORE = "session-state";
+    public static final String IN_FULFILLMENT_STORE = "sessions-in-fulfillment";
+
+    private SessionTopology() {
+    }
+
+    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics) {
+        return build(rules, serdes, metrics, "");
+    }
+
+    /** @param outputSuffix appended to every output topic name; replay writes beside production this way */
+    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics, String outputSuffix) {
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(EVENT_IDS_STORE, rules.dedupHorizon(), rules.dedupHorizon(), false),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), serdes.state()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()));
+
+        KStream<String, SessionChange> changes = builder
+                .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
+                .process(() -> new SessionEventProcessor(rules, metrics), Named.as("apply-session-rules"),
+                        EVENT_IDS_STORE, SESSIONS_STORE, IN_FULFILLMENT_STORE);
+
+        changes.mapValues(SessionChange::state, Named.as("state"))
+                .to(SESSION_STATE.name() + outputSuffix, Produced.with(Serdes.String(), serdes.state()).withName("to-session-state"));
+
+        changes.flatMapValues(change -> Optional.ofNullable(change.outcome()).stream().toList(), Named.as("outcomes"))
+                .to(SESSION_OUTCOMES.name() + outputSuffix, Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes"));
+
+        changes.flatMapValues(change -> Optional.ofNullable(change.alert()).stream().toList(), Named.as("alerts"))
+                .to(SESSION_ALERTS.name() + outputSuffix, Produced.with(Serdes.String(), serdes.alerts()).withName("to-session-alerts"));
+
+        return builder.build();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.onramp.processor.session;
+
+import static dev.onramp.processor.session.SessionTopologyHarness.event;
+import static dev.onramp.processor.session.SessionTopologyHarness.lifecycle;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.onramp.schemas.Disposition;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.StatusChange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SessionTopologyTest {
+    private static final String S = "cos_TopologyTest0001";
+
+    @Test
+    void inOrderLifecycleEndsFulfilledWithOneOutcome() {
+        try (var h = new SessionTopologyHarness()) {
+            h.sendAll(lifecycle(S));
+            assertThat(h.states.readValuesToList()).extracting(SessionState::getStatus).containsExactly(
+                    SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
+                    SessionStatus.FULFILLMENT_PROCESSING, SessionStatus.FULFILLMENT_COMPLETE);
+            List<SessionOutcome> outcomes = h.outcomes.readValuesToList();
+            assertThat(outcomes).hasSize(1);
+            SessionOutcome outcome = outcomes.get(0);
+            assertThat(outcome.getOutcome()).isEqualTo(OutcomeKind.FULFILLED);
+            assertThat(outcome.getPreviousStatus()).isEqualTo(SessionStatus.FULFILLMENT_PROCESSING);
+            assertThat(outcome.getDecidingEventId()).isEqualTo(S + "_e4");
+            assertThat(outcome.getTransactionDetails().getTransactionId()).isEqualTo("0xabc");
+            SessionState state = h.state(S);
+            assertThat(state.getHistory()).extracting(StatusChange::getDisposition).containsOnly(Disposition.APPLIED);
+            assertThat(state.getOutcome()).isEqualTo(OutcomeKind.FULFILLED);
+        }
+    }
+
+    static Stream<List<Integer>> permutations() {
+        List<List<Integer>> all = new ArrayList<>();
+        permute(new ArrayList<>(List.of(0, 1, 2, 3)), 0, all);
+        return all.stream();
+    }
+
+    private static void permute(List<Integer> items, int k, List<List<Integer>> out) {
+        if (k == items.size()) {
+            out.add(List.copyOf(items));
+            return;
+        }
+        for (int i = k; i < items.size(); i++) {
+            java.util.Collections.swap(items, k, i);
+            permute(items, k + 1, out);
+            java.util.Collections.swap(items, k, i);
+        }
+    }
+
+    @ParameterizedTest(name = "order {0}")
+    @MethodSource("permutations")
+    void everyDeliveryOrderEndsInTheSameStateWithOneOutcome(List<Integer> order) {
+        try (var h = new SessionTopologyHarness()) {
+            List<dev.onramp.schemas.OnrampSessionEvent> events = lifecycle(S);
+            order.forEach(i -> h.send(events.get(i)));
+            SessionState state = h.state(S);
+            assertThat(state.getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);
+            assertThat(state.getLastEventId()).isEqualTo(S + "_e4");
+            assertThat(state.getTransactionDetails().getTransactionId()).isEqualTo("0xabc");
+            assertThat(state.getHistory()).hasSize(4);
+            assertThat(h.outcomes.readValuesToList()).hasSize(1).first()
+                    .extracting(SessionOutcome::getOutcome).isEqualTo(OutcomeKind.FULFILLED);
+        }
+    }
+
+    @Test
+    void everyEventDeliveredTwiceCountsOnce() {
+        try (var h = new SessionTopologyHarness()) {
+            h.sendAll(lifecycle(S));
+            h.sendAll(lifecycle(S));
+            h.send(lifecycle(S).get(3));
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            assertThat(h.state(S).getHistory()).hasSize(4);
+            assertThat(h.states.readValuesToList()).hasSize(4);
+            assertThat(h.counter("onramp.processor.duplicates")).isEqualTo(5.0);
+        }
+    }
+
+    @Test
+    void aRedeliveryDaysLaterIsStillADuplicate() {
+        try (var h = new SessionTopologyHarness()) {
+            var complete = lifecycle(S).get(3);
+            h.send(complete);
+            h.events.advanceTime(Duration.ofDays(3));
+            h.send(complete);
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            assertThat(h.state(S).getHistory()).hasSize(1);
+        }
+    }
+
+    @Test
+    void splitEventsForOneChangeGiveOneOutcome() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_split_a", S, SessionStatus.FULFILLMENT_COMPLETE, 10));
+            h.send(event("evt_split_b", S, SessionStatus.FULFILLMENT_COMPLETE, 10));
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            assertThat(h.state(S).getHistory()).extracting(StatusChange::getDisposition)
+                    .containsExactly(Disposition.APPLIED, Disposition.OLDER);
+        }
+    }
+
+    @Test
+    void sameSecondTiesAreDecidedByProgressEitherWay() {
+        for (boolean completeFirst : new boolean[]{true, false}) {
+            try (var h = new SessionTopologyHarness()) {
+                var processing = event("evt_tie_p", S, SessionStatus.FULFILLMENT_PROCESSING, 5);
+                var complete = event("evt_tie_c", S, SessionStatus.FULFILLMENT_COMPLETE, 5);
+                h.sendAll(completeFirst ? List.of(complete, processing) : List.of(processing, complete));
+                assertThat(h.state(S).getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);
+                assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void rejectedEarlyEndsTheSessionAndLateEventsDoNotReopenIt() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_r1", S, SessionStatus.INITIALIZED, 1));
+            h.send(event("evt_r2", S, SessionStatus.REJECTED, 3));
+            h.send(event("evt_r3", S, SessionStatus.REQUIRES_PAYMENT, 2));
+            SessionState state = h.state(S);
+            assertThat(state.getStatus()).isEqualTo(SessionStatus.REJECTED);
+            assertThat(state.getHistory().get(2).getDisposition()).isEqualTo(Disposition.OLDER);
+            List<SessionOutcome> outcomes = h.outcomes.readValuesToList();
+            assertThat(outcomes).hasSize(1);
+            assertThat(outcomes.get(0).getOutcome()).isEqualTo(OutcomeKind.REJECTED);
+            assertThat(outcomes.get(0).getPreviousStatus()).isEqualTo(SessionStatus.INITIALIZED);
+        }
+    }
+
+    @Test
+    void aContradictingTerminalChangesNothingAndIsCountedAsAnAnomaly() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_c1", S, SessionStatus.FULFILLMENT_COMPLETE, 5));
+            h.send(event("evt_c2", S, SessionStatus.REJECTED, 6));
+            SessionState state = h.state(S);
+            assertThat(state.getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);
+            assertThat(state.getAnomalies()).isEqualTo(1);
+            assertThat(state.getHistory().get(1).getDisposition()).isEqualTo(Disposition.CONTRADICTING_TERMINAL);
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            assertThat(h.counter("onramp.processor.anomalies")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aLateTransactionIdUpdatesTheStateWithoutASecondOutcome() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_l1", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 5, null));
+            h.send(event("evt_l2", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 9, "0xfeed"));
+            SessionState state = h.state(S);
+            assertThat(state.getTransactionDetails().getTransactionId()).isEqualTo("0xfeed");
+            assertThat(state.getHistory().get(1).getDisposition()).isEqualTo(Disposition.DETAILS_UPDATED);
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+            assertThat(h.latestStates().get(S).getTransactionDetails().getTransactionId()).isEqualTo("0xfeed");
+        }
+        try (var h = new SessionTopologyHarness()) {
+            // The same two in the other order: the id is kept, not erased by the older event.
+            h.send(event("evt_l2", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 9, "0xfeed"));
+            h.send(event("evt_l1", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 5, null));
+            assertThat(h.state(S).getTransactionDetails().getTransactionId()).isEqualTo("0xfeed");
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anUnknownStatusIsRecordedAndNeverMovesTheRank() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_u1", S, SessionStatus.REQUIRES_PAYMENT, 1));
+            h.send(event("evt_u2", S, SessionStatus.UNKNOWN, "requires_verification", 2, null));
+            SessionState state = h.state(S);
+            assertThat(state.getStatus()).isEqualTo(SessionStatus.REQUIRES_PAYMENT);
+            StatusChange unknown = state.getHistory().get(1);
+            assertThat(unknown.getDisposition()).isEqualTo(Disposition.UNKNOWN_STATUS);
+            assertThat(unknown.getStatusRaw()).isEqualTo("requires_verification");
+            h.send(event("evt_u3", S, SessionStatus.FULFILLMENT_PROCESSING, 3));
+            assertThat(h.state(S).getStatus()).isEqualTo(SessionStatus.FULFILLMENT_PROCESSING);
+            assertThat(h.outcomes.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void aSessionStuckInFulfillmentGetsOneAlertPerThreshold() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(event("evt_s1", S, SessionStatus.FULFILLMENT_PROCESSING, 1));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(29));
+            assertThat(h.alerts.isEmpty()).isTrue();
+
+            h.driver.advanceWallClockTime(Duration.ofMinutes(2));
+            List<SessionAlert> first = h.alerts.readValuesToList();
+            assertThat(first).hasSize(1);
+            assertThat(first.get(0).getSequence()).isEqualTo(1);
+            assertThat(first.get(0).getSessionId()).isEqualTo(S);
+
+            h.driver.advanceWallClockTime(Duration.ofMinutes(5));
+            assertThat(h.alerts.isEmpty()).as("no repeat before the next threshold").isTrue();
+            h.driver.advanceWallClockTime(Duration.ofMinutes(25));
+            assertThat(h.alerts.readValuesToList()).extracting(SessionAlert::getSequence).containsExactly(2);
+
+            h.send(event("evt_s2", S, SessionStatus.FULFILLMENT_COMPLETE, 2));
+            h.driver.advanceWallClockTime(Duration.ofHours(3));
+            assertThat(h.alerts.isEmpty()).as("a finished session is not stalled").isTrue();
+            assertThat(h.state(S).getAlertsSent()).isZero();
+        }
+    }
+
+    @Test
+    void sessionsAreIndependent() {
+        try (var h = new SessionTopologyHarness()) {
+            h.sendAll(lifecycle("cos_SessionNumberOne1"));
+            h.sendAll(lifecycle("cos_SessionNumberTwo2").subList(0, 3));
+            assertThat(h.outcomesBySession()).containsOnlyKeys("cos_SessionNumberOne1");
+            assertThat(h.latestStates().get("cos_SessionNumberTwo2").getStatus()).isEqualTo(SessionStatus.FULFILLMENT_PROCESSING);
+        }
+    }
+}
