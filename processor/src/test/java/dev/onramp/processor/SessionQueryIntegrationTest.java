@@ -1,0 +1,110 @@
+package dev.onramp.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.onramp.platform.FreePorts;
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.TopicContracts;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The query API on two instances of one application: either answers for every session. */
+class SessionQueryIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+
+    private static final String API_KEY = "query-test-api-key-0123456789";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void anyInstanceAnswersForAnySessionAndUnknownSessionsAre404() throws Exception {
+        KafkaConnection connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        try (Admin admin = Admin.create(connection.clientConfig())) {
+            TopicContracts.ensure(admin, connection.registryClient(), 3, (short) 1);
+        }
+        List<String> sessions = List.of("cos_QueryTest00000001", "cos_QueryTest00000002", "cos_QueryTest00000003",
+                "cos_QueryTest00000004", "cos_QueryTest00000005", "cos_QueryTest00000006");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
+                new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(connection.registryClient()))) {
+            for (String session : sessions) {
+                producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event(session, SessionStatus.FULFILLMENT_PROCESSING, 2)));
+                producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event(session, SessionStatus.INITIALIZED, 1)));
+            }
+        }
+        try (ProcessorService one = start(); ProcessorService two = start()) {
+            one.awaitRunning(Duration.ofSeconds(60));
+            two.awaitRunning(Duration.ofSeconds(60));
+            for (ProcessorService instance : List.of(one, two)) {
+                for (String session : sessions) {
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> get(instance, session, API_KEY).statusCode() == 200);
+                    HttpResponse<String> response = get(instance, session, API_KEY);
+                    assertThat(response.body())
+                            .contains("\"id\":\"" + session + "\"")
+                            .contains("\"status\":\"fulfillment_processing\"")
+                            .contains("\"disposition\":\"older\"")
+                            .contains("\"destination_amount\":\"0.25\"");
+                }
+                assertThat(get(instance, "cos_NeverSeenSession01", API_KEY).statusCode()).isEqualTo(404);
+                assertThat(get(instance, sessions.get(0), null).statusCode()).isEqualTo(401);
+            }
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + one.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("kafka_stream_thread").contains("onramp_processor_events_total");
+        }
+    }
+
+    private ProcessorService start() throws Exception {
+        int port = FreePorts.pick();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "PLATFORM_API_KEY", API_KEY,
+                "PROCESSOR_HOST", "127.0.0.1",
+                "PROCESSOR_PORT", String.valueOf(port),
+                "PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + port,
+                "PROCESSOR_APPLICATION_ID", "query-test-processor",
+                "PROCESSOR_STATE_DIR", Files.createTempDirectory("query-state").toString()));
+        return ProcessorService.start(ProcessorConfig.fromEnv(new Env(env)));
+    }
+
+    private HttpResponse<String> get(ProcessorService instance, String session, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + "/v1/sessions/" + session));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static OnrampSessionEvent event(String session, SessionStatus status, int second) {
+        return OnrampSessionEvent.newBuilder()
+                .setEventId("evt_" + session + "_" + second).setEventType("crypto.onramp_session_updated")
+                .setEventCreated(Instant.parse("2026-11-25T09:00:00Z").plusSeconds(second)).setSessionId(session)
+                .setStatus(status).setStatusRaw(status.name().toLowerCase())
+                .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.25").build())
+                .setReceivedAt(Instant.now()).build();
+    }
+}
