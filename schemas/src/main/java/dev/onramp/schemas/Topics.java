@@ -8,6 +8,11 @@ import java.util.List;
  * {@code schemas/README.md} documents each: key, value, policy, writer and readers.
  */
 public final class Topics {
+    static {
+        // Copying a record (newBuilder(other)) makes Avro look classes up by name; ours must be trusted first.
+        TrustedContracts.trust();
+    }
+
     /** ingest: every verified webhook, redacted. Forever (audit). */
     public static final Topic<RawWebhook> WEBHOOKS_RAW =
             Topic.forever("onramp.webhooks.raw.v1", RawWebhook.class);

@@ -1,0 +1,81 @@
+package dev.onramp.notifier;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.onramp.notifier.delivery.NotifierRules;
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.kafka.KafkaConnection;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the notifier reads from the environment, in one place.
+ *
+ * <ul>
+ *   <li>{@code NOTIFIER_HOST} (default {@code 0.0.0.0}), {@code NOTIFIER_PORT} (default 8082): health and metrics</li>
+ *   <li>{@code NOTIFIER_APPLICATION_ID} (default {@code onramp-notifier}), {@code NOTIFIER_STATE_DIR}
+ *       (default {@code ./data/notifier-state})</li>
+ *   <li>{@code SMTP_HOST} (unset: emails go to the outbox), {@code SMTP_PORT} (587), {@code SMTP_USERNAME},
+ *       {@code SMTP_PASSWORD}, {@code SMTP_STARTTLS} (true), {@code SMTP_TIMEOUT} (10s)</li>
+ *   <li>{@code MAIL_FROM} (default {@code Onramp <no-reply@onramp.local>}), {@code MESSAGE_ID_DOMAIN}
+ *       (default {@code onramp.local})</li>
+ *   <li>{@code NOTIFIER_OUTBOX_DIR} (default {@code ./data/outbox})</li>
+ *   <li>{@code RETRY_INITIAL_DELAY} (30s), {@code RETRY_MAX_DELAY} (1h), {@code RETRY_WINDOW} (24h),
+ *       {@code RETRY_CHECK_INTERVAL} (1s), {@code NOTIFY_WINDOW} (30d: how late a recipient may still arrive)</li>
+ *   <li>plus {@link KafkaConnection}'s variables</li>
+ * </ul>
+ */
+public record NotifierConfig(String host, int port, String applicationId, Path stateDir, Smtp smtp, String mailFrom,
+                             String messageIdDomain, Path outboxDir, NotifierRules rules, KafkaConnection kafka) {
+
+    /** SMTP settings; {@code host == null} means no server: write to the outbox. */
+    public record Smtp(String host, int port, String username, String password, boolean startTls, int timeoutMs) {
+        @Override
+        public String toString() {
+            return host == null ? "none" : "smtp://" + host + ":" + port + (username == null ? "" : " as " + username)
+                    + (startTls ? " starttls" : "");
+        }
+    }
+
+    public static NotifierConfig fromEnv(Env env) {
+        NotifierRules defaults = NotifierRules.defaults();
+        return new NotifierConfig(
+                env.string("NOTIFIER_HOST", "0.0.0.0"),
+                env.integer("NOTIFIER_PORT", 8082),
+                env.string("NOTIFIER_APPLICATION_ID", "onramp-notifier"),
+                Path.of(env.string("NOTIFIER_STATE_DIR", "./data/notifier-state")),
+                new Smtp(env.string("SMTP_HOST", null), env.integer("SMTP_PORT", 587),
+                        env.string("SMTP_USERNAME", null), env.string("SMTP_PASSWORD", null),
+                        env.flag("SMTP_STARTTLS", true),
+                        (int) env.duration("SMTP_TIMEOUT", java.time.Duration.ofSeconds(10)).toMillis()),
+                env.string("MAIL_FROM", "Onramp <no-reply@onramp.local>"),
+                env.string("MESSAGE_ID_DOMAIN", "onramp.local"),
+                Path.of(env.string("NOTIFIER_OUTBOX_DIR", "./data/outbox")),
+                new NotifierRules(
+                        env.duration("RETRY_INITIAL_DELAY", defaults.retryInitialDelay()),
+                        env.duration("RETRY_MAX_DELAY", defaults.retryMaxDelay()),
+                        env.duration("RETRY_WINDOW", defaults.retryWindow()),
+                        env.duration("RETRY_CHECK_INTERVAL", defaults.retryCheckInterval()),
+                        env.duration("NOTIFY_WINDOW", defaults.notifyWindow())),
+                KafkaConnection.fromEnv(env.values()));
+    }
+
+    public Map<String, Object> streamsConfig() {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+                + ", smtp=" + smtp + ", outbox=" + outboxDir + ", rules=" + rules
+                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+    }
+}

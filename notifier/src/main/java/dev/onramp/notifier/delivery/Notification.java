@@ -1,0 +1,7 @@
+package dev.onramp.notifier.delivery;
+
+import dev.onramp.schemas.SessionOutcome;
+
+/** One message due: which notification, about which outcome, to which address, in which language. */
+public record Notification(String id, SessionOutcome outcome, String address, String locale) {
+}

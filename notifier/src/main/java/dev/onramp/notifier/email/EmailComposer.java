@@ -1,0 +1,124 @@
+package dev.onramp.notifier.email;
+
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.TransactionDetails;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+/**
+ * Builds the outcome email: multipart/alternative with a plain-text and an HTML part from templates compiled at
+ * build time (JTE), in the recipient's language when we have it (English, Spanish), English otherwise.
+ * The Message-ID is derived from the notification id, so a repeat of the same notification can be dropped by
+ * any mail system downstream.
+ */
+public final class EmailComposer {
+    private static final String BUNDLE = "dev.onramp.notifier.email.messages";
+
+    private final TemplateEngine html = TemplateEngine.createPrecompiled(null, ContentType.Html,
+            EmailComposer.class.getClassLoader(), "dev.onramp.notifier.templates.html");
+    private final TemplateEngine text = TemplateEngine.createPrecompiled(null, ContentType.Plain,
+            EmailComposer.class.getClassLoader(), "dev.onramp.notifier.templates.text");
+    private final Session session;
+    private final InternetAddress from;
+    private final String messageIdDomain;
+
+    public EmailComposer(Session session, String mailFrom, String messageIdDomain) {
+        this.session = session;
+        this.messageIdDomain = messageIdDomain;
+        try {
+            this.from = new InternetAddress(mailFrom, true);
+        } catch (MessagingException e) {
+            throw new IllegalArgumentException("MAIL_FROM is not a valid address: " + mailFrom, e);
+        }
+    }
+
+    public MimeMessage compose(String notificationId, SessionOutcome outcome, String to, String locale) throws MessagingException {
+        EmailContent content = content(outcome, locale);
+        String template = outcome.getOutcome() == OutcomeKind.FULFILLED ? "fulfilled.jte" : "rejected.jte";
+
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(render(text, template, content), "UTF-8", "plain");
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(render(html, template, content), "UTF-8", "html");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(plain);
+        alternative.addBodyPart(rich);
+
+        MimeMessage message = new StableIdMimeMessage(session, "<" + notificationId + "@" + messageIdDomain + ">");
+        message.setFrom(from);
+        message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to, true));
+        message.setSubject(content.subject(), "UTF-8");
+        message.setHeader("Content-Language", content.language());
+        message.setHeader("X-Onramp-Notification-Id", notificationId);
+        message.setContent(alternative);
+        message.saveChanges();
+        return message;
+    }
+
+    EmailContent content(SessionOutcome outcome, String locale) {
+        ResourceBundle texts = ResourceBundle.getBundle(BUNDLE, Locale.forLanguageTag(locale == null ? "en" : locale),
+                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+        boolean fulfilled = outcome.getOutcome() == OutcomeKind.FULFILLED;
+        String subject = texts.getString(fulfilled ? "fulfilled.subject" : "rejected.subject");
+        TransactionDetails d = outcome.getTransactionDetails() == null ? new TransactionDetails() : outcome.getTransactionDetails();
+        String fees = d.getFees() == null ? null : d.getFees().getNetworkFeeAmount();
+        String txFee = d.getFees() == null ? null : d.getFees().getTransactionFeeAmount();
+        return new EmailContent(texts, subject,
+                orDash(d.getDestinationAmount()), upper(d.getDestinationCurrency()), capitalized(d.getDestinationNetwork()),
+                orDash(d.getSourceAmount()), upper(d.getSourceCurrency()), fees, txFee,
+                shorten(d.getWalletAddress()), d.getTransactionId(),
+                ExplorerLinks.transaction(d.getDestinationNetwork(), d.getTransactionId(), outcome.getLivemode()));
+    }
+
+    private static String render(TemplateEngine engine, String template, EmailContent content) {
+        StringOutput out = new StringOutput();
+        engine.render(template, content, out);
+        return out.toString();
+    }
+
+    /** {@code 0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2} becomes {@code 0xB00F…28a2}. */
+    static String shorten(String wallet) {
+        if (wallet == null) {
+            return "-";
+        }
+        return wallet.length() <= 12 ? wallet : wallet.substring(0, 6) + "\u2026" + wallet.substring(wallet.length() - 4);
+    }
+
+    private static String upper(String value) {
+        return value == null ? "" : value.toUpperCase(Locale.ROOT);
+    }
+
+    private static String capitalized(String value) {
+        return value == null || value.isEmpty() ? "-" : Character.toUpperCase(value.charAt(0)) + value.substring(1);
+    }
+
+    private static String orDash(String value) {
+        return value == null ? "-" : value;
+    }
+
+    /** Jakarta Mail replaces Message-ID on every save; this keeps ours. */
+    private static final class StableIdMimeMessage extends MimeMessage {
+        private final String messageId;
+
+        StableIdMimeMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

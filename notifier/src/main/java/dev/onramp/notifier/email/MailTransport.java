@@ -1,0 +1,16 @@
+package dev.onramp.notifier.email;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+/** Where composed emails go: an SMTP server, or a local outbox directory when none is configured. */
+public interface MailTransport extends AutoCloseable {
+    /** Hands the message over; returns the provider's id of it. Throws when it was not accepted. */
+    String send(MimeMessage message) throws MessagingException;
+
+    /** A short description for the start-up line ("smtp://host:port", "outbox /path"). */
+    String describe();
+
+    @Override
+    void close();
+}
