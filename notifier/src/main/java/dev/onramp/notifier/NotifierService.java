@@ -20,6 +20,7 @@ import dev.onramp.schemas.serde.SchemaRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import jakarta.mail.Session;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,9 @@ public final class NotifierService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group: otherwise partitions stay with this stopped member until its session times out.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
         transport.close();
         admin.close();

@@ -1,0 +1,116 @@
+package dev.onramp.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.onramp.ingest.IngestConfig;
+import dev.onramp.ingest.IngestService;
+import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.NotifierService;
+import dev.onramp.platform.FreePorts;
+import dev.onramp.platform.LocalKafkaBroker;
+import dev.onramp.platform.LocalSchemaRegistry;
+import dev.onramp.processor.ProcessorConfig;
+import dev.onramp.processor.ProcessorService;
+import dev.onramp.runtime.Env;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code onramp dev}: the whole pipeline on this machine in one process. A Kafka broker and a schema registry
+ * keep their data under {@code ./data}, so a restart resumes with every event; then ingest, processor and notifier.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        description = "Start Kafka, the schema registry, ingest, processor and notifier locally; Ctrl-C stops them.")
+final class DevCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
+
+    @Option(names = "--data", description = "Where Kafka, the registry, state and the outbox live (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Path.of(System.getenv().getOrDefault("ONRAMP_DATA_DIR", "data"));
+
+    @Option(names = "--platform-only", description = "Start only Kafka and the schema registry.")
+    boolean platformOnly;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        long began = System.nanoTime();
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping...");
+            while (!running.isEmpty()) {
+                try {
+                    running.pop().close();
+                } catch (Exception e) {
+                    log.warn("while stopping: {}", e.toString());
+                }
+            }
+            lock.close();
+            System.out.println("stopped; data kept in " + dataDir.toAbsolutePath());
+            stopped.countDown();
+        }, "dev-shutdown"));
+
+        LocalKafkaBroker broker = LocalKafkaBroker.startPersistent(dataDir.resolve("kafka"),
+                Integer.parseInt(env.getOrDefault("ONRAMP_KAFKA_PORT", "9092")));
+        running.push(broker);
+        LocalSchemaRegistry registry = LocalSchemaRegistry.startPersistent(dataDir.resolve("registry"),
+                Integer.parseInt(env.getOrDefault("ONRAMP_REGISTRY_PORT", "8085")));
+        running.push(registry);
+
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", registry.url());
+        StringBuilder summary = new StringBuilder("\nonramp-pipeline is running\n");
+        summary.append(String.format("  Kafka              %s   (log in %s)%n", broker.bootstrapServers(), broker.logDir().toAbsolutePath()));
+        summary.append(String.format("  Schema registry    %s%n", registry.url()));
+
+        if (!platformOnly) {
+            DevSecrets secrets = DevSecrets.loadOrCreate(dataDir, env);
+            env.putIfAbsent("STRIPE_WEBHOOK_SECRETS", secrets.webhookSecret());
+            env.putIfAbsent("PLATFORM_API_KEY", secrets.platformApiKey());
+            env.putIfAbsent("INGEST_HOST", "127.0.0.1");
+            env.putIfAbsent("PROCESSOR_HOST", "127.0.0.1");
+            env.putIfAbsent("NOTIFIER_HOST", "127.0.0.1");
+            env.putIfAbsent("INGEST_PORT", String.valueOf(FreePorts.preferred(8080)));
+            env.putIfAbsent("PROCESSOR_PORT", String.valueOf(FreePorts.preferred(8081)));
+            env.putIfAbsent("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + env.get("PROCESSOR_PORT"));
+            env.putIfAbsent("NOTIFIER_PORT", String.valueOf(FreePorts.preferred(8082)));
+            env.putIfAbsent("PROCESSOR_STATE_DIR", dataDir.resolve("processor-state").toString());
+            env.putIfAbsent("NOTIFIER_STATE_DIR", dataDir.resolve("notifier-state").toString());
+            env.putIfAbsent("NOTIFIER_OUTBOX_DIR", dataDir.resolve("outbox").toString());
+            env.putIfAbsent("INGEST_TRANSACTIONAL_ID", "onramp-ingest-dev");
+            Env config = new Env(env);
+
+            IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+            running.push(ingest);
+            ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
+            running.push(processor);
+            NotifierConfig notifierConfig = NotifierConfig.fromEnv(config);
+            NotifierService notifier = NotifierService.start(notifierConfig);
+            running.push(notifier);
+
+            summary.append(String.format("  Ingest             http://127.0.0.1:%d   (health /health/ready, metrics /metrics)%n", ingest.port()));
+            summary.append(String.format("  Processor          http://127.0.0.1:%d   (GET /v1/sessions/{id})%n", processor.port()));
+            summary.append(String.format("  Notifier           http://127.0.0.1:%d%n", notifier.port()));
+            summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));
+            summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n", secrets.webhookSecret()));
+            summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n", secrets.platformApiKey()));
+            summary.append(String.format("  Emails             %s%n", notifierConfig.smtp().host() == null
+                    ? "written to " + notifierConfig.outboxDir().toAbsolutePath() + " (set SMTP_HOST to send)"
+                    : notifierConfig.smtp().toString()));
+        }
+        summary.append(String.format("%n  started in %.1f s; Ctrl-C stops everything, data stays in %s%n",
+                (System.nanoTime() - began) / 1e9, dataDir.toAbsolutePath()));
+        System.out.println(summary);
+        stopped.await();
+        return 0;
+    }
+}

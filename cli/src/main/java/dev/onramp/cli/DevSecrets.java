@@ -1,0 +1,63 @@
+package dev.onramp.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The local platform's webhook secret and platform API key: taken from the environment when set, otherwise
+ * generated once and kept (owner-readable only) under the data directory, so a restart keeps working with
+ * whatever was configured against it (a simulator, {@code stripe listen}, a platform backend).
+ */
+record DevSecrets(String webhookSecret, String platformApiKey) {
+
+    static DevSecrets loadOrCreate(Path dataDir, Map<String, String> env) {
+        Path file = dataDir.resolve("dev-secrets.properties");
+        Properties stored = new Properties();
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.exists(file)) {
+                try (Reader in = Files.newBufferedReader(file)) {
+                    stored.load(in);
+                }
+            }
+            boolean changed = false;
+            if (stored.getProperty("webhook.secret") == null) {
+                stored.setProperty("webhook.secret", "whsec_" + random(24));
+                changed = true;
+            }
+            if (stored.getProperty("platform.api.key") == null) {
+                stored.setProperty("platform.api.key", "dev_" + random(24));
+                changed = true;
+            }
+            if (changed) {
+                try (Writer out = Files.newBufferedWriter(file)) {
+                    stored.store(out, "onramp dev: generated local secrets; delete this file to get new ones");
+                }
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // best effort
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String secrets = env.getOrDefault("STRIPE_WEBHOOK_SECRETS", stored.getProperty("webhook.secret"));
+        return new DevSecrets(secrets, env.getOrDefault("PLATFORM_API_KEY", stored.getProperty("platform.api.key")));
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        new SecureRandom().nextBytes(value);
+        return HexFormat.of().formatHex(value);
+    }
+}
