@@ -19,12 +19,13 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
+ *   <li>{@code INGEST_WRITERS} (default 2): transactional producers committing in parallel</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record IngestConfig(String host, int port, List<String> webhookSecrets, Duration signatureTolerance,
                            String platformApiKey, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
-                           KafkaConnection kafka) {
+                           int writers, KafkaConnection kafka) {
 
     public static IngestConfig fromEnv(Env env) {
         List<String> secrets = Arrays.stream(env.required("STRIPE_WEBHOOK_SECRETS").split(","))
@@ -42,6 +43,7 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
                 env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + hostname()),
                 env.integer("INGEST_MAX_BODY_BYTES", 1 << 20),
+                env.integer("INGEST_WRITERS", 2),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -50,7 +52,7 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
     public String toString() {
         return "IngestConfig[host=" + host + ", port=" + port + ", webhookSecrets=" + webhookSecrets.size()
                 + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
-                + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes
+                + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 

@@ -49,7 +49,7 @@ public final class IngestService implements AutoCloseable {
         var metricsRegistry = ServiceHttp.newMetrics();
         IngestMetrics metrics = new IngestMetrics(metricsRegistry);
         TransactionalEventWriter writer = new TransactionalEventWriter(
-                config.kafka().clientConfig(), config.transactionalId(), registry, config.kafkaTimeout());
+                config.kafka().clientConfig(), config.transactionalId(), config.writers(), registry, config.kafkaTimeout());
         WebhookEndpoint webhooks = new WebhookEndpoint(
                 new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                 new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,

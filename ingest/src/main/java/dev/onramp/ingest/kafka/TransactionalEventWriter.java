@@ -1,5 +1,6 @@
 package dev.onramp.ingest.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
-import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,55 +30,70 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each request's records atomically (all of them or none) and says when the broker has them.
  *
- * <p>One transactional producer, one writer thread, group commit: the records of every request that arrives
- * while a transaction is open go into the next one. A request's records are never split across transactions,
- * so "both the raw webhook and the session event, or neither" holds, while one commit serves many requests;
- * that is what lets ingest keep up with a plain producer.
+ * <p>Group commit over a few transactional producers ("lanes"): every request that arrives while a lane is
+ * committing waits in a shared queue, and the next free lane takes all of them into its next transaction. A
+ * request's records are never split across transactions, so "both the raw webhook and the session event, or
+ * neither" holds, while one commit serves many requests and several commits overlap. A Kafka transaction costs
+ * a round of marker writes whatever its size; this is what lets ingest keep up.
  *
  * <p>Values are serialized on the caller's thread (the registry lookups are cached), so a bad record fails only
- * its own request, and the writer thread only moves bytes.
+ * its own request, and the lanes only move bytes.
  */
 public final class TransactionalEventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionalEventWriter.class);
-    private static final int MAX_REQUESTS_PER_TRANSACTION = 1_000;
+    private static final int MAX_REQUESTS_PER_TRANSACTION = 2_000;
 
-    private final Map<String, Object> producerConfig;
     private final RegistryAvroSerializer<SpecificRecord> serializer;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Lane> lanes = new ArrayList<>();
     private volatile boolean running = true;
-    private KafkaProducer<byte[], byte[]> producer;
 
-    public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId,
-                                    SchemaRegistryClient registry, Duration blockTimeout) {
+    /**
+     * @param transactionalId base of the lanes' transactional ids ({@code <id>-0}, {@code <id>-1}, ...): stable per
+     *                        instance, so a restarted instance fences its predecessor's open transactions
+     */
+    public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId, int laneCount,
+                                    SchemaRegistry registry, Duration blockTimeout) {
+        this.serializer = new RegistryAvroSerializer<>(registry);
+        this.serializer.configure(Map.of(), false);
+        for (int i = 0; i < laneCount; i++) {
+            Lane lane = new Lane(producerConfig(clientConfig, transactionalId + "-" + i, blockTimeout));
+            lanes.add(lane);
+            Thread thread = new Thread(lane, "ingest-writer-" + i);
+            thread.setDaemon(true);
+            lane.thread = thread;
+            thread.start();
+        }
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, Object> clientConfig, String transactionalId, Duration blockTimeout) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        // Bounded blocking: with Kafka gone, calls fail after this instead of hanging the writer thread.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Bounded blocking: with Kafka gone, calls fail after this instead of hanging a lane.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) blockTimeout.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis() + 2_000);
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-        this.producerConfig = config;
-        this.serializer = new RegistryAvroSerializer<>(registry);
-        this.serializer.configure(Map.of(), false);
-        this.thread = new Thread(this::run, "ingest-transactional-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        // Right after a commit the coordinator may still be writing markers and answers the next transaction's
+        // first send with CONCURRENT_TRANSACTIONS; the default 100 ms backoff would stall every lane that long.
+        config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+        config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+        return config;
     }
 
     /**
      * Writes the records in one transaction and waits up to {@code timeout} for the commit.
      *
-     * @throws WriteFailed when they were not committed within the time; some may still commit later, which is
+     * @throws WriteFailed when they were not committed within the time; they may still commit later, which is
      *                     safe because the caller answers 503 and Stripe's redelivery carries the same event id
      */
     public void write(List<ProducerRecord<String, ? extends SpecificRecord>> records, Duration timeout) throws WriteFailed {
         List<ProducerRecord<byte[], byte[]>> bytes = new ArrayList<>(records.size());
         for (ProducerRecord<String, ? extends SpecificRecord> record : records) {
-            byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
             byte[] value;
             try {
                 value = serializer.serialize(record.topic(), record.value());
@@ -101,86 +117,100 @@ public final class TransactionalEventWriter implements AutoCloseable {
         }
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            batch.clear();
+    /** Stops taking work, commits what is queued, and closes the producers. */
+    @Override
+    public void close() {
+        running = false;
+        for (Lane lane : lanes) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
+                lane.thread.join(15_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
-            }
-            // A caller that already gave up has answered 503; Stripe will redeliver, so do not write it now.
-            batch.removeIf(p -> p.done().isDone());
-            if (!batch.isEmpty()) {
-                commit(batch);
             }
         }
-        closeProducer(Duration.ofSeconds(5));
     }
 
-    private void commit(List<Pending> batch) {
-        try {
-            if (producer == null) {
-                producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
-                producer.initTransactions();
-            }
-            producer.beginTransaction();
-            for (Pending pending : batch) {
-                for (ProducerRecord<byte[], byte[]> record : pending.records()) {
-                    producer.send(record);
+    /** One transactional producer and the thread that commits through it. */
+    private final class Lane implements Runnable {
+        private final Map<String, Object> config;
+        private KafkaProducer<byte[], byte[]> producer;
+        private Thread thread;
+
+        Lane(Map<String, Object> config) {
+            this.config = config;
+        }
+
+        @Override
+        public void run() {
+            List<Pending> batch = new ArrayList<>();
+            while (running || !queue.isEmpty()) {
+                batch.clear();
+                try {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                // A caller that already gave up has answered 503; Stripe will redeliver, so do not write it now.
+                batch.removeIf(p -> p.done().isDone());
+                if (!batch.isEmpty()) {
+                    commit(batch);
                 }
             }
-            producer.commitTransaction();
-            batch.forEach(p -> p.done().complete(null));
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
-            log.error("transactional producer cannot go on ({}); starting a new one", fatal.toString());
-            fail(batch, fatal);
-            closeProducer(Duration.ZERO);
-        } catch (KafkaException | IllegalStateException e) {
-            log.warn("transaction of {} request(s) failed: {}", batch.size(), e.toString());
-            fail(batch, e);
+            closeProducer(Duration.ofSeconds(5));
+        }
+
+        private void commit(List<Pending> batch) {
             try {
-                if (producer != null) {
-                    producer.abortTransaction();
+                if (producer == null) {
+                    producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+                    producer.initTransactions();
                 }
-            } catch (RuntimeException abortFailed) {
-                // The producer is in an unknown state (e.g. Kafka is down): a new one fences and aborts it.
+                producer.beginTransaction();
+                for (Pending pending : batch) {
+                    for (ProducerRecord<byte[], byte[]> record : pending.records()) {
+                        producer.send(record);
+                    }
+                }
+                producer.commitTransaction();
+                batch.forEach(p -> p.done().complete(null));
+            } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+                log.error("transactional producer cannot go on ({}); starting a new one", fatal.toString());
+                fail(batch, fatal);
                 closeProducer(Duration.ZERO);
+            } catch (KafkaException | IllegalStateException e) {
+                log.warn("transaction of {} request(s) failed: {}", batch.size(), e.toString());
+                fail(batch, e);
+                try {
+                    if (producer != null) {
+                        producer.abortTransaction();
+                    }
+                } catch (RuntimeException abortFailed) {
+                    // The producer is in an unknown state (e.g. Kafka is down): a new one fences and aborts it.
+                    closeProducer(Duration.ZERO);
+                }
+            }
+        }
+
+        private void closeProducer(Duration timeout) {
+            if (producer != null) {
+                try {
+                    producer.close(timeout);
+                } catch (RuntimeException e) {
+                    log.debug("closing producer: {}", e.toString());
+                }
+                producer = null;
             }
         }
     }
 
     private static void fail(List<Pending> batch, Exception cause) {
         batch.forEach(p -> p.done().completeExceptionally(cause));
-    }
-
-    private void closeProducer(Duration timeout) {
-        if (producer != null) {
-            try {
-                producer.close(timeout);
-            } catch (RuntimeException e) {
-                log.debug("closing producer: {}", e.toString());
-            }
-            producer = null;
-        }
-    }
-
-    /** Stops taking work, commits what is queued, and closes the producer. */
-    @Override
-    public void close() {
-        running = false;
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private record Pending(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done) {

@@ -14,8 +14,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private final SessionMetrics metrics;
     private final SessionStateMachine machine = new SessionStateMachine();
     private ProcessorContext<String, SessionChange> context;
-    private WindowStore<String, Long> seenEventIds;
+    private KeyValueStore<String, Long> seenEventIds;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Long> inFulfillment;
 
@@ -46,6 +44,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         this.sessions = context.getStateStore(SessionTopology.SESSIONS_STORE);
         this.inFulfillment = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
         context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
+        context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldEventIds);
     }
 
     @Override
@@ -78,16 +77,29 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         context.forward(new Record<>(sessionId, new SessionChange(state, transition.outcome().orElse(null), null), record.timestamp()));
     }
 
-    /** Remembers the event id for the horizon; true when it was already remembered. */
+    /**
+     * Remembers the event id (with when it was first seen) for the horizon; true when it was already remembered.
+     * A point lookup per event: a windowed store would scan every segment of the horizon instead.
+     */
     private boolean seenBefore(String eventId, long timestamp) {
-        long horizon = rules.dedupHorizon().toMillis();
-        try (WindowStoreIterator<Long> seen = seenEventIds.fetch(eventId, timestamp - horizon, timestamp + horizon)) {
-            if (seen.hasNext()) {
-                return true;
+        Long firstSeen = seenEventIds.get(eventId);
+        if (firstSeen != null && Math.abs(timestamp - firstSeen) <= rules.dedupHorizon().toMillis()) {
+            return true;
+        }
+        seenEventIds.put(eventId, timestamp);
+        return false;
+    }
+
+    private void forgetOldEventIds(long nowMs) {
+        long oldest = nowMs - rules.dedupHorizon().toMillis();
+        try (KeyValueIterator<String, Long> all = seenEventIds.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                if (entry.value < oldest) {
+                    seenEventIds.delete(entry.key);
+                }
             }
         }
-        seenEventIds.put(eventId, timestamp, timestamp);
-        return false;
     }
 
     private void alertStalledSessions(long nowMs) {

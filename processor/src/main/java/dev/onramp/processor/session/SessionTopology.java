@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   onramp.session-events.v1 (key: session id)
- *     -> drop event ids seen within the horizon            [store: session-event-ids, windowed]
+ *     -> drop event ids seen within the horizon            [store: session-event-ids]
  *     -> apply to the session's state (SessionStateMachine) [store: session-state, queryable]
  *     -> every state              -> onramp.session-state.v1   (compacted table)
  *     -> outcome, once per session -> onramp.session-outcomes.v1
@@ -49,13 +49,14 @@ public final class SessionTopology {
     public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics, String outputSuffix) {
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(EVENT_IDS_STORE, rules.dedupHorizon(), rules.dedupHorizon(), false),
-                Serdes.String(), Serdes.Long()));
+        // Caching: under EOS a store is flushed at each commit anyway; the cache turns repeated writes of one
+        // session within a commit interval into one changelog record.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), serdes.state()));
+                Stores.persistentKeyValueStore(EVENT_IDS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), serdes.state()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))

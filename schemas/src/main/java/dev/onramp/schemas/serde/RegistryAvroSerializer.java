@@ -30,6 +30,7 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
     }
 
     private SchemaRegistry registry;
+    private final java.util.Map<Schema, DatumWriter<T>> writers = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean autoRegister = true;
     private boolean isKey;
 
@@ -73,7 +74,7 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
             ConfluentWireFormat.writeHeader(header, id);
             out.write(header.array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(record, schema).write(record, encoder);
+            writers.computeIfAbsent(schema, ignored -> writerFor(record, schema)).write(record, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,117 @@
+package dev.onramp.cli.bench;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import dev.onramp.processor.ProcessorSerdes;
+import dev.onramp.processor.session.SessionMetrics;
+import dev.onramp.processor.session.SessionRules;
+import dev.onramp.processor.session.SessionTopology;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Events/s through the session topology next to a pass-through Streams app with the same EOS settings. */
+@Command(name = "processor", mixinStandardHelpOptions = true, description = "Session topology events/s vs an EOS pass-through.")
+public final class ProcessorBench implements Callable<Integer> {
+    @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}).")
+    int sessions = 75_000;
+    @Option(names = "--commit-interval-ms", description = "commit.interval.ms of both apps (default ${DEFAULT-VALUE}, the EOS default).")
+    int commitIntervalMs = 100;
+
+    @Override
+    public Integer call() throws Exception {
+        try (BenchPlatform platform = new BenchPlatform()) {
+            long events = produce(platform);
+            double passThrough = run(platform, "bench-passthrough", passThroughTopology(), events);
+            double topology = run(platform, "bench-session-topology",
+                    SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
+                            new SessionMetrics(new SimpleMeterRegistry())), events);
+            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, 1 stream thread, commit.interval.ms=%d%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, commitIntervalMs);
+            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s%n", passThrough);
+            System.out.printf("session topology:                   %.0f events/s%n", topology);
+            System.out.printf("ratio:                              %.0f %%%n", 100 * topology / passThrough);
+        }
+        return 0;
+    }
+
+    private static Topology passThroughTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
+    private double run(BenchPlatform platform, String applicationId, Topology topology, long events) throws Exception {
+        platform.broker.createTopic("bench.passthrough", 3, Map.of());
+        Properties props = new Properties();
+        props.putAll(platform.connection.clientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.start();
+            return platform.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
+        }
+    }
+
+    private long produce(BenchPlatform platform) {
+        Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        SessionStatus[] path = {SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
+                SessionStatus.FULFILLMENT_PROCESSING, SessionStatus.FULFILLMENT_COMPLETE};
+        Instant base = Instant.parse("2026-11-25T00:00:00Z");
+        long count = 0;
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(),
+                new RegistryAvroSerializer<OnrampSessionEvent>(platform.connection.registryClient()))) {
+            for (int s = 0; s < sessions; s++) {
+                String session = String.format("cos_BenchSession%010d", s);
+                for (int step = 0; step < path.length; step++) {
+                    OnrampSessionEvent event = OnrampSessionEvent.newBuilder()
+                            .setEventId("evt_" + session + "_" + step).setEventType("crypto.onramp_session_updated")
+                            .setEventCreated(base.plusSeconds(step)).setSessionId(session)
+                            .setStatus(path[step]).setStatusRaw(path[step].name().toLowerCase())
+                            .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.5")
+                                    .setDestinationCurrency("eth").setDestinationNetwork("ethereum")
+                                    .setSourceAmount("1500.00").setSourceCurrency("usd").build())
+                            .setReceivedAt(base).build();
+                    producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event));
+                    count++;
+                    if ((s + step) % 10 == 0) {
+                        producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event));
+                        count++;
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+}
