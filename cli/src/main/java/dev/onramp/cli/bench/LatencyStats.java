@@ -3,8 +3,8 @@ package dev.onramp.cli.bench;
 import java.util.Arrays;
 
 /** Percentiles of a set of latencies in microseconds. */
-record LatencyStats(long count, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
-    static LatencyStats of(long[] micros) {
+public record LatencyStats(long count, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
+    public static LatencyStats of(long[] micros) {
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
         return new LatencyStats(sorted.length, pick(sorted, 0.50), pick(sorted, 0.95), pick(sorted, 0.99),
