@@ -64,6 +64,7 @@ class PipelineEndToEndTest {
 
     @Test
     void simulatedSessionsEndAsTheirContractsSay() throws Exception {
+        java.time.Instant testStart = java.time.Instant.now().minusSeconds(1);
         ListAppender<ILoggingEvent> logs = captureLogs();
         int smtpPort = FreePorts.pick();
         GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -183,6 +184,45 @@ class PipelineEndToEndTest {
         assertThat(lines).isNotEmpty();
         assertThat(lines).noneMatch(line -> line.contains("_secret_") || line.contains(SECRET) || line.contains(API_KEY));
         greenMail.stop();
+
+        auditAnswersWhatHappened(plan, report, testStart, registry);
+    }
+
+    /** `onramp audit` over the same topics: one session's timeline, and the period's counts. */
+    private static void auditAnswersWhatHappened(SimulationPlan plan, OnrampSimulator.Report report, java.time.Instant from,
+                                                 SchemaRegistryClient registry) {
+        var scan = new dev.onramp.cli.audit.AuditAccess(platform.bootstrapServers(), registry);
+        SessionScript session = plan.sessions().stream()
+                .filter(s -> s.ending() == SessionScript.Ending.FULFILLED && s.recipientEmail() != null
+                        && s.deliveries().size() > s.deliveries().stream().map(SessionScript.Delivery::eventId).distinct().count())
+                .findFirst().orElseThrow();
+        long distinctEvents = session.deliveries().stream().map(SessionScript.Delivery::eventId).distinct().count();
+        List<Map<String, Object>> timeline = scan.timeline(session.sessionId());
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("webhook"))).hasSize(session.deliveries().size());
+        assertThat(timeline.stream().filter(e -> String.valueOf(e.get("note")).contains("duplicate")))
+                .hasSize((int) (session.deliveries().size() - distinctEvents));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("state"))).hasSize((int) distinctEvents);
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("outcome"))).singleElement()
+                .satisfies(e -> assertThat(e.get("outcome")).isEqualTo("FULFILLED"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("notification"))).singleElement()
+                .satisfies(e -> assertThat(e.get("status")).isEqualTo("SENT"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("recipient"))).singleElement()
+                .satisfies(e -> assertThat(String.valueOf(e.get("email"))).contains("***").doesNotContain(session.recipientEmail()));
+
+        Map<String, Long> counts = scan.report(from, java.time.Instant.now().plusSeconds(60));
+        long fulfilled = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.FULFILLED).count();
+        long rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED).count();
+        long fulfilledNoRecipient = plan.sessions().stream()
+                .filter(s -> s.ending() == SessionScript.Ending.FULFILLED && s.recipientEmail() == null).count();
+        assertThat(counts.get("webhooks.accepted")).isEqualTo(report.accepted());
+        assertThat(counts.get("webhooks.dead_lettered")).isZero();
+        assertThat(counts.get("outcomes.fulfilled")).isEqualTo(fulfilled);
+        assertThat(counts.get("outcomes.rejected")).isEqualTo(rejected);
+        assertThat(counts.get("sessions.final_status.fulfillment_complete")).isEqualTo(fulfilled);
+        assertThat(counts.get("notifications.sent"))
+                .isEqualTo(plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count());
+        assertThat(counts.get("fulfilled_without_notification")).isEqualTo(fulfilledNoRecipient);
+        assertThat(counts.getOrDefault("fulfilled_without_notification.no_recipient", 0L)).isEqualTo(fulfilledNoRecipient);
     }
 
     private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, SchemaRegistryClient registry) {
