@@ -1,14 +1,12 @@
 package dev.onramp.notifier;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import dev.onramp.notifier.delivery.NotifierRules;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.kafka.KafkaConnection;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything the notifier reads from the environment, in one place.
@@ -63,13 +61,7 @@ public record NotifierConfig(String host, int port, String applicationId, Path s
     }
 
     public Map<String, Object> streamsConfig() {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        return config;
+        return StreamsApp.baseConfig(kafka, applicationId, stateDir);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.onramp.notifier;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import dev.onramp.notifier.delivery.NotificationTopology;
 import dev.onramp.notifier.delivery.NotifierMetrics;
@@ -12,15 +10,13 @@ import dev.onramp.notifier.email.MailTransport;
 import dev.onramp.notifier.email.OutboxTransport;
 import dev.onramp.notifier.email.SmtpTransport;
 import dev.onramp.runtime.DependencyChecks;
-import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.ServiceHttp;
+import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.SchemaRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import jakarta.mail.Session;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,18 +26,15 @@ public final class NotifierService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotifierService.class);
 
     private final Admin admin;
-    private final KafkaStreams streams;
+    private final StreamsApp app;
     private final ServiceHttp http;
     private final MailTransport transport;
-    private final KafkaStreamsMetrics streamsMetrics;
 
-    private NotifierService(Admin admin, KafkaStreams streams, ServiceHttp http, MailTransport transport,
-                            KafkaStreamsMetrics streamsMetrics) {
+    private NotifierService(Admin admin, StreamsApp app, ServiceHttp http, MailTransport transport) {
         this.admin = admin;
-        this.streams = streams;
+        this.app = app;
         this.http = http;
         this.transport = transport;
-        this.streamsMetrics = streamsMetrics;
     }
 
     public static NotifierService start(NotifierConfig config) {
@@ -66,32 +59,15 @@ public final class NotifierService implements AutoCloseable {
         EmailChannel email = new EmailChannel(new EmailComposer(session, config.mailFrom(), config.messageIdDomain()), transport);
 
         var metrics = ServiceHttp.newMetrics();
-        Properties props = new Properties();
-        props.putAll(config.streamsConfig());
-        KafkaStreams streams = new KafkaStreams(
-                NotificationTopology.build(List.of(email), config.rules(), registry, new NotifierMetrics(metrics)), props);
-        streams.setStateListener((now, before) -> log.info("kafka streams {} -> {}", before, now));
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(metrics);
-        HealthCheck running = new HealthCheck() {
-            @Override
-            public String name() {
-                return "kafka-streams";
-            }
-
-            @Override
-            public void check() {
-                if (streams.state() != KafkaStreams.State.RUNNING) {
-                    throw new IllegalStateException(streams.state().name());
-                }
-            }
-        };
-        ServiceHttp http = new ServiceHttp("notifier", metrics,
-                List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), running),
+        StreamsApp app = new StreamsApp(
+                NotificationTopology.build(List.of(email), config.rules(), registry, new NotifierMetrics(metrics)),
+                config.streamsConfig(), metrics);
+        ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(DependencyChecks.kafka(admin),
+                DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
                 javalin -> { });
-        streams.start();
+        app.start();
         http.start(config.host(), config.port());
-        return new NotifierService(admin, streams, http, transport, streamsMetrics);
+        return new NotifierService(admin, app, http, transport);
     }
 
     public int port() {
@@ -99,16 +75,13 @@ public final class NotifierService implements AutoCloseable {
     }
 
     public KafkaStreams streams() {
-        return streams;
+        return app.streams();
     }
 
     @Override
     public void close() {
         http.close();
-        // Leave the group: otherwise partitions stay with this stopped member until its session times out.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        streamsMetrics.close();
+        app.close();
         transport.close();
         admin.close();
         log.info("notifier stopped");

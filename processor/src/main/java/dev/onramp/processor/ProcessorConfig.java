@@ -2,13 +2,12 @@ package dev.onramp.processor;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import dev.onramp.processor.session.SessionRules;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.kafka.KafkaConnection;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -52,16 +51,11 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
                 KafkaConnection.fromEnv(env.values()));
     }
 
-    /** Kafka Streams settings: exactly-once v2, read_committed, replicated internal topics. */
+    /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
     public Map<String, Object> streamsConfig(String advertisedHostPort) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        Map<String, Object> config = StreamsApp.baseConfig(kafka, applicationId, stateDir);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHostPort);
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return config;
     }
 

@@ -12,13 +12,13 @@ import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
 import dev.onramp.processor.session.SessionRules;
 import dev.onramp.processor.session.SessionTopology;
+import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,11 +68,7 @@ public final class ProcessorBench implements Callable<Integer> {
     private double run(BenchPlatform platform, String applicationId, Topology topology, long events) throws Exception {
         platform.broker.createTopic("bench.passthrough", 3, Map.of());
         Properties props = new Properties();
-        props.putAll(platform.connection.clientConfig());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId)));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();

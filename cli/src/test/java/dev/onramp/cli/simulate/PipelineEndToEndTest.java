@@ -186,6 +186,34 @@ class PipelineEndToEndTest {
         greenMail.stop();
 
         auditAnswersWhatHappened(plan, report, testStart, registry);
+        replayFindsExactlyTheSessionsARuleChangeAffects(plan);
+    }
+
+    /** `onramp replay`: the same rules reproduce production; a changed rule shows exactly the sessions it changes. */
+    private static void replayFindsExactlyTheSessionsARuleChangeAffects(SimulationPlan plan) throws Exception {
+        var connection = dev.onramp.schemas.kafka.KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        var replay = new dev.onramp.cli.replay.SessionReplay(connection, null);
+
+        var same = replay.run("same", null, new dev.onramp.processor.session.SessionStateMachine());
+        assertThat(same.events()).isPositive();
+        assertThat(same.differences()).isEmpty();
+
+        // A deliberately changed rule: "rejected" is no longer understood, so it never ends a session.
+        var changed = replay.run("ignore-rejected", null, new dev.onramp.processor.session.SessionStateMachine() {
+            @Override
+            public Transition apply(SessionState current, OnrampSessionEvent event, java.time.Instant now) {
+                if (event.getStatus() == dev.onramp.schemas.SessionStatus.REJECTED) {
+                    event = OnrampSessionEvent.newBuilder(event).setStatus(dev.onramp.schemas.SessionStatus.UNKNOWN).build();
+                }
+                return super.apply(current, event, now);
+            }
+        });
+        java.util.Set<String> rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED)
+                .map(SessionScript::sessionId).collect(Collectors.toSet());
+        assertThat(changed.differences().stream().map(dev.onramp.cli.replay.ReplayDifference::sessionId).collect(Collectors.toSet()))
+                .isEqualTo(rejected);
+        assertThat(changed.differences()).filteredOn(d -> d.what().equals("outcome")).hasSize(rejected.size())
+                .allMatch(d -> d.live().startsWith("REJECTED") && d.replayed().equals("(none)"));
     }
 
     /** `onramp audit` over the same topics: one session's timeline, and the period's counts. */

@@ -26,14 +26,15 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
 
     private final SessionRules rules;
     private final SessionMetrics metrics;
-    private final SessionStateMachine machine = new SessionStateMachine();
+    private final SessionStateMachine machine;
     private ProcessorContext<String, SessionChange> context;
     private KeyValueStore<String, Long> seenEventIds;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Long> inFulfillment;
 
-    SessionEventProcessor(SessionRules rules, SessionMetrics metrics) {
+    SessionEventProcessor(SessionRules rules, SessionStateMachine machine, SessionMetrics metrics) {
         this.rules = rules;
+        this.machine = machine;
         this.metrics = metrics;
     }
 

@@ -32,8 +32,10 @@ import dev.onramp.schemas.TransactionDetails;
  * </ul>
  *
  * De-duplication by event id happens before this (the topology's event-id store); this class never sees a repeat.
+ *
+ * <p>Not final so that a replay can run a changed rule beside production (see {@code onramp replay}).
  */
-public final class SessionStateMachine {
+public class SessionStateMachine {
     /** History beyond this many entries keeps the newest; a session has a handful of events in practice. */
     static final int MAX_HISTORY = 64;
 

@@ -42,11 +42,15 @@ public final class SessionTopology {
     }
 
     public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics) {
-        return build(rules, serdes, metrics, "");
+        return build(rules, new SessionStateMachine(), serdes, metrics, "");
     }
 
-    /** @param outputSuffix appended to every output topic name; replay writes beside production this way */
-    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics, String outputSuffix) {
+    /**
+     * @param machine      the status rules; a replay may pass changed ones
+     * @param outputSuffix appended to every output topic name; replay writes beside production this way
+     */
+    public static Topology build(SessionRules rules, SessionStateMachine machine, ProcessorSerdes serdes,
+                                 SessionMetrics metrics, String outputSuffix) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Caching: under EOS a store is flushed at each commit anyway; the cache turns repeated writes of one
@@ -60,7 +64,7 @@ public final class SessionTopology {
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
-                .process(() -> new SessionEventProcessor(rules, metrics), Named.as("apply-session-rules"),
+                .process(() -> new SessionEventProcessor(rules, machine, metrics), Named.as("apply-session-rules"),
                         EVENT_IDS_STORE, SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
         changes.mapValues(SessionChange::state, Named.as("state"))
