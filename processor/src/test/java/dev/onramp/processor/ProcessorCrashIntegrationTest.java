@@ -80,12 +80,12 @@ class ProcessorCrashIntegrationTest {
 
         Process doomed = startChildProcessor(env, Files.createTempDirectory("doomed-state"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!(uncommittedOutcomes() > committedOutcomes())) {
-                assertThat(doomed.isAlive()).as("child processor died on its own").isTrue();
-                assertThat(System.nanoTime()).as("an open transaction with outcomes").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            org.awaitility.Awaitility.await("an open transaction holding outcomes")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        assertThat(doomed.isAlive()).as("child processor died on its own").isTrue();
+                        return uncommittedOutcomes() > committedOutcomes();
+                    });
         } finally {
             doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

@@ -76,7 +76,7 @@ public final class ProcessorBench implements Callable<Integer> {
         }
     }
 
-    private long produce(BenchPlatform platform) {
+    long produce(BenchPlatform platform) {
         Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
