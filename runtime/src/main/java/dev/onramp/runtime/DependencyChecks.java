@@ -12,30 +12,11 @@ public final class DependencyChecks {
     }
 
     public static HealthCheck kafka(Admin admin) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "kafka";
-            }
-
-            @Override
-            public void check() throws Exception {
-                admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(3, TimeUnit.SECONDS);
-            }
-        };
+        return HealthCheck.of("kafka", () ->
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(3, TimeUnit.SECONDS));
     }
 
     public static HealthCheck registry(SchemaRegistry registry, String anySubject) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "schema-registry";
-            }
-
-            @Override
-            public void check() {
-                registry.compatibility(anySubject);
-            }
-        };
+        return HealthCheck.of("schema-registry", () -> registry.compatibility(anySubject));
     }
 }

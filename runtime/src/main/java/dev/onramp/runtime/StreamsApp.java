@@ -59,19 +59,11 @@ public final class StreamsApp implements AutoCloseable {
 
     /** Ready only while all tasks run (not while rebalancing or restoring). */
     public HealthCheck runningCheck() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "kafka-streams";
+        return HealthCheck.of("kafka-streams", () -> {
+            if (streams.state() != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException(streams.state().name());
             }
-
-            @Override
-            public void check() {
-                if (streams.state() != KafkaStreams.State.RUNNING) {
-                    throw new IllegalStateException(streams.state().name());
-                }
-            }
-        };
+        });
     }
 
     public void awaitRunning(Duration timeout) {

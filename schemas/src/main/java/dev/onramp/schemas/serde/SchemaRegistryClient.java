@@ -46,18 +46,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. */
     @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = idsBySchema.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body, "registering a schema under " + subject);
-        int id = answer.path("id").asInt(-1);
-        if (id < 0) {
-            throw new SchemaRegistryException("registry at " + baseUrl + " answered without an id for subject " + subject + ": " + answer);
-        }
-        idsBySchema.put(key, id);
+        int id = idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "registering a schema under " + subject);
         schemasById.putIfAbsent(id, schema);
         return id;
     }
@@ -65,16 +54,20 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     /** {@code POST /subjects/{subject}}: the id of a schema already registered under the subject. */
     @Override
     public int lookup(String subject, Schema schema) {
+        return idOf(subject, schema, "/subjects/" + encode(subject), "looking up a schema under " + subject);
+    }
+
+    private int idOf(String subject, Schema schema, String path, String what) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySchema.get(key);
         if (cached != null) {
             return cached;
         }
         String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-        JsonNode answer = call("POST", "/subjects/" + encode(subject), body, "looking up a schema under " + subject);
+        JsonNode answer = call("POST", path, body, what);
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
-            throw new SchemaRegistryException("registry at " + baseUrl + " answered without an id for subject " + subject + ": " + answer);
+            throw new SchemaRegistryException("registry at " + baseUrl + " answered without an id while " + what + ": " + answer);
         }
         idsBySchema.put(key, id);
         return id;
