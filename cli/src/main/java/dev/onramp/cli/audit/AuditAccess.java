@@ -28,6 +28,12 @@ public final class AuditAccess {
         }).toList();
     }
 
+    /** Every raw webhook, from the start or from {@code since}. */
+    public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, dev.onramp.schemas.RawWebhook>> rawWebhooks(Instant since) {
+        return scan.read(dev.onramp.schemas.Topics.WEBHOOKS_RAW.name(),
+                new dev.onramp.schemas.serde.RegistryAvroDeserializer<>(dev.onramp.schemas.RawWebhook.class, registry), since, key -> true);
+    }
+
     public Map<String, Long> report(Instant from, Instant to) {
         return new AuditReport(scan, registry).of(from, to);
     }

@@ -18,6 +18,8 @@ public final class ReplayCommand implements Callable<Integer> {
     String tag;
     @Option(names = "--since", description = "Replay from this time (ISO-8601) instead of the start.")
     Instant since;
+    @Option(names = "--remap-raw", description = "Re-map onramp.webhooks.raw.v1 with ingest's mapping first (for a fix in ingest).")
+    boolean remapRaw;
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
     String bootstrap;
     @Option(names = "--registry", description = "Schema registry URL (default: SCHEMA_REGISTRY_URL or the local one).")
@@ -36,8 +38,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (registry != null) {
             env.put("SCHEMA_REGISTRY_URL", registry);
         }
-        SessionReplay.Result result = new SessionReplay(KafkaConnection.fromEnv(env), System.err)
-                .run(tag, since, new SessionStateMachine());
+        SessionReplay replay = new SessionReplay(KafkaConnection.fromEnv(env), System.err);
+        SessionReplay.Result result = remapRaw
+                ? replay.runRemapped(tag, since, new dev.onramp.ingest.webhook.WebhookMapper())
+                : replay.run(tag, since, new SessionStateMachine());
         System.out.printf("replayed %d events at %.0f events/s into *%s%n", result.events(), result.eventsPerSecond(), SessionReplay.suffix(tag));
         System.out.printf("%d difference(s) from live state and outcomes%n", result.differences().size());
         result.differences().forEach(d -> System.out.println("  " + d));

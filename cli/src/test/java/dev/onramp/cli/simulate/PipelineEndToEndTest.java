@@ -214,6 +214,11 @@ class PipelineEndToEndTest {
                 .isEqualTo(rejected);
         assertThat(changed.differences()).filteredOn(d -> d.what().equals("outcome")).hasSize(rejected.size())
                 .allMatch(d -> d.live().startsWith("REJECTED") && d.replayed().equals("(none)"));
+
+        // Re-mapping the raw webhooks with ingest's mapping and replaying them reproduces production too.
+        var remapped = replay.runRemapped("remap", null, new dev.onramp.ingest.webhook.WebhookMapper());
+        assertThat(remapped.events()).isPositive();
+        assertThat(remapped.differences()).isEmpty();
     }
 
     /** `onramp audit` over the same topics: one session's timeline, and the period's counts. */

@@ -51,6 +51,12 @@ public final class SessionTopology {
      */
     public static Topology build(SessionRules rules, SessionStateMachine machine, ProcessorSerdes serdes,
                                  SessionMetrics metrics, String outputSuffix) {
+        return build(rules, machine, serdes, metrics, SESSION_EVENTS.name(), outputSuffix);
+    }
+
+    /** @param inputTopic the session events to read; a replay of re-mapped webhooks reads its own suffixed copy */
+    public static Topology build(SessionRules rules, SessionStateMachine machine, ProcessorSerdes serdes,
+                                 SessionMetrics metrics, String inputTopic, String outputSuffix) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Caching: under EOS a store is flushed at each commit anyway; the cache turns repeated writes of one
@@ -63,7 +69,7 @@ public final class SessionTopology {
                 Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
-                .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
+                .stream(inputTopic, Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
                 .process(() -> new SessionEventProcessor(rules, machine, metrics), Named.as("apply-session-rules"),
                         EVENT_IDS_STORE, SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
