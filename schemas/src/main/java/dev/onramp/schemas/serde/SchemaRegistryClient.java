@@ -46,9 +46,31 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. */
     @Override
     public int register(String subject, Schema schema) {
-        int id = idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "registering a schema under " + subject);
-        schemasById.putIfAbsent(id, schema);
-        return id;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                int id = idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "registering a schema under " + subject);
+                schemasById.putIfAbsent(id, schema);
+                return id;
+            } catch (SchemaRegistryException e) {
+                // Two instances registering the first schema of a subject at once: Apicurio answers the loser 409
+                // "already exists"; asked again, it finds the schema. A real incompatibility stays 409 and fails.
+                if (!e.isIncompatibleSchema() || attempt == MAX_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                pause(Duration.ofMillis(50L * attempt));
+            }
+        }
+    }
+
+    private static final int MAX_CONFLICT_ATTEMPTS = 4;
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while registering a schema", e);
+        }
     }
 
     /** {@code POST /subjects/{subject}}: the id of a schema already registered under the subject. */

@@ -1,0 +1,56 @@
+package dev.onramp.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.onramp.schemas.SessionState;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Several service instances starting together register the first schema of a new subject (a Streams changelog)
+ * at the same moment; every one of them must get the same id, none an error.
+ */
+class ConcurrentRegistrationIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+
+    @Test
+    void racingFirstRegistrationsAllGetTheSameId() throws Exception {
+        Schema schema = SessionState.getClassSchema();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String subject = "race-" + System.nanoTime() + "-changelog-value";
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> ids = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    SchemaRegistryClient client = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+                    ids.add(pool.submit(() -> {
+                        start.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                start.countDown();
+                Set<Integer> distinct = new HashSet<>();
+                for (Future<Integer> id : ids) {
+                    distinct.add(id.get());
+                }
+                assertThat(distinct).as(subject).hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
