@@ -60,12 +60,16 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         }
         String sessionId = event.getSessionId();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        SessionStateMachine.Transition transition = machine.apply(sessions.get(sessionId), event, now);
+        SessionState before = sessions.get(sessionId);
+        SessionStateMachine.Transition transition = machine.apply(before, event, now);
         SessionState state = transition.state();
         sessions.put(sessionId, state);
-        if (state.getStatus() == SessionStatus.FULFILLMENT_PROCESSING) {
+        // Touch the index only when a session enters or leaves fulfillment_processing: every write is a changelog record.
+        boolean wasProcessing = before != null && before.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
+        boolean isProcessing = state.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
+        if (isProcessing && !(wasProcessing && before.getStatusSince().equals(state.getStatusSince()))) {
             inFulfillment.put(sessionId, state.getStatusSince().toEpochMilli());
-        } else {
+        } else if (wasProcessing && !isProcessing) {
             inFulfillment.delete(sessionId);
         }
         metrics.disposition(transition.disposition().name());
