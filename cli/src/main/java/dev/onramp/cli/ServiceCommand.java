@@ -1,7 +1,6 @@
 package dev.onramp.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
@@ -10,6 +9,7 @@ import dev.onramp.notifier.NotifierService;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.UntilStopped;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,17 +22,7 @@ abstract class ServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AutoCloseable service = start(Env.system());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(ServiceCommand.class).warn("stopping: {}", e.toString());
-            }
-            stopped.countDown();
-        }, "service-shutdown"));
-        stopped.await();
+        UntilStopped.run(start(Env.system()));
         return 0;
     }
 

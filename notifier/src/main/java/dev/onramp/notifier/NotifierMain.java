@@ -1,8 +1,7 @@
 package dev.onramp.notifier;
 
-import java.util.concurrent.CountDownLatch;
-
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.UntilStopped;
 
 /** Runs the notifier alone, configured only by environment variables (see {@link NotifierConfig}). */
 public final class NotifierMain {
@@ -10,12 +9,6 @@ public final class NotifierMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        NotifierService service = NotifierService.start(NotifierConfig.fromEnv(Env.system()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "notifier-shutdown"));
-        stopped.await();
+        UntilStopped.run(NotifierService.start(NotifierConfig.fromEnv(Env.system())));
     }
 }

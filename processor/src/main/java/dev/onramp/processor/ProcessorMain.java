@@ -1,8 +1,7 @@
 package dev.onramp.processor;
 
-import java.util.concurrent.CountDownLatch;
-
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.UntilStopped;
 
 /** Runs the processor alone, configured only by environment variables (see {@link ProcessorConfig}). */
 public final class ProcessorMain {
@@ -10,12 +9,6 @@ public final class ProcessorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ProcessorService service = ProcessorService.start(ProcessorConfig.fromEnv(Env.system()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "processor-shutdown"));
-        stopped.await();
+        UntilStopped.run(ProcessorService.start(ProcessorConfig.fromEnv(Env.system())));
     }
 }
