@@ -3,7 +3,6 @@ package dev.onramp.schemas;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,12 +67,5 @@ public final class TopicContracts {
     public static void ensureSchema(SchemaRegistry registry, Topic<?> topic) {
         registry.setCompatibility(topic.valueSubject(), COMPATIBILITY);
         registry.register(topic.valueSubject(), topic.valueSchema());
-    }
-
-    /** The broker-side settings of each contract topic, for checks and docs. */
-    public static Map<String, Map<String, String>> expectedConfigs() {
-        Map<String, Map<String, String>> configs = new java.util.LinkedHashMap<>();
-        Topics.ALL.forEach(t -> configs.put(t.name(), t.configs()));
-        return configs;
     }
 }

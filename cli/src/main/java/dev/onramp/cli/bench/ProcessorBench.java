@@ -45,10 +45,11 @@ public final class ProcessorBench implements Callable<Integer> {
     public Integer call() throws Exception {
         try (BenchPlatform platform = new BenchPlatform()) {
             long events = produce(platform);
-            double passThrough = run(platform, "bench-passthrough", passThroughTopology(), events);
+            platform.broker.createTopic("bench.passthrough", 3, Map.of());
+            double passThrough = run(platform, "bench-passthrough", passThroughTopology());
             double topology = run(platform, "bench-session-topology",
                     SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
-                            new SessionMetrics(new SimpleMeterRegistry())), events);
+                            new SessionMetrics(new SimpleMeterRegistry())));
             System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, 1 stream thread, commit.interval.ms=%d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, commitIntervalMs);
             System.out.printf("pass-through (bytes in, bytes out): %.0f events/s%n", passThrough);
@@ -65,8 +66,7 @@ public final class ProcessorBench implements Callable<Integer> {
         return builder.build();
     }
 
-    private double run(BenchPlatform platform, String applicationId, Topology topology, long events) throws Exception {
-        platform.broker.createTopic("bench.passthrough", 3, Map.of());
+    private double run(BenchPlatform platform, String applicationId, Topology topology) throws Exception {
         Properties props = new Properties();
         props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId)));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.cli.GroupProgress;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.processor.ProcessorSerdes;
@@ -145,29 +146,26 @@ public final class SessionReplay {
 
     /** Waits for the replay to consume the events topic to its end, printing records/s and lag; returns records replayed. */
     private long awaitEnd(Admin admin, String applicationId, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+        // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
+        long end = GroupProgress.of(admin, applicationId, topic).end();
         long startCommitted = -1;
         long lastDone = 0;
         long lastAt = System.nanoTime();
         long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
         while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-            long done = latest.keySet().stream().mapToLong(tp -> committed.get(tp) == null ? 0 : committed.get(tp).offset()).sum();
+            GroupProgress p = GroupProgress.of(admin, applicationId, topic);
             if (startCommitted < 0) {
-                startCommitted = done;
+                startCommitted = p.committed();
             }
             long now = System.nanoTime();
             if (progress != null && now - lastAt >= 1_000_000_000L) {
-                progress.printf("\rreplayed %d of %d events, %.0f events/s, lag %d   ", done, end,
-                        (done - lastDone) / ((now - lastAt) / 1e9), end - done);
+                progress.printf("\rreplayed %d of %d events, %.0f events/s, lag %d   ", p.committed(), end,
+                        (p.committed() - lastDone) / ((now - lastAt) / 1e9), end - p.committed());
                 progress.flush();
-                lastDone = done;
+                lastDone = p.committed();
                 lastAt = now;
             }
-            if (done >= end) {
+            if (p.committed() >= end) {
                 if (progress != null) {
                     progress.println();
                 }
