@@ -2,17 +2,12 @@ package dev.onramp.cli.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +15,6 @@ import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.runtime.Env;
 import dev.onramp.testkit.stripe.OnrampEvents;
-import dev.onramp.testkit.stripe.WebhookSigner;
 import org.apache.kafka.tools.ProducerPerformance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,9 +54,9 @@ public final class IngestBench implements Callable<Integer> {
                     "INGEST_TRANSACTIONAL_ID", "bench-ingest",
                     "INGEST_WRITERS", String.valueOf(writers)));
             try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(env)))) {
-                String url = "http://127.0.0.1:" + ingest.port() + "/webhooks/stripe";
-                post(url, Duration.ofSeconds(warmup), connections);  // warm-up: JIT (C2 competes for the two cores), registry ids, connections
-                Result result = post(url, Duration.ofSeconds(seconds), connections);
+                WebhookLoad load = new WebhookLoad(new InetSocketAddress("127.0.0.1", ingest.port()), SECRET);
+                load.run(Duration.ofSeconds(warmup), connections);  // warm-up: JIT (C2 competes for the two cores), registry ids, connections
+                WebhookLoad.Result result = load.run(Duration.ofSeconds(seconds), connections);
                 System.out.printf("%nmachine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
                 System.out.printf("ProducerPerformance: %.0f records/s (record size %d B, acks=all, 3 partitions)%n", producerPerformance, recordSize);
                 System.out.printf("ingest:              %.0f verified webhooks/s with %d connections over %d s (each = raw webhook + session event in one transaction), %d non-200%n",
@@ -72,48 +66,6 @@ public final class IngestBench implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    record Result(double perSecond, long failures, LatencyStats latency) {
-    }
-
-    /**
-     * N connections, each posting as soon as its previous answer came back, for the given time. Bodies come from
-     * one Stripe-shaped template with fresh ids and are signed per request, as Stripe does.
-     */
-    private static Result post(String url, Duration duration, int connections) throws Exception {
-        String template = OnrampEvents.sessionUpdated("evt_TEMPLATE", "cos_TEMPLATE", "fulfillment_processing", 1_700_000_000L);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2)).build();
-        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(connections);
-        AtomicLong failures = new AtomicLong();
-        java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        long began = System.nanoTime();
-        long end = began + duration.toNanos();
-        long i = 0;
-        while (System.nanoTime() < end) {
-            inFlight.acquire();
-            i++;
-            long now = System.currentTimeMillis() / 1000;
-            String body = template.replace("evt_TEMPLATE", "evt_bench_" + i)
-                    .replace("cos_TEMPLATE", String.format("cos_Bench%012d", i / 4))
-                    .replace("\"created\":1700000000,\"data\"", "\"created\":" + now + ",\"data\"");
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                    .header("Stripe-Signature", WebhookSigner.header(SECRET, now, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            long t0 = System.nanoTime();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                latencies.add((System.nanoTime() - t0) / 1000);
-                if (error != null || response.statusCode() != 200) {
-                    failures.incrementAndGet();
-                }
-                inFlight.release();
-            });
-        }
-        inFlight.acquire(connections);
-        double elapsed = (System.nanoTime() - began) / 1e9;
-        long[] merged = latencies.stream().mapToLong(Long::longValue).toArray();
-        return new Result(merged.length / elapsed, failures.get(), LatencyStats.of(merged));
     }
 
     private double producerPerformance(String bootstrap, int recordSize) throws Exception {
