@@ -43,14 +43,15 @@ public final class ProcessorService implements AutoCloseable {
         var metrics = ServiceHttp.newMetrics();
         URI advertised = URI.create(config.advertisedUrl());
         HostInfo self = new HostInfo(advertised.getHost(), advertised.getPort());
+        ProcessorSerdes serdes = ProcessorSerdes.on(registry);
         StreamsApp app = new StreamsApp(
-                SessionTopology.build(config.rules(), ProcessorSerdes.on(registry), new SessionMetrics(metrics)),
+                SessionTopology.build(config.rules(), serdes, new SessionMetrics(metrics)),
                 config.streamsConfig(self.host() + ":" + self.port()), metrics);
 
         ServiceHttp http = new ServiceHttp("processor", metrics, List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
                 javalin -> { });
-        SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self);
+        SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, serdes.state());
         http.app().before("/v1/*", new BearerAuth(config.platformApiKey()));
         http.app().get("/v1/sessions/{session_id}", query::get);
         app.start();

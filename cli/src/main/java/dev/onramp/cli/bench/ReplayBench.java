@@ -22,7 +22,7 @@ public final class ReplayBench implements Callable<Integer> {
             SessionReplay.Result result = new SessionReplay(platform.connection, System.err).run("bench", null, new SessionStateMachine());
             System.out.printf("%nmachine: %d cores, Java %s; %d events in the log (%d sessions), 3 partitions%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), produced, sessions);
-            System.out.printf("replay: %d events at %.0f events/s (start-up included), exactly_once_v2, 1 stream thread%n",
+            System.out.printf("replay: %d events at %.0f events/s (start-up and writing the results included)%n",
                     result.events(), result.eventsPerSecond());
         }
         return 0;

@@ -1,7 +1,6 @@
 package dev.onramp.cli.replay;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,20 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onramp.cli.GroupProgress;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
-import dev.onramp.processor.ProcessorSerdes;
-import dev.onramp.processor.session.SessionMetrics;
 import dev.onramp.processor.session.SessionRules;
 import dev.onramp.processor.session.SessionStateMachine;
-import dev.onramp.processor.session.SessionTopology;
-import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionOutcome;
@@ -36,21 +34,30 @@ import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import dev.onramp.testkit.TopicReader;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Re-runs the processor's topology over {@code onramp.session-events.v1} under a fresh application id, writing to
- * topics suffixed {@code .replay-<tag>} so production topics and consumers are untouched, then compares the result
- * with the live state and outcomes.
+ * Re-runs the processor's session rules over {@code onramp.session-events.v1} under a fresh consumer group
+ * ({@code onramp-replay-<tag>}), writing to topics suffixed {@code .replay-<tag>} so production topics and
+ * consumers are untouched, then compares the result with the live state and outcomes.
+ *
+ * <p>Not a second Kafka Streams application: a replay reads a log that is not growing under it, to an end fixed
+ * at its start, and writes a side copy that is thrown away after the diff. It needs neither the topology's
+ * per-event state store writes and changelog nor its transactions, which cap the processor at ~10k events/s on two
+ * cores; partitions folded in memory through the same {@code SessionStateMachine.accept} call replay ~10x faster
+ * (BENCHMARKS.md). Stalled-session alerts are wall-clock events of the live system and are not replayed.
  */
 public final class SessionReplay {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -73,12 +80,12 @@ public final class SessionReplay {
     }
 
     public Result run(String tag, Instant since, SessionStateMachine machine) throws Exception {
-        return runTopology("onramp-replay-" + tag, Topics.SESSION_EVENTS.name(), suffix(tag), since, machine);
+        return replay("onramp-replay-" + tag, Topics.SESSION_EVENTS.name(), suffix(tag), since, machine);
     }
 
     /**
      * Re-maps {@code onramp.webhooks.raw.v1} into {@code onramp.session-events.v1.replay-<tag>} with ingest's
-     * mapping (for a fix in that mapping), then runs the topology over that copy and diffs as {@link #run} does.
+     * mapping (for a fix in that mapping), then replays that copy and diffs as {@link #run} does.
      */
     public Result runRemapped(String tag, Instant since, WebhookMapper mapper) throws Exception {
         String suffix = suffix(tag);
@@ -108,72 +115,115 @@ public final class SessionReplay {
         if (progress != null && unmappable > 0) {
             progress.println(unmappable + " raw webhook(s) could not be mapped and were skipped");
         }
-        return runTopology("onramp-replay-" + tag, events.name(), suffix, null, new SessionStateMachine());
+        return replay("onramp-replay-" + tag, events.name(), suffix, null, new SessionStateMachine());
     }
 
-    private Result runTopology(String applicationId, String inputTopic, String suffix, Instant since, SessionStateMachine machine)
+    /**
+     * Replays {@code inputTopic} from the start (or {@code since}) to its end as of now, one partition per task
+     * ({@link PartitionFold}).
+     */
+    private Result replay(String groupId, String inputTopic, String suffix, Instant since, SessionStateMachine machine)
             throws Exception {
+        Topic<SessionState> stateTopic = Topics.SESSION_STATE.withSuffix(suffix);
+        Topic<SessionOutcome> outcomesTopic = Topics.SESSION_OUTCOMES.withSuffix(suffix);
         try (Admin admin = Admin.create(connection.clientConfig())) {
-            TopicContracts.ensureTopics(admin, List.of(Topics.SESSION_STATE.withSuffix(suffix),
-                    Topics.SESSION_OUTCOMES.withSuffix(suffix), Topics.SESSION_ALERTS.withSuffix(suffix)),
+            if (!admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().isEmpty()) {
+                throw new IllegalArgumentException("a replay tagged " + suffix.substring(suffix.indexOf('-') + 1)
+                        + " already ran (consumer group " + groupId + "); choose another --tag");
+            }
+            TopicContracts.ensureTopics(admin, List.of(stateTopic, outcomesTopic),
                     connection.topicPartitions(), connection.topicReplication());
-            if (since != null) {
-                startAt(admin, applicationId, inputTopic, since);
-            }
-            Map<String, Object> config = StreamsApp.baseConfig(connection, applicationId, Files.createTempDirectory(applicationId));
+            Map<TopicPartition, Long> starts = offsets(admin, inputTopic, since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli()));
+            // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
+            Map<TopicPartition, Long> ends = offsets(admin, inputTopic, OffsetSpec.latest());
+            long total = ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.getOrDefault(e.getKey(), e.getValue())).sum();
+
             long began = System.nanoTime();
-            long events;
-            try (StreamsApp app = new StreamsApp(SessionTopology.build(SessionRules.defaults(), machine,
-                    ProcessorSerdes.on(registry), new SessionMetrics(new SimpleMeterRegistry()), inputTopic, suffix),
-                    config, new SimpleMeterRegistry())) {
-                app.start();
-                events = awaitEnd(admin, applicationId, inputTopic);
+            AtomicLong replayed = new AtomicLong();
+            // All partitions at once (up to twice the cores): a partition's sessions are written out when it is done,
+            // and a partition left alone at the end would run on one core while the others idle.
+            int threads = Math.max(1, Math.min(ends.size(), 2 * Runtime.getRuntime().availableProcessors()));
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "replay-" + groupId);
+                t.setDaemon(true);
+                return t;
+            });
+            try (var producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+                PartitionFold.Output output = new PartitionFold.Output(producer,
+                        stateTopic.name(), stateTopic.valueSerde(registry),
+                        outcomesTopic.name(), outcomesTopic.valueSerde(registry).serializer());
+                List<Future<Long>> folds = new ArrayList<>();
+                for (TopicPartition partition : ends.keySet()) {
+                    long start = starts.getOrDefault(partition, ends.get(partition));
+                    folds.add(pool.submit(new PartitionFold(consumer(groupId), partition, start, ends.get(partition),
+                            machine, SessionRules.defaults().dedupHorizon(), output, replayed)));
+                }
+                showProgress(folds, replayed, total);
+                long events = 0;
+                for (Future<Long> fold : folds) {
+                    events += fold.get();
+                }
+                producer.flush();
+                double seconds = (System.nanoTime() - began) / 1e9;
+                return new Result(events, events / seconds, diff(suffix));
+            } finally {
+                pool.shutdownNow();
             }
-            double seconds = (System.nanoTime() - began) / 1e9;
-            return new Result(events, events / seconds, diff(suffix));
         }
     }
 
-    /** Commits the group's starting offsets at the first record at or after {@code since}, before the app starts. */
-    private void startAt(Admin admin, String applicationId, String topic, Instant since) throws Exception {
+    private static Map<TopicPartition, Long> offsets(Admin admin, String topic, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-                .partitions().forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.forTimestamp(since.toEpochMilli())));
-        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-        admin.listOffsets(specs).all().get().forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset() < 0 ? 0 : info.offset())));
-        admin.alterConsumerGroupOffsets(applicationId, start).all().get();
+                .partitions().forEach(p -> specs.put(new TopicPartition(topic, p.partition()), spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
+        if (spec instanceof OffsetSpec.TimestampSpec) {
+            // No record at or after the time: nothing to replay in that partition (start at its end).
+            Map<TopicPartition, Long> ends = offsets(admin, topic, OffsetSpec.latest());
+            offsets.replaceAll((tp, offset) -> offset < 0 ? ends.get(tp) : offset);
+        }
+        return offsets;
     }
 
-    /** Waits for the replay to consume the events topic to its end, printing records/s and lag; returns records replayed. */
-    private long awaitEnd(Admin admin, String applicationId, String topic) throws Exception {
-        // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
-        long end = GroupProgress.of(admin, applicationId, topic).end();
-        long startCommitted = -1;
+    private KafkaConsumer<String, OnrampSessionEvent> consumer(String groupId) {
+        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry));
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        return config;
+    }
+
+    /** Prints records/s and what is left, once a second, until every partition is done. */
+    private void showProgress(List<Future<Long>> folds, AtomicLong replayed, long total) throws InterruptedException {
         long lastDone = 0;
         long lastAt = System.nanoTime();
-        long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            GroupProgress p = GroupProgress.of(admin, applicationId, topic);
-            if (startCommitted < 0) {
-                startCommitted = p.committed();
-            }
+        while (!folds.stream().allMatch(Future::isDone)) {
+            Thread.sleep(200);
             long now = System.nanoTime();
             if (progress != null && now - lastAt >= 1_000_000_000L) {
-                progress.printf("\rreplayed %d of %d events, %.0f events/s, lag %d   ", p.committed(), end,
-                        (p.committed() - lastDone) / ((now - lastAt) / 1e9), end - p.committed());
+                long done = replayed.get();
+                progress.printf("\rreplayed %d of %d events, %.0f events/s, lag %d   ", done, total,
+                        (done - lastDone) / ((now - lastAt) / 1e9), total - done);
                 progress.flush();
-                lastDone = p.committed();
+                lastDone = done;
                 lastAt = now;
             }
-            if (p.committed() >= end) {
-                if (progress != null) {
-                    progress.println();
-                }
-                return end - Math.max(0, startCommitted);
-            }
-            Thread.sleep(200);
         }
-        throw new IllegalStateException("replay did not reach the end of " + topic);
+        if (progress != null) {
+            progress.println();
+        }
     }
 
     /** Sessions whose latest state (status, outcome, last applied event) or outcomes differ between live and replay. */

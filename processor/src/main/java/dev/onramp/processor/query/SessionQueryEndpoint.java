@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.onramp.processor.session.SessionStore;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.schemas.SessionState;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -31,10 +33,12 @@ public final class SessionQueryEndpoint {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final Serde<SessionState> stateSerde;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public SessionQueryEndpoint(KafkaStreams streams, HostInfo self) {
+    public SessionQueryEndpoint(KafkaStreams streams, HostInfo self, Serde<SessionState> stateSerde) {
         this.streams = streams;
+        this.stateSerde = stateSerde;
         this.self = self;
     }
 
@@ -54,9 +58,9 @@ public final class SessionQueryEndpoint {
         }
         SessionState state;
         try {
-            ReadOnlyKeyValueStore<String, SessionState> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    SessionTopology.SESSIONS_STORE, QueryableStoreTypes.<String, SessionState>keyValueStore()));
-            state = store.get(sessionId);
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    SessionTopology.SESSIONS_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            state = SessionStore.get(store, stateSerde, sessionId);
         } catch (InvalidStateStoreException e) {
             throw rebalancing();
         }

@@ -2,6 +2,7 @@ package dev.onramp.processor.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.OnrampSessionEvent;
@@ -9,6 +10,7 @@ import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each session event to the session's state, once per event id, and looks for stalled sessions on a
+ * Applies each session event to the session's state, once per event id (the state's history remembers them), and looks for stalled sessions on a
  * wall-clock schedule. The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
@@ -28,12 +30,14 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private final SessionMetrics metrics;
     private final SessionStateMachine machine;
     private ProcessorContext<String, SessionChange> context;
-    private KeyValueStore<String, Long> seenEventIds;
-    private KeyValueStore<String, SessionState> sessions;
+    private final Serde<SessionState> stateSerde;
+    private SessionStore sessions;
     private KeyValueStore<String, Long> inFulfillment;
 
-    SessionEventProcessor(SessionRules rules, SessionStateMachine machine, SessionMetrics metrics) {
+    SessionEventProcessor(SessionRules rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
+                          SessionMetrics metrics) {
         this.rules = rules;
+        this.stateSerde = stateSerde;
         this.machine = machine;
         this.metrics = metrics;
     }
@@ -41,11 +45,9 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     @Override
     public void init(ProcessorContext<String, SessionChange> context) {
         this.context = context;
-        this.seenEventIds = context.getStateStore(SessionTopology.EVENT_IDS_STORE);
-        this.sessions = context.getStateStore(SessionTopology.SESSIONS_STORE);
+        this.sessions = new SessionStore(context.getStateStore(SessionTopology.SESSIONS_STORE), stateSerde);
         this.inFulfillment = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
         context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
-        context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldEventIds);
     }
 
     @Override
@@ -54,16 +56,17 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         if (event == null) {
             return;
         }
-        if (seenBefore(event.getEventId(), record.timestamp())) {
+        String sessionId = event.getSessionId();
+        SessionState before = sessions.get(sessionId);
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, rules.dedupHorizon());
+        if (accepted.isEmpty()) {
             metrics.duplicate();
             return;
         }
-        String sessionId = event.getSessionId();
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        SessionState before = sessions.get(sessionId);
-        SessionStateMachine.Transition transition = machine.apply(before, event, now);
+        SessionStateMachine.Transition transition = accepted.get();
         SessionState state = transition.state();
-        sessions.put(sessionId, state);
+        byte[] encoded = sessions.put(sessionId, state);
         // Touch the index only when a session enters or leaves fulfillment_processing: every write is a changelog record.
         boolean wasProcessing = before != null && before.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
         boolean isProcessing = state.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
@@ -72,39 +75,14 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         } else if (wasProcessing && !isProcessing) {
             inFulfillment.delete(sessionId);
         }
-        metrics.disposition(transition.disposition().name());
+        metrics.disposition(transition.disposition());
         if (transition.isAnomaly()) {
             metrics.anomaly();
             log.warn("session {}: event {} says {} but the session already ended {}; ignored",
                     sessionId, event.getEventId(), event.getStatusRaw(), state.getStatusRaw());
         }
-        transition.outcome().ifPresent(o -> metrics.outcome(o.getOutcome().name()));
-        context.forward(new Record<>(sessionId, new SessionChange(state, transition.outcome().orElse(null), null), record.timestamp()));
-    }
-
-    /**
-     * Remembers the event id (with when it was first seen) for the horizon; true when it was already remembered.
-     * A point lookup per event: a windowed store would scan every segment of the horizon instead.
-     */
-    private boolean seenBefore(String eventId, long timestamp) {
-        Long firstSeen = seenEventIds.get(eventId);
-        if (firstSeen != null && Math.abs(timestamp - firstSeen) <= rules.dedupHorizon().toMillis()) {
-            return true;
-        }
-        seenEventIds.put(eventId, timestamp);
-        return false;
-    }
-
-    private void forgetOldEventIds(long nowMs) {
-        long oldest = nowMs - rules.dedupHorizon().toMillis();
-        try (KeyValueIterator<String, Long> all = seenEventIds.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                if (entry.value < oldest) {
-                    seenEventIds.delete(entry.key);
-                }
-            }
-        }
+        transition.outcome().ifPresent(o -> metrics.outcome(o.getOutcome()));
+        context.forward(new Record<>(sessionId, new SessionChange(state, encoded, transition.outcome().orElse(null), null), record.timestamp()));
     }
 
     private void alertStalledSessions(long nowMs) {
@@ -123,7 +101,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                     continue;
                 }
                 SessionState alerted = SessionState.newBuilder(state).setAlertsSent(sequence).build();
-                sessions.put(entry.key, alerted);
+                byte[] encoded = sessions.put(entry.key, alerted);
                 SessionAlert alert = SessionAlert.newBuilder()
                         .setSessionId(entry.key)
                         .setKind(AlertKind.STALLED_IN_FULFILLMENT)
@@ -135,7 +113,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                 metrics.alert();
                 log.warn("session {} stalled in fulfillment_processing for {} (alert {})",
                         entry.key, Duration.ofMillis(stalledFor), sequence);
-                context.forward(new Record<>(entry.key, new SessionChange(alerted, null, alert), nowMs));
+                context.forward(new Record<>(entry.key, new SessionChange(alerted, encoded, null, alert), nowMs));
             }
         }
     }

@@ -1,37 +1,53 @@
 package dev.onramp.processor.session;
 
+import java.util.EnumMap;
+import java.util.Map;
+
+import dev.onramp.schemas.Disposition;
+import dev.onramp.schemas.OutcomeKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Counters of what the session rules did, by disposition, plus duplicates, anomalies, outcomes and alerts. */
+/**
+ * Counters of what the session rules did, by disposition, plus duplicates, anomalies, outcomes and alerts.
+ * Registered once: a registry lookup per event would cost more than the rules themselves.
+ */
 public final class SessionMetrics {
-    private final MeterRegistry registry;
+    private final Counter duplicates;
+    private final Counter anomalies;
+    private final Counter alerts;
+    private final Map<Disposition, Counter> byDisposition = new EnumMap<>(Disposition.class);
+    private final Map<OutcomeKind, Counter> byOutcome = new EnumMap<>(OutcomeKind.class);
 
     public SessionMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        duplicates = registry.counter("onramp.processor.duplicates");
+        anomalies = registry.counter("onramp.processor.anomalies");
+        alerts = registry.counter("onramp.processor.stalled.alerts");
+        for (Disposition d : Disposition.values()) {
+            byDisposition.put(d, Counter.builder("onramp.processor.events").tag("disposition", d.name()).register(registry));
+        }
+        for (OutcomeKind o : OutcomeKind.values()) {
+            byOutcome.put(o, Counter.builder("onramp.processor.outcomes").tag("outcome", o.name()).register(registry));
+        }
     }
 
     void duplicate() {
-        count("onramp.processor.duplicates");
+        duplicates.increment();
     }
 
-    void disposition(String disposition) {
-        Counter.builder("onramp.processor.events").tag("disposition", disposition).register(registry).increment();
+    void disposition(Disposition disposition) {
+        byDisposition.get(disposition).increment();
     }
 
     void anomaly() {
-        count("onramp.processor.anomalies");
+        anomalies.increment();
     }
 
-    void outcome(String kind) {
-        Counter.builder("onramp.processor.outcomes").tag("outcome", kind).register(registry).increment();
+    void outcome(OutcomeKind kind) {
+        byOutcome.get(kind).increment();
     }
 
     void alert() {
-        count("onramp.processor.stalled.alerts");
-    }
-
-    private void count(String name) {
-        registry.counter(name).increment();
+        alerts.increment();
     }
 }

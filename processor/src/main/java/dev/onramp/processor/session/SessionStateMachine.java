@@ -1,5 +1,6 @@
 package dev.onramp.processor.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ import dev.onramp.schemas.TransactionDetails;
  *   <li>An unknown status is recorded and never moves the rank.</li>
  * </ul>
  *
- * De-duplication by event id happens before this (the topology's event-id store); this class never sees a repeat.
+ * De-duplication by event id uses the history too ({@link #isRepeat}); {@link #accept} checks it before applying.
  *
  * <p>Not final so that a replay can run a changed rule beside production (see {@code onramp replay}).
  */
@@ -44,6 +45,36 @@ public class SessionStateMachine {
         public boolean isAnomaly() {
             return disposition == Disposition.CONTRADICTING_TERMINAL;
         }
+    }
+
+    /**
+     * One delivered event against the session's state: empty when it repeats an event id within the horizon
+     * ({@link #isRepeat}), else what {@link #apply} makes of it. The processor's topology and {@code onramp replay}
+     * both go through here, so a replay runs exactly the live rules.
+     */
+    public Optional<Transition> accept(SessionState current, OnrampSessionEvent event, Instant now, Duration dedupHorizon) {
+        return isRepeat(current, event, dedupHorizon) ? Optional.empty() : Optional.of(apply(current, event, now));
+    }
+
+    /**
+     * True when the session's history already holds this event id, received within {@code horizon} of this
+     * delivery. The history is the de-duplication store: it lives in the session's state (so it survives restarts
+     * and moves with the session's partition), and a session's events are a handful, so the check is a short scan
+     * instead of a lookup and a changelog write per event in a store of its own. A repeat from beyond the horizon
+     * is applied again, which the order-proof rules make harmless.
+     */
+    public static boolean isRepeat(SessionState current, OnrampSessionEvent event, Duration horizon) {
+        if (current == null) {
+            return false;
+        }
+        String eventId = event.getEventId();
+        for (StatusChange seen : current.getHistory()) {
+            if (seen.getEventId().equals(eventId)
+                    && Duration.between(seen.getReceivedAt(), event.getReceivedAt()).abs().compareTo(horizon) <= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static int rank(SessionStatus status) {
@@ -74,7 +105,7 @@ public class SessionStateMachine {
         boolean notOlder = !event.getEventCreated().isBefore(current.getLastEventCreated());
 
         Disposition disposition;
-        SessionState.Builder next = SessionState.newBuilder(current);
+        SessionState next = copyOf(current);
         Optional<SessionOutcome> outcome = Optional.empty();
 
         if (rank(incoming) == 0) {
@@ -88,11 +119,13 @@ public class SessionStateMachine {
             next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
             if (isTerminal(incoming)) {
                 outcome = Optional.of(outcomeOf(event, status));
-                next.setOutcome(outcome.get().getOutcome()).setOutcomeAt(event.getEventCreated());
+                next.setOutcome(outcome.get().getOutcome());
+                next.setOutcomeAt(event.getEventCreated());
             }
         } else if (incoming == status && newer && !isTerminal(status)) {
             disposition = Disposition.APPLIED;
-            next.setLastEventId(event.getEventId()).setLastEventCreated(event.getEventCreated());
+            next.setLastEventId(event.getEventId());
+            next.setLastEventCreated(event.getEventCreated());
             next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
         } else {
             // Same status (a split event, a tie, a later detail of a finished session) or an older status:
@@ -102,7 +135,8 @@ public class SessionStateMachine {
             boolean changed = !java.util.Objects.equals(merged, current.getTransactionDetails());
             next.setTransactionDetails(merged);
             if (sameStatus && newer) {
-                next.setLastEventId(event.getEventId()).setLastEventCreated(event.getEventCreated());
+                next.setLastEventId(event.getEventId());
+                next.setLastEventCreated(event.getEventCreated());
             }
             disposition = changed ? Disposition.DETAILS_UPDATED : Disposition.OLDER;
         }
@@ -111,40 +145,58 @@ public class SessionStateMachine {
         }
         next.setHistory(appendHistory(current.getHistory(), event, disposition));
         next.setUpdatedAt(now);
-        return new Transition(next.build(), disposition, outcome);
+        return new Transition(next, disposition, outcome);
     }
 
     private Transition first(OnrampSessionEvent event, Instant now) {
         boolean known = rank(event.getStatus()) > 0;
         Disposition disposition = known ? Disposition.APPLIED : Disposition.UNKNOWN_STATUS;
-        SessionState.Builder state = SessionState.newBuilder()
+        SessionState state = SessionState.newBuilder()
                 .setSessionId(event.getSessionId())
+                .setStatus(event.getStatus())
+                .setStatusRaw(event.getStatusRaw())
+                .setLastEventId(event.getEventId())
+                .setLastEventCreated(event.getEventCreated())
+                .setStatusSince(now)
                 .setLivemode(event.getLivemode())
                 .setKycDetailsProvided(event.getKycDetailsProvided())
                 .setTransactionDetails(event.getTransactionDetails())
+                .setHistory(appendHistory(List.of(), event, disposition))
                 .setAnomalies(0)
                 .setAlertsSent(0)
-                .setUpdatedAt(now);
-        moveTo(state, event, now);
+                .setUpdatedAt(now)
+                .build();
         if (!known) {
             state.setStatus(SessionStatus.UNKNOWN);
         }
         Optional<SessionOutcome> outcome = Optional.empty();
         if (isTerminal(event.getStatus())) {
             outcome = Optional.of(outcomeOf(event, SessionStatus.UNKNOWN));
-            state.setOutcome(outcome.get().getOutcome()).setOutcomeAt(event.getEventCreated());
+            state.setOutcome(outcome.get().getOutcome());
+            state.setOutcomeAt(event.getEventCreated());
         }
-        state.setHistory(appendHistory(List.of(), event, disposition));
-        return new Transition(state.build(), disposition, outcome);
+        return new Transition(state, disposition, outcome);
     }
 
-    private static void moveTo(SessionState.Builder state, OnrampSessionEvent event, Instant now) {
-        state.setStatus(event.getStatus())
-                .setStatusRaw(event.getStatusRaw())
-                .setLastEventId(event.getEventId())
-                .setLastEventCreated(event.getEventCreated())
-                .setStatusSince(now)
-                .setAlertsSent(0);
+    /**
+     * A new state object holding the state's own field values. {@code SessionState.newBuilder(state)} would
+     * deep-copy every field, the history included, and validate each on every event; states are never mutated
+     * once a transition returns them, so sharing the values is safe.
+     */
+    static SessionState copyOf(SessionState s) {
+        return new SessionState(s.getSessionId(), s.getStatus(), s.getStatusRaw(), s.getLastEventId(),
+                s.getLastEventCreated(), s.getStatusSince(), s.getLivemode(), s.getKycDetailsProvided(),
+                s.getTransactionDetails(), s.getHistory(), s.getOutcome(), s.getOutcomeAt(), s.getAnomalies(),
+                s.getAlertsSent(), s.getUpdatedAt());
+    }
+
+    private static void moveTo(SessionState state, OnrampSessionEvent event, Instant now) {
+        state.setStatus(event.getStatus());
+        state.setStatusRaw(event.getStatusRaw());
+        state.setLastEventId(event.getEventId());
+        state.setLastEventCreated(event.getEventCreated());
+        state.setStatusSince(now);
+        state.setAlertsSent(0);
     }
 
     private static SessionOutcome outcomeOf(OnrampSessionEvent event, SessionStatus previous) {
@@ -162,14 +214,8 @@ public class SessionStateMachine {
     private static List<StatusChange> appendHistory(List<StatusChange> history, OnrampSessionEvent event, Disposition disposition) {
         List<StatusChange> next = new ArrayList<>(history.size() + 1);
         next.addAll(history.size() >= MAX_HISTORY ? history.subList(history.size() - MAX_HISTORY + 1, history.size()) : history);
-        next.add(StatusChange.newBuilder()
-                .setEventId(event.getEventId())
-                .setStatus(event.getStatus())
-                .setStatusRaw(event.getStatusRaw())
-                .setEventCreated(event.getEventCreated())
-                .setReceivedAt(event.getReceivedAt())
-                .setDisposition(disposition)
-                .build());
+        next.add(new StatusChange(event.getEventId(), event.getStatus(), event.getStatusRaw(), event.getEventCreated(),
+                event.getReceivedAt(), disposition));
         return next;
     }
 
@@ -184,21 +230,21 @@ public class SessionStateMachine {
         if (known == null) {
             return incoming;
         }
-        TransactionDetails.Builder merged = TransactionDetails.newBuilder(known);
-        merged.setDestinationAmount(pick(known.getDestinationAmount(), incoming.getDestinationAmount(), incomingWins));
-        merged.setDestinationCurrency(pick(known.getDestinationCurrency(), incoming.getDestinationCurrency(), incomingWins));
-        merged.setDestinationNetwork(pick(known.getDestinationNetwork(), incoming.getDestinationNetwork(), incomingWins));
-        merged.setDestinationCurrencies(pickList(known.getDestinationCurrencies(), incoming.getDestinationCurrencies(), incomingWins));
-        merged.setDestinationNetworks(pickList(known.getDestinationNetworks(), incoming.getDestinationNetworks(), incomingWins));
-        merged.setFees(mergeFees(known.getFees(), incoming.getFees(), incomingWins));
-        merged.setLockWalletAddress(pick(known.getLockWalletAddress(), incoming.getLockWalletAddress(), incomingWins));
-        merged.setSourceAmount(pick(known.getSourceAmount(), incoming.getSourceAmount(), incomingWins));
-        merged.setSourceCurrency(pick(known.getSourceCurrency(), incoming.getSourceCurrency(), incomingWins));
-        merged.setTransactionId(pick(known.getTransactionId(), incoming.getTransactionId(), incomingWins));
-        merged.setWalletAddress(pick(known.getWalletAddress(), incoming.getWalletAddress(), incomingWins));
-        merged.setWalletAddresses(incoming.getWalletAddresses().isEmpty() || (!incomingWins && !known.getWalletAddresses().isEmpty())
-                ? known.getWalletAddresses() : incoming.getWalletAddresses());
-        return merged.build();
+        // The all-args constructor: the builder would deep-copy `known` and validate every field, on every event.
+        return new TransactionDetails(
+                pick(known.getDestinationAmount(), incoming.getDestinationAmount(), incomingWins),
+                pick(known.getDestinationCurrency(), incoming.getDestinationCurrency(), incomingWins),
+                pick(known.getDestinationNetwork(), incoming.getDestinationNetwork(), incomingWins),
+                pickList(known.getDestinationCurrencies(), incoming.getDestinationCurrencies(), incomingWins),
+                pickList(known.getDestinationNetworks(), incoming.getDestinationNetworks(), incomingWins),
+                mergeFees(known.getFees(), incoming.getFees(), incomingWins),
+                pick(known.getLockWalletAddress(), incoming.getLockWalletAddress(), incomingWins),
+                pick(known.getSourceAmount(), incoming.getSourceAmount(), incomingWins),
+                pick(known.getSourceCurrency(), incoming.getSourceCurrency(), incomingWins),
+                pick(known.getTransactionId(), incoming.getTransactionId(), incomingWins),
+                pick(known.getWalletAddress(), incoming.getWalletAddress(), incomingWins),
+                incoming.getWalletAddresses().isEmpty() || (!incomingWins && !known.getWalletAddresses().isEmpty())
+                        ? known.getWalletAddresses() : incoming.getWalletAddresses());
     }
 
     private static Fees mergeFees(Fees known, Fees incoming, boolean incomingWins) {
@@ -208,10 +254,8 @@ public class SessionStateMachine {
         if (known == null) {
             return incoming;
         }
-        return Fees.newBuilder()
-                .setNetworkFeeAmount(pick(known.getNetworkFeeAmount(), incoming.getNetworkFeeAmount(), incomingWins))
-                .setTransactionFeeAmount(pick(known.getTransactionFeeAmount(), incoming.getTransactionFeeAmount(), incomingWins))
-                .build();
+        return new Fees(pick(known.getNetworkFeeAmount(), incoming.getNetworkFeeAmount(), incomingWins),
+                pick(known.getTransactionFeeAmount(), incoming.getTransactionFeeAmount(), incomingWins));
     }
 
     private static <T> T pick(T known, T incoming, boolean incomingWins) {

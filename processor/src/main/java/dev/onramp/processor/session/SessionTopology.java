@@ -22,8 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   onramp.session-events.v1 (key: session id)
- *     -> drop event ids seen within the horizon            [store: session-event-ids]
- *     -> apply to the session's state (SessionStateMachine) [store: session-state, queryable]
+ *     -> drop event ids the session's history saw within the horizon
+ *     -> apply to the session's state (SessionStateMachine) [store: session-state, encoded once, queryable]
  *     -> every state              -> onramp.session-state.v1   (compacted table)
  *     -> outcome, once per session -> onramp.session-outcomes.v1
  *   wall clock, every check interval
@@ -34,7 +34,6 @@ import org.apache.kafka.streams.state.Stores;
  * Every topic is keyed by session id, so nothing is repartitioned and one task owns all of a session.
  */
 public final class SessionTopology {
-    public static final String EVENT_IDS_STORE = "session-event-ids";
     public static final String SESSIONS_STORE = "session-state";
     public static final String IN_FULFILLMENT_STORE = "sessions-in-fulfillment";
 
@@ -62,19 +61,18 @@ public final class SessionTopology {
         // Caching: under EOS a store is flushed at each commit anyway; the cache turns repeated writes of one
         // session within a commit interval into one changelog record.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EVENT_IDS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), serdes.state()).withCachingEnabled());
+                Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
                 .stream(inputTopic, Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
-                .process(() -> new SessionEventProcessor(rules, machine, metrics), Named.as("apply-session-rules"),
-                        EVENT_IDS_STORE, SESSIONS_STORE, IN_FULFILLMENT_STORE);
+                .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics), Named.as("apply-session-rules"),
+                        SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
-        changes.mapValues(SessionChange::state, Named.as("state"))
-                .to(SESSION_STATE.name() + outputSuffix, Produced.with(Serdes.String(), serdes.state()).withName("to-session-state"));
+        // The state as the store holds it, encoded once (see SessionStore).
+        changes.mapValues(SessionChange::encodedState, Named.as("state"))
+                .to(SESSION_STATE.name() + outputSuffix, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("to-session-state"));
 
         changes.flatMapValues(change -> Optional.ofNullable(change.outcome()).stream().toList(), Named.as("outcomes"))
                 .to(SESSION_OUTCOMES.name() + outputSuffix, Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes"));

@@ -37,13 +37,13 @@ final class SessionTopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, SessionState> states;
     final TestOutputTopic<String, SessionOutcome> outcomes;
     final TestOutputTopic<String, SessionAlert> alerts;
+    private final ProcessorSerdes serdes = ProcessorSerdes.on(new InMemorySchemaRegistry());
 
     SessionTopologyHarness() {
         this(SessionRules.defaults());
     }
 
     SessionTopologyHarness(SessionRules rules) {
-        ProcessorSerdes serdes = ProcessorSerdes.on(new InMemorySchemaRegistry());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -100,8 +100,8 @@ final class SessionTopologyHarness implements AutoCloseable {
     }
 
     SessionState state(String sessionId) {
-        KeyValueStore<String, SessionState> store = driver.getKeyValueStore(SessionTopology.SESSIONS_STORE);
-        return store.get(sessionId);
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(SessionTopology.SESSIONS_STORE);
+        return SessionStore.get(store, serdes.state(), sessionId);
     }
 
     /** The latest state per session on the compacted topic, as a reader of the table sees it. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.onramp.schemas.Disposition;
+import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
@@ -99,6 +100,24 @@ class SessionTopologyTest {
             h.send(complete);
             assertThat(h.outcomes.readValuesToList()).hasSize(1);
             assertThat(h.state(S).getHistory()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRedeliveryIsADuplicateWithinTheHorizonAndAppliedAgainBeyondIt() {
+        try (var h = new SessionTopologyHarness(new SessionRules(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1)))) {
+            h.sendAll(lifecycle(S));
+            var complete = lifecycle(S).get(3);
+            // Ingest stamps each delivery with its own receipt time; the horizon is measured between receipts.
+            h.send(OnrampSessionEvent.newBuilder(complete).setReceivedAt(complete.getReceivedAt().plus(Duration.ofDays(6))).build());
+            assertThat(h.state(S).getHistory()).hasSize(4);
+            assertThat(h.counter("onramp.processor.duplicates")).isEqualTo(1.0);
+
+            h.send(OnrampSessionEvent.newBuilder(complete).setReceivedAt(complete.getReceivedAt().plus(Duration.ofDays(8))).build());
+            assertThat(h.state(S).getHistory()).hasSize(5);
+            assertThat(h.state(S).getHistory().get(4).getDisposition()).isEqualTo(Disposition.OLDER);
+            assertThat(h.counter("onramp.processor.duplicates")).isEqualTo(1.0);
+            assertThat(h.outcomes.readValuesToList()).hasSize(1);
         }
     }
 

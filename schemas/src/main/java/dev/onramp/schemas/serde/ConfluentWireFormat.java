@@ -15,8 +15,12 @@ final class ConfluentWireFormat {
     private ConfluentWireFormat() {
     }
 
-    static void writeHeader(ByteBuffer buffer, int schemaId) {
-        buffer.put(MAGIC_BYTE).putInt(schemaId);
+    static void writeHeader(java.io.ByteArrayOutputStream out, int schemaId) {
+        out.write(MAGIC_BYTE);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
     }
 
     /** Reads the header and leaves {@code buffer} positioned at the Avro payload. */

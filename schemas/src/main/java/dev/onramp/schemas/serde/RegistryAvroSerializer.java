@@ -2,7 +2,6 @@ package dev.onramp.schemas.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 
 import org.apache.avro.Schema;
@@ -30,7 +29,9 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
     }
 
     private SchemaRegistry registry;
-    private final java.util.Map<Schema, DatumWriter<T>> writers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Schema, DatumWriter<?>> writers = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RECENT = 4;
+    private volatile Resolved[] recentlyResolved = new Resolved[0];
     private boolean autoRegister = true;
     private boolean isKey;
 
@@ -60,6 +61,30 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
             throw new IllegalStateException("serializer used before configure()");
         }
         Schema schema = record.getSchema();
+        Resolved resolved = recent(topic, schema);
+        if (resolved == null) {
+            resolved = resolve(topic, schema, record);
+            remember(resolved);
+        }
+        try {
+            Buffer buffer = BUFFERS.get();
+            buffer.reset();
+            ConfluentWireFormat.writeHeader(buffer, resolved.id);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
+            buffer.encoder = encoder;
+            resolved.<T>writer().write(record, encoder);
+            encoder.flush();
+            byte[] bytes = buffer.toByteArray();
+            if (buffer.isOversized()) {
+                BUFFERS.remove();  // one large record (a dead-lettered body) should not pin its buffer to the thread
+            }
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Resolved resolve(String topic, Schema schema, T record) {
         String subject = topic + (isKey ? "-key" : "-value");
         int id;
         try {
@@ -68,19 +93,53 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
             throw new SchemaRegistryException(e.httpStatus(), "cannot write " + schema.getFullName() + " to topic "
                     + topic + ": " + e.getMessage());
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            ByteBuffer header = ByteBuffer.allocate(ConfluentWireFormat.HEADER_SIZE);
-            ConfluentWireFormat.writeHeader(header, id);
-            out.write(header.array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, ignored -> writerFor(record, schema)).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        return new Resolved(topic, schema, id, writers.computeIfAbsent(schema, ignored -> writerFor(record, schema)));
+    }
+
+    /**
+     * Hot path: a (topic, schema) written recently, compared by identity (Kafka and Streams pass the same String
+     * instances), so no subject string is built and no map is hashed. A few entries, because one serde often
+     * serves a store's changelog and a sink topic in turn.
+     */
+    private Resolved recent(String topic, Schema schema) {
+        for (Resolved r : recentlyResolved) {
+            if (r.topic == topic && r.schema == schema) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private void remember(Resolved resolved) {
+        Resolved[] current = recentlyResolved;
+        Resolved[] next = new Resolved[Math.min(RECENT, current.length + 1)];
+        next[0] = resolved;
+        System.arraycopy(current, 0, next, 1, next.length - 1);
+        recentlyResolved = next;
+    }
+
+    /** A (topic, schema) written and what it resolved to; immutable, so threads can share it. */
+    private record Resolved(String topic, Schema schema, int id, DatumWriter<?> writerAny) {
+        @SuppressWarnings("unchecked")
+        <T> DatumWriter<T> writer() {
+            return (DatumWriter<T>) writerAny;
         }
     }
+
+    /** A per-thread output buffer and encoder, reused: a record is copied out once, at the end. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        private BinaryEncoder encoder;
+
+        Buffer() {
+            super(1024);
+        }
+
+        boolean isOversized() {
+            return buf.length > 64 * 1024;
+        }
+    }
+
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
     @SuppressWarnings("unchecked")
     private DatumWriter<T> writerFor(T record, Schema schema) {
