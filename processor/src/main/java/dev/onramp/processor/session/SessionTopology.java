@@ -41,21 +41,7 @@ public final class SessionTopology {
     }
 
     public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics) {
-        return build(rules, new SessionStateMachine(), serdes, metrics, "");
-    }
-
-    /**
-     * @param machine      the status rules; a replay may pass changed ones
-     * @param outputSuffix appended to every output topic name; replay writes beside production this way
-     */
-    public static Topology build(SessionRules rules, SessionStateMachine machine, ProcessorSerdes serdes,
-                                 SessionMetrics metrics, String outputSuffix) {
-        return build(rules, machine, serdes, metrics, SESSION_EVENTS.name(), outputSuffix);
-    }
-
-    /** @param inputTopic the session events to read; a replay of re-mapped webhooks reads its own suffixed copy */
-    public static Topology build(SessionRules rules, SessionStateMachine machine, ProcessorSerdes serdes,
-                                 SessionMetrics metrics, String inputTopic, String outputSuffix) {
+        SessionStateMachine machine = new SessionStateMachine();
         StreamsBuilder builder = new StreamsBuilder();
 
         // Caching: under EOS a store is flushed at each commit anyway; the cache turns repeated writes of one
@@ -66,19 +52,19 @@ public final class SessionTopology {
                 Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
-                .stream(inputTopic, Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
+                .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
                 .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics), Named.as("apply-session-rules"),
                         SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
         // The state as the store holds it, encoded once (see SessionStore).
         changes.mapValues(SessionChange::encodedState, Named.as("state"))
-                .to(SESSION_STATE.name() + outputSuffix, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("to-session-state"));
+                .to(SESSION_STATE.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("to-session-state"));
 
         changes.flatMapValues(change -> Optional.ofNullable(change.outcome()).stream().toList(), Named.as("outcomes"))
-                .to(SESSION_OUTCOMES.name() + outputSuffix, Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes"));
+                .to(SESSION_OUTCOMES.name(), Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes"));
 
         changes.flatMapValues(change -> Optional.ofNullable(change.alert()).stream().toList(), Named.as("alerts"))
-                .to(SESSION_ALERTS.name() + outputSuffix, Produced.with(Serdes.String(), serdes.alerts()).withName("to-session-alerts"));
+                .to(SESSION_ALERTS.name(), Produced.with(Serdes.String(), serdes.alerts()).withName("to-session-alerts"));
 
         return builder.build();
     }
