@@ -1,5 +1,6 @@
 package dev.onramp.cli.audit;
 
+import dev.onramp.cli.TopicScan;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

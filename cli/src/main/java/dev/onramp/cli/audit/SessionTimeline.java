@@ -1,5 +1,6 @@
 package dev.onramp.cli.audit;
 
+import dev.onramp.cli.TopicScan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.cli.TopicScan;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.processor.session.SessionRules;
@@ -33,7 +34,6 @@ import dev.onramp.schemas.kafka.KafkaConnection;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
-import dev.onramp.testkit.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -261,14 +261,14 @@ public final class SessionReplay {
 
     private Map<String, SessionState> latest(Topic<SessionState> topic) {
         Map<String, SessionState> latest = new HashMap<>();
-        TopicReader.readAll(connection.bootstrapServers(), topic.name(), new StringDeserializer(),
-                new RegistryAvroDeserializer<>(SessionState.class, registry)).forEach(r -> latest.put(r.key(), r.value()));
+        new TopicScan(connection.clientConfig()).read(topic.name(), new RegistryAvroDeserializer<>(SessionState.class, registry),
+                null, key -> true).forEach(r -> latest.put(r.key(), r.value()));
         return latest;
     }
 
     private Map<String, List<SessionOutcome>> outcomes(Topic<SessionOutcome> topic) {
-        return TopicReader.readAll(connection.bootstrapServers(), topic.name(), new StringDeserializer(),
-                        new RegistryAvroDeserializer<>(SessionOutcome.class, registry)).stream()
+        return new TopicScan(connection.clientConfig()).read(topic.name(), new RegistryAvroDeserializer<>(SessionOutcome.class, registry),
+                        null, key -> true).stream()
                 .collect(Collectors.groupingBy(r -> r.key(), Collectors.mapping(r -> r.value(), Collectors.toList())));
     }
 }

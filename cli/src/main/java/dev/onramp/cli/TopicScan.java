@@ -1,4 +1,4 @@
-package dev.onramp.cli.audit;
+package dev.onramp.cli;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +18,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads one topic from the start, or from a time (the brokers' offsets-for-times, no full scan), to its current
- * end, read_committed, keeping the records whose key passes the filter.
+ * end, read_committed, keeping the records whose key passes the filter. What audit and the replay's diff read with.
  */
-final class TopicScan {
+public final class TopicScan {
     private final Map<String, Object> clientConfig;
 
-    TopicScan(Map<String, Object> clientConfig) {
+    public TopicScan(Map<String, Object> clientConfig) {
         this.clientConfig = clientConfig;
     }
 
-    <V> List<ConsumerRecord<String, V>> read(String topic, Deserializer<V> values, Instant since, Predicate<String> keys) {
+    public <V> List<ConsumerRecord<String, V>> read(String topic, Deserializer<V> values, Instant since, Predicate<String> keys) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
