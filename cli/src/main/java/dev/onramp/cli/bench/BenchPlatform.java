@@ -2,7 +2,6 @@ package dev.onramp.cli.bench;
 
 import java.time.Duration;
 
-import dev.onramp.cli.GroupProgress;
 import dev.onramp.platform.LocalKafkaBroker;
 import dev.onramp.platform.LocalSchemaRegistry;
 import dev.onramp.schemas.TopicContracts;

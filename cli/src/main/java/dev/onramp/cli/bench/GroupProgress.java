@@ -1,4 +1,4 @@
-package dev.onramp.cli;
+package dev.onramp.cli.bench;
 
 import java.util.HashMap;
 import java.util.List;
@@ -11,9 +11,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** How far a consumer group (a Streams application) has committed through a topic, summed over its partitions. */
-public record GroupProgress(long committed, long end) {
+record GroupProgress(long committed, long end) {
 
-    public static GroupProgress of(Admin admin, String groupId, String topic) throws ExecutionException, InterruptedException {
+    static GroupProgress of(Admin admin, String groupId, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
@@ -23,7 +23,7 @@ public record GroupProgress(long committed, long end) {
         return new GroupProgress(done, end);
     }
 
-    public boolean finished() {
+    boolean finished() {
         return end > 0 && committed >= end;
     }
 }
