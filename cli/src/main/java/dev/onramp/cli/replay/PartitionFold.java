@@ -50,6 +50,8 @@ final class PartitionFold implements Callable<Long> {
     private final Duration dedupHorizon;
     private final Output output;
     private final AtomicLong replayed;
+    /** Where this partition's consumer stands, for progress: read from the progress thread. */
+    private volatile long position;
 
     PartitionFold(KafkaConsumer<String, OnrampSessionEvent> consumer, TopicPartition partition, long start, long end,
                   SessionStateMachine machine, Duration dedupHorizon, Output output, AtomicLong replayed) {
@@ -61,6 +63,12 @@ final class PartitionFold implements Callable<Long> {
         this.dedupHorizon = dedupHorizon;
         this.output = output;
         this.replayed = replayed;
+        this.position = start;
+    }
+
+    /** Offsets of this partition not replayed yet. */
+    long remaining() {
+        return Math.max(0, end - position);
     }
 
     /** Replays the partition and returns how many records it read. */
@@ -74,7 +82,7 @@ final class PartitionFold implements Callable<Long> {
                 consumer.seek(partition, start);
                 // Under read_committed the position steps over transaction markers and aborted records too, so
                 // reaching `end` (the last stable offset when the replay began) means every committed event is in.
-                while (consumer.position(partition) < end) {
+                while ((position = consumer.position(partition)) < end) {
                     Instant now = Instant.now();
                     long inBatch = 0;
                     for (ConsumerRecord<String, OnrampSessionEvent> record : consumer.poll(Duration.ofMillis(500)).records(partition)) {
@@ -87,6 +95,7 @@ final class PartitionFold implements Callable<Long> {
                     read += inBatch;
                     replayed.addAndGet(inBatch);
                 }
+                position = end;
                 consumer.commitSync(Map.of(partition, new OffsetAndMetadata(end)));
             }
             sessions.open.forEach((sessionId, state) -> send(output.stateTopic(), sessionId, encode(state)));

@@ -39,9 +39,15 @@ public final class ReplayCommand implements Callable<Integer> {
             env.put("SCHEMA_REGISTRY_URL", registry);
         }
         SessionReplay replay = new SessionReplay(KafkaConnection.fromEnv(env), System.err);
-        SessionReplay.Result result = remapRaw
-                ? replay.runRemapped(tag, since, new dev.onramp.ingest.webhook.WebhookMapper())
-                : replay.run(tag, since, new SessionStateMachine());
+        SessionReplay.Result result;
+        try {
+            result = remapRaw
+                    ? replay.runRemapped(tag, since, new dev.onramp.ingest.webhook.WebhookMapper())
+                    : replay.run(tag, since, new SessionStateMachine());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         System.out.printf("replayed %d events at %.0f events/s into *%s%n", result.events(), result.eventsPerSecond(), SessionReplay.suffix(tag));
         System.out.printf("%d difference(s) from live state and outcomes%n", result.differences().size());
         result.differences().forEach(d -> System.out.println("  " + d));

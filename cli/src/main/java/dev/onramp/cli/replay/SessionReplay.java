@@ -136,7 +136,6 @@ public final class SessionReplay {
             Map<TopicPartition, Long> starts = offsets(admin, inputTopic, since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli()));
             // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
             Map<TopicPartition, Long> ends = offsets(admin, inputTopic, OffsetSpec.latest());
-            long total = ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.getOrDefault(e.getKey(), e.getValue())).sum();
 
             long began = System.nanoTime();
             AtomicLong replayed = new AtomicLong();
@@ -152,20 +151,23 @@ public final class SessionReplay {
                 PartitionFold.Output output = new PartitionFold.Output(producer,
                         stateTopic.name(), stateTopic.valueSerde(registry),
                         outcomesTopic.name(), outcomesTopic.valueSerde(registry).serializer());
-                List<Future<Long>> folds = new ArrayList<>();
+                List<PartitionFold> folds = new ArrayList<>();
+                List<Future<Long>> running = new ArrayList<>();
                 for (TopicPartition partition : ends.keySet()) {
                     long start = starts.getOrDefault(partition, ends.get(partition));
-                    folds.add(pool.submit(new PartitionFold(consumer(groupId), partition, start, ends.get(partition),
-                            machine, SessionRules.defaults().dedupHorizon(), output, replayed)));
+                    PartitionFold fold = new PartitionFold(consumer(groupId), partition, start, ends.get(partition),
+                            machine, SessionRules.defaults().dedupHorizon(), output, replayed);
+                    folds.add(fold);
+                    running.add(pool.submit(fold));
                 }
-                showProgress(folds, replayed, total);
+                showProgress(folds, running, replayed);
                 long events = 0;
-                for (Future<Long> fold : folds) {
+                for (Future<Long> fold : running) {
                     events += fold.get();
                 }
                 producer.flush();
                 double seconds = (System.nanoTime() - began) / 1e9;
-                return new Result(events, events / seconds, diff(suffix));
+                return new Result(events, events / seconds, diff(suffix, since != null));
             } finally {
                 pool.shutdownNow();
             }
@@ -205,17 +207,20 @@ public final class SessionReplay {
         return config;
     }
 
-    /** Prints records/s and what is left, once a second, until every partition is done. */
-    private void showProgress(List<Future<Long>> folds, AtomicLong replayed, long total) throws InterruptedException {
+    /**
+     * Prints events/s and how many offsets are left, once a second, until every partition is done. Offsets, not
+     * events: ingest's transactions put a marker after each commit, so a topic has more offsets than events.
+     */
+    private void showProgress(List<PartitionFold> folds, List<Future<Long>> running, AtomicLong replayed) throws InterruptedException {
         long lastDone = 0;
         long lastAt = System.nanoTime();
-        while (!folds.stream().allMatch(Future::isDone)) {
+        while (!running.stream().allMatch(Future::isDone)) {
             Thread.sleep(200);
             long now = System.nanoTime();
             if (progress != null && now - lastAt >= 1_000_000_000L) {
                 long done = replayed.get();
-                progress.printf("\rreplayed %d of %d events, %.0f events/s, lag %d   ", done, total,
-                        (done - lastDone) / ((now - lastAt) / 1e9), total - done);
+                progress.printf("\rreplayed %d events, %.0f events/s, %d offsets to go   ", done,
+                        (done - lastDone) / ((now - lastAt) / 1e9), folds.stream().mapToLong(PartitionFold::remaining).sum());
                 progress.flush();
                 lastDone = done;
                 lastAt = now;
@@ -227,14 +232,20 @@ public final class SessionReplay {
     }
 
     /** Sessions whose latest state (status, outcome, last applied event) or outcomes differ between live and replay. */
-    List<ReplayDifference> diff(String suffix) {
+    /**
+     * @param replayedOnly compare only the sessions the replay saw: a replay from a time leaves out every session
+     *                     whose events all came before it, which would otherwise all show as differences
+     */
+    List<ReplayDifference> diff(String suffix, boolean replayedOnly) {
         Map<String, SessionState> live = latest(Topics.SESSION_STATE);
         Map<String, SessionState> replayed = latest(Topics.SESSION_STATE.withSuffix(suffix));
         Map<String, List<SessionOutcome>> liveOutcomes = outcomes(Topics.SESSION_OUTCOMES);
         Map<String, List<SessionOutcome>> replayedOutcomes = outcomes(Topics.SESSION_OUTCOMES.withSuffix(suffix));
         List<ReplayDifference> differences = new ArrayList<>();
-        TreeSet<String> sessions = new TreeSet<>(live.keySet());
-        sessions.addAll(replayed.keySet());
+        TreeSet<String> sessions = new TreeSet<>(replayed.keySet());
+        if (!replayedOnly) {
+            sessions.addAll(live.keySet());
+        }
         for (String session : sessions) {
             SessionState a = live.get(session);
             SessionState b = replayed.get(session);

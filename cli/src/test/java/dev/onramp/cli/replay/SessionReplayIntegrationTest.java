@@ -118,6 +118,8 @@ class SessionReplayIntegrationTest {
         produce(later, false);
         SessionReplay.Result sinceResult = replay.run("since", since, new SessionStateMachine());
         assertThat(sinceResult.events()).isEqualTo(later.size());
+        // The diff of a replay from a time covers the sessions it replayed, not every session before the time.
+        assertThat(sinceResult.differences()).extracting(ReplayDifference::sessionId).containsOnly("cos_ReplayLater001");
     }
 
     private static OnrampSessionEvent event(String session, String eventId, SessionStatus status, int second) {
