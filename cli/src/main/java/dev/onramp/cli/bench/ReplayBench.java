@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 /** Events/s of `onramp replay` over a large event log on the in-process broker. */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay events/s over a large onramp.session-events.v1.")
 public final class ReplayBench implements Callable<Integer> {
-    @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}: ~1.1M events).")
-    int sessions = 250_000;
+    @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}: ~2.2M events).")
+    int sessions = 500_000;
 
     @Override
     public Integer call() throws Exception {
