@@ -31,14 +31,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
-        SessionRules defaults = SessionRules.defaults();
-        SessionRules rules = new SessionRules(
-                env.duration("DEDUP_HORIZON", defaults.dedupHorizon()),
-                env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
-                env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()));
-        if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
-            throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
-        }
+        SessionRules rules = rulesFromEnv(env);
         return new ProcessorConfig(
                 env.string("PROCESSOR_HOST", "0.0.0.0"),
                 port,
@@ -52,6 +45,19 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
     }
 
     /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
+    /** The session rules' settings alone: {@code onramp replay} runs the rules with the processor's settings. */
+    public static SessionRules rulesFromEnv(Env env) {
+        SessionRules defaults = SessionRules.defaults();
+        SessionRules rules = new SessionRules(
+                env.duration("DEDUP_HORIZON", defaults.dedupHorizon()),
+                env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
+                env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()));
+        if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
+            throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
+        }
+        return rules;
+    }
+
     public Map<String, Object> streamsConfig(String advertisedHostPort) {
         Map<String, Object> config = StreamsApp.baseConfig(kafka, applicationId, stateDir);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);

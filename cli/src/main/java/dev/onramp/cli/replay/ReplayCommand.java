@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.runtime.Env;
 import dev.onramp.schemas.kafka.KafkaConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +40,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (registry != null) {
             env.put("SCHEMA_REGISTRY_URL", registry);
         }
-        SessionReplay replay = new SessionReplay(KafkaConnection.fromEnv(env), System.err);
+        SessionReplay replay = new SessionReplay(KafkaConnection.fromEnv(env), ProcessorConfig.rulesFromEnv(new Env(env)), System.err);
         SessionReplay.Result result;
         try {
             result = remapRaw

@@ -66,11 +66,18 @@ public final class SessionReplay {
     }
 
     private final KafkaConnection connection;
+    private final SessionRules rules;
     private final SchemaRegistry registry;
     private final PrintStream progress;
 
     public SessionReplay(KafkaConnection connection, PrintStream progress) {
+        this(connection, SessionRules.defaults(), progress);
+    }
+
+    /** @param rules the processor's settings (its de-duplication horizon), so the replay applies the live rules */
+    public SessionReplay(KafkaConnection connection, SessionRules rules, PrintStream progress) {
         this.connection = connection;
+        this.rules = rules;
         this.registry = connection.registryClient();
         this.progress = progress;
     }
@@ -156,7 +163,7 @@ public final class SessionReplay {
                 for (TopicPartition partition : ends.keySet()) {
                     long start = starts.getOrDefault(partition, ends.get(partition));
                     PartitionFold fold = new PartitionFold(consumer(groupId), partition, start, ends.get(partition),
-                            machine, SessionRules.defaults().dedupHorizon(), output, replayed);
+                            machine, rules.dedupHorizon(), output, replayed);
                     folds.add(fold);
                     running.add(pool.submit(fold));
                 }
