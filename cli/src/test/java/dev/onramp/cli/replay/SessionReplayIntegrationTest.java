@@ -80,7 +80,8 @@ class SessionReplayIntegrationTest {
             events.addAll(mine);
             expected.put(session, end);
         }
-        produce(events, true);
+        Instant writtenAt = Instant.now();
+        produce(events, true, writtenAt);
 
         SessionReplay replay = new SessionReplay(connection, null);
         SessionReplay.Result result = replay.run("shuffled", null, new SessionStateMachine());
@@ -110,13 +111,11 @@ class SessionReplayIntegrationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already ran");
 
         // --since: only what was written at or after the time is replayed.
-        Thread.sleep(20);
-        Instant since = Instant.now();
         List<OnrampSessionEvent> later = List.of(
                 event("cos_ReplayLater001", "evt_later_0", SessionStatus.INITIALIZED, 0),
                 event("cos_ReplayLater001", "evt_later_1", SessionStatus.FULFILLMENT_COMPLETE, 1));
-        produce(later, false);
-        SessionReplay.Result sinceResult = replay.run("since", since, new SessionStateMachine());
+        produce(later, false, writtenAt.plusSeconds(10));
+        SessionReplay.Result sinceResult = replay.run("since", writtenAt.plusSeconds(5), new SessionStateMachine());
         assertThat(sinceResult.events()).isEqualTo(later.size());
         // The diff of a replay from a time covers the sessions it replayed, not every session before the time.
         assertThat(sinceResult.differences()).extracting(ReplayDifference::sessionId).containsOnly("cos_ReplayLater001");
@@ -130,8 +129,11 @@ class SessionReplayIntegrationTest {
                 .setReceivedAt(created).build();
     }
 
-    /** Writes the events in one committed transaction, after an aborted one holding copies that must not count. */
-    private static void produce(List<OnrampSessionEvent> events, boolean withAbortedCopies) {
+    /**
+     * Writes the events in one committed transaction, after an aborted one holding copies that must not count,
+     * with the given record timestamp (what offsets-for-times looks at).
+     */
+    private static void produce(List<OnrampSessionEvent> events, boolean withAbortedCopies, Instant timestamp) {
         Map<String, Object> config = new HashMap<>(connection.clientConfig());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "replay-test-" + System.nanoTime());
         try (var producer = new KafkaProducer<>(config, new StringSerializer(),
@@ -139,13 +141,14 @@ class SessionReplayIntegrationTest {
             producer.initTransactions();
             if (withAbortedCopies) {
                 producer.beginTransaction();
-                events.forEach(e -> producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), e.getSessionId(),
-                        OnrampSessionEvent.newBuilder(e).setStatus(SessionStatus.REJECTED).setStatusRaw("rejected").build())));
+                events.forEach(e -> producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), null, timestamp.toEpochMilli(),
+                        e.getSessionId(), OnrampSessionEvent.newBuilder(e).setStatus(SessionStatus.REJECTED).setStatusRaw("rejected").build())));
                 producer.flush();
                 producer.abortTransaction();
             }
             producer.beginTransaction();
-            events.forEach(e -> producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), e.getSessionId(), e)));
+            events.forEach(e -> producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), null, timestamp.toEpochMilli(),
+                    e.getSessionId(), e)));
             producer.commitTransaction();
         }
     }

@@ -82,7 +82,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                     sessionId, event.getEventId(), event.getStatusRaw(), state.getStatusRaw());
         }
         transition.outcome().ifPresent(o -> metrics.outcome(o.getOutcome()));
-        context.forward(new Record<>(sessionId, new SessionChange(state, encoded, transition.outcome().orElse(null), null), record.timestamp()));
+        context.forward(new Record<>(sessionId, new SessionChange(encoded, transition.outcome().orElse(null), null), record.timestamp()));
     }
 
     private void alertStalledSessions(long nowMs) {
@@ -113,7 +113,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                 metrics.alert();
                 log.warn("session {} stalled in fulfillment_processing for {} (alert {})",
                         entry.key, Duration.ofMillis(stalledFor), sequence);
-                context.forward(new Record<>(entry.key, new SessionChange(alerted, encoded, null, alert), nowMs));
+                context.forward(new Record<>(entry.key, new SessionChange(encoded, null, alert), nowMs));
             }
         }
     }
