@@ -140,9 +140,11 @@ public final class SessionReplay {
             }
             TopicContracts.ensureTopics(admin, List.of(stateTopic, outcomesTopic),
                     connection.topicPartitions(), connection.topicReplication());
-            Map<TopicPartition, Long> starts = offsets(admin, inputTopic, since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli()));
             // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
             Map<TopicPartition, Long> ends = offsets(admin, inputTopic, OffsetSpec.latest());
+            Map<TopicPartition, Long> starts = offsets(admin, inputTopic, since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli()));
+            // No record at or after `since` in a partition (offset -1): nothing to replay there.
+            starts.replaceAll((tp, offset) -> offset < 0 ? ends.get(tp) : offset);
 
             long began = System.nanoTime();
             AtomicLong replayed = new AtomicLong();
@@ -161,8 +163,7 @@ public final class SessionReplay {
                 List<PartitionFold> folds = new ArrayList<>();
                 List<Future<Long>> running = new ArrayList<>();
                 for (TopicPartition partition : ends.keySet()) {
-                    long start = starts.getOrDefault(partition, ends.get(partition));
-                    PartitionFold fold = new PartitionFold(consumer(groupId), partition, start, ends.get(partition),
+                    PartitionFold fold = new PartitionFold(consumer(groupId), partition, starts.get(partition), ends.get(partition),
                             machine, rules.dedupHorizon(), output, replayed);
                     folds.add(fold);
                     running.add(pool.submit(fold));
@@ -188,11 +189,6 @@ public final class SessionReplay {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
                 .forEach((tp, info) -> offsets.put(tp, info.offset()));
-        if (spec instanceof OffsetSpec.TimestampSpec) {
-            // No record at or after the time: nothing to replay in that partition (start at its end).
-            Map<TopicPartition, Long> ends = offsets(admin, topic, OffsetSpec.latest());
-            offsets.replaceAll((tp, offset) -> offset < 0 ? ends.get(tp) : offset);
-        }
         return offsets;
     }
 
