@@ -44,7 +44,6 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
                 KafkaConnection.fromEnv(env.values()));
     }
 
-    /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
     /** The session rules' settings alone: {@code onramp replay} runs the rules with the processor's settings. */
     public static SessionRules rulesFromEnv(Env env) {
         SessionRules defaults = SessionRules.defaults();
@@ -58,6 +57,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
         return rules;
     }
 
+    /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
     public Map<String, Object> streamsConfig(String advertisedHostPort) {
         Map<String, Object> config = StreamsApp.baseConfig(kafka, applicationId, stateDir);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);

@@ -42,32 +42,59 @@ public final class ProcessorBench implements Callable<Integer> {
     int commitIntervalMs = 100;
     @Option(names = "--threads", description = "num.stream.threads of both apps (default ${DEFAULT-VALUE}).")
     int threads = 1;
+    @Option(names = "--runs", description = "Runs of each app, in turns; the fastest of each is taken (default ${DEFAULT-VALUE}).")
+    int runs = 3;
 
     @Override
     public Integer call() throws Exception {
         try (BenchPlatform platform = new BenchPlatform()) {
             long events = produce(platform);
             platform.broker.createTopic("bench.passthrough", 3, Map.of());
-            // Each app runs twice, in turns (pass-through, topology, pass-through, topology): the first runs also warm
-            // the JVM up (the pass-through's first run is often half as fast as its second), and each takes its
-            // faster run.
-            double[] passThroughRuns = new double[2];
-            double[] topologyRuns = new double[2];
-            for (int run = 0; run < 2; run++) {
+            // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
+            // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
+            // app's fastest run is taken.
+            double[] passThroughRuns = new double[runs];
+            double[] topologyRuns = new double[runs];
+            ProcessCpu.Span[] passThroughCpu = new ProcessCpu.Span[runs];
+            ProcessCpu.Span[] topologyCpu = new ProcessCpu.Span[runs];
+            for (int run = 0; run < runs; run++) {
+                ProcessCpu cpu = ProcessCpu.start();
                 passThroughRuns[run] = run(platform, "bench-passthrough-" + run, passThroughTopology());
+                passThroughCpu[run] = cpu.stop(events);
+                cpu = ProcessCpu.start();
                 topologyRuns[run] = run(platform, "bench-session-topology-" + run,
                         SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
                                 new SessionMetrics(new SimpleMeterRegistry())));
+                topologyCpu[run] = cpu.stop(events);
             }
-            double passThrough = Math.max(passThroughRuns[0], passThroughRuns[1]);
-            double topology = Math.max(topologyRuns[0], topologyRuns[1]);
+            int fasterPassThrough = fastest(passThroughRuns);
+            int fasterTopology = fastest(topologyRuns);
+            double passThrough = passThroughRuns[fasterPassThrough];
+            double topology = topologyRuns[fasterTopology];
             System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, %d stream thread(s), commit.interval.ms=%d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, threads, commitIntervalMs);
-            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %.0f, %.0f)%n", passThrough, passThroughRuns[0], passThroughRuns[1]);
-            System.out.printf("session topology:                   %.0f events/s (runs: %.0f, %.0f)%n", topology, topologyRuns[0], topologyRuns[1]);
+            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n", passThrough, list(passThroughRuns));
+            System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology, list(topologyRuns));
             System.out.printf("ratio:                              %.0f %%%n", 100 * topology / passThrough);
+            // Whole process (broker included) over each app's whole run, start-up included; of the faster runs.
+            System.out.printf("CPU, pass-through:                  %s%n", passThroughCpu[fasterPassThrough]);
+            System.out.printf("CPU, session topology:              %s%n", topologyCpu[fasterTopology]);
         }
         return 0;
+    }
+
+    private static int fastest(double[] rates) {
+        int best = 0;
+        for (int i = 1; i < rates.length; i++) {
+            if (rates[i] > rates[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String list(double[] rates) {
+        return java.util.Arrays.stream(rates).mapToObj(r -> String.format("%.0f", r)).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static Topology passThroughTopology() {

@@ -4,6 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ import dev.onramp.testkit.stripe.WebhookSigner;
 final class WebhookLoad {
     private static final String TEMPLATE = OnrampEvents.sessionUpdated("evt_TEMPLATE", "cos_TEMPLATE", "fulfillment_processing", 1_700_000_000L);
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final InetSocketAddress address;
     private final String secret;
     private final AtomicLong sequence = new AtomicLong();
@@ -36,7 +40,8 @@ final class WebhookLoad {
         this.secret = secret;
     }
 
-    record Result(double perSecond, long failures, LatencyStats latency) {
+    /** generatorCpuNanos: CPU the load threads themselves spent (signing, writing, reading), so it can be told apart. */
+    record Result(long count, double perSecond, long failures, LatencyStats latency, long generatorCpuNanos) {
     }
 
     Result run(Duration duration, int connections) throws InterruptedException {
@@ -55,9 +60,11 @@ final class WebhookLoad {
         double elapsed = (System.nanoTime() - began) / 1e9;
         long failures = 0;
         int count = 0;
+        long generatorCpu = 0;
         for (Connection c : workers) {
             failures += c.failures;
             count += c.count;
+            generatorCpu += c.cpuNanos;
         }
         long[] merged = new long[count];
         int at = 0;
@@ -65,7 +72,7 @@ final class WebhookLoad {
             System.arraycopy(c.latencies, 0, merged, at, c.count);
             at += c.count;
         }
-        return new Result(count / elapsed, failures, LatencyStats.of(merged));
+        return new Result(count, count / elapsed, failures, LatencyStats.of(merged), generatorCpu);
     }
 
     /** One request: a body shaped like Stripe's with fresh ids (four events per session), signed now. */
@@ -94,6 +101,7 @@ final class WebhookLoad {
         private long[] latencies = new long[4096];
         private int count;
         private long failures;
+        private volatile long cpuNanos;
 
         Connection(long end, CountDownLatch done) {
             this.end = end;
@@ -102,6 +110,7 @@ final class WebhookLoad {
 
         @Override
         public void run() {
+            long cpuAtStart = THREADS.getCurrentThreadCpuTime();
             try {
                 while (System.nanoTime() < end) {
                     try (Socket socket = new Socket()) {
@@ -126,6 +135,7 @@ final class WebhookLoad {
                     }
                 }
             } finally {
+                cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
                 done.countDown();
             }
         }

@@ -44,4 +44,12 @@ class ClientSecretRedactorTest {
         assertThat(redacted.isJson()).isFalse();
         assertThat(redacted.text()).doesNotContain(secret).doesNotContain("\"abc\"");
     }
+
+    @Test
+    void anyClientSecretValueIsRedactedAndTheLayoutAroundItKept() {
+        String body = "{\"id\":\"evt_1\",\"client_secret\" :\n  \"not \\\"shaped\\\" like one\",\"next\":1}";
+        ClientSecretRedactor.Redacted redacted = redactor.redact(body);
+        assertThat(redacted.text()).isEqualTo("{\"id\":\"evt_1\",\"client_secret\" :\n  \"[REDACTED]\",\"next\":1}");
+        assertThat(redacted.tree().path("next").asInt()).isEqualTo(1);
+    }
 }

@@ -1,5 +1,8 @@
 package dev.onramp.processor.session;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.Topics;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,11 +14,30 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>Why bytes and not a typed store: every event writes the new state twice, to the store (and its changelog)
  * and to the compacted state topic. A typed store and the sink would each encode it; here it is encoded once
- * and the same bytes go to both. Encoding the state, history included, is the largest cost per event.
+ * and the same bytes go to both.
+ *
+ * <p>Why a few decoded states are kept beside it: a session's events tend to come close together, and decoding
+ * the state (history included) the event before wrote was the largest single cost per event. A kept state is
+ * used only while the store still returns the very array it was encoded into (compared by identity), so the
+ * store stays the one source of truth: a restored, rewritten or evicted entry is a different array and is decoded
+ * again. Nothing here needs to know when Kafka Streams restores or re-initialises the task.
  */
 public final class SessionStore {
+    /** Per task; a few MB at most, and enough for the sessions one commit interval touches on a busy partition. */
+    static final int DECODED_STATES_KEPT = 1024;
+
     private final KeyValueStore<String, byte[]> store;
     private final Serde<SessionState> serde;
+    private final Map<String, Decoded> decoded = new LinkedHashMap<>(DECODED_STATES_KEPT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Decoded> eldest) {
+            return size() > DECODED_STATES_KEPT;
+        }
+    };
+
+    /** A state and the array the store holds for it. The state is never mutated after it is stored. */
+    private record Decoded(byte[] encoded, SessionState state) {
+    }
 
     SessionStore(KeyValueStore<String, byte[]> store, Serde<SessionState> serde) {
         this.store = store;
@@ -24,13 +46,25 @@ public final class SessionStore {
 
     /** The session's state, or {@code null} when the session has not been seen. */
     SessionState get(String sessionId) {
-        return decode(serde, store.get(sessionId));
+        byte[] encoded = store.get(sessionId);
+        if (encoded == null) {
+            decoded.remove(sessionId);
+            return null;
+        }
+        Decoded kept = decoded.get(sessionId);
+        if (kept != null && kept.encoded == encoded) {
+            return kept.state;
+        }
+        SessionState state = decode(serde, encoded);
+        decoded.put(sessionId, new Decoded(encoded, state));
+        return state;
     }
 
     /** Stores the state and returns its encoding, to be written unchanged to the state topic. */
     byte[] put(String sessionId, SessionState state) {
         byte[] encoded = serde.serializer().serialize(Topics.SESSION_STATE.name(), state);
         store.put(sessionId, encoded);
+        decoded.put(sessionId, new Decoded(encoded, state));
         return encoded;
     }
 
