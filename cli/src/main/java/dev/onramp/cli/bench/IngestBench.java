@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -46,16 +48,13 @@ public final class IngestBench implements Callable<Integer> {
             int recordSize = sample.getBytes(StandardCharsets.UTF_8).length;
             platform.broker.createTopic("bench.producer-performance", 3, Map.of());
             // Twice, the faster run taken: the first also warms the JVM (and the broker) up.
-            double[] producerRuns = new double[2];
-            ProcessCpu.Span[] producerSpans = new ProcessCpu.Span[2];
+            List<TimedRun> producerRuns = new ArrayList<>();
             for (int run = 0; run < 2; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                producerRuns[run] = producerPerformance(platform.broker.bootstrapServers(), recordSize);
-                producerSpans[run] = cpu.stop(records);
+                double rate = producerPerformance(platform.broker.bootstrapServers(), recordSize);
+                producerRuns.add(new TimedRun(rate, cpu.stop(records)));
             }
-            int faster = producerRuns[1] >= producerRuns[0] ? 1 : 0;
-            double producerPerformance = producerRuns[faster];
-            ProcessCpu.Span producerSpan = producerSpans[faster];
+            TimedRun producerPerformance = TimedRun.fastest(producerRuns);
 
             Map<String, String> env = new HashMap<>(Map.of(
                     "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0",
@@ -72,14 +71,14 @@ public final class IngestBench implements Callable<Integer> {
                 ProcessCpu.Span ingestSpan = ingestCpu.stop(result.count());
                 System.out.printf("%nmachine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
                 System.out.printf("warm-up:             %.0f s of posting before measuring%n", warmedFor);
-                System.out.printf("ProducerPerformance: %.0f records/s (runs: %.0f, %.0f; record size %d B, acks=all, 3 partitions)%n",
-                        producerPerformance, producerRuns[0], producerRuns[1], recordSize);
+                System.out.printf("ProducerPerformance: %.0f records/s (runs: %s; record size %d B, acks=all, 3 partitions)%n",
+                        producerPerformance.perSecond(), TimedRun.rates(producerRuns), recordSize);
                 System.out.printf("ingest:              %.0f verified webhooks/s with %d connections over %d s (each = raw webhook + session event in one transaction), %d non-200%n",
                         result.perSecond(), connections, seconds, result.failures());
                 System.out.printf("ingest latency:      %s%n", result.latency());
-                System.out.printf("ratio:               %.0f %% of ProducerPerformance's records/s%n", 100 * result.perSecond() / producerPerformance);
+                System.out.printf("ratio:               %.0f %% of ProducerPerformance's records/s%n", 100 * result.perSecond() / producerPerformance.perSecond());
                 // Whole process: broker, client or service, load generator.
-                System.out.printf("CPU, ProducerPerformance: %s%n", producerSpan);
+                System.out.printf("CPU, ProducerPerformance: %s%n", producerPerformance.cpu());
                 System.out.printf("CPU, ingest:              %s (per webhook), of which the load generator %.0f µs%n",
                         ingestSpan, result.generatorCpuNanos() / 1e3 / result.count());
             }

@@ -3,7 +3,9 @@ package dev.onramp.cli.bench;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -53,48 +55,30 @@ public final class ProcessorBench implements Callable<Integer> {
             // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
             // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
             // app's fastest run is taken.
-            double[] passThroughRuns = new double[runs];
-            double[] topologyRuns = new double[runs];
-            ProcessCpu.Span[] passThroughCpu = new ProcessCpu.Span[runs];
-            ProcessCpu.Span[] topologyCpu = new ProcessCpu.Span[runs];
+            List<TimedRun> passThroughRuns = new ArrayList<>();
+            List<TimedRun> topologyRuns = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                passThroughRuns[run] = run(platform, "bench-passthrough-" + run, passThroughTopology());
-                passThroughCpu[run] = cpu.stop(events);
+                double rate = run(platform, "bench-passthrough-" + run, passThroughTopology());
+                passThroughRuns.add(new TimedRun(rate, cpu.stop(events)));
                 cpu = ProcessCpu.start();
-                topologyRuns[run] = run(platform, "bench-session-topology-" + run,
+                rate = run(platform, "bench-session-topology-" + run,
                         SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
                                 new SessionMetrics(new SimpleMeterRegistry())));
-                topologyCpu[run] = cpu.stop(events);
+                topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
             }
-            int fasterPassThrough = fastest(passThroughRuns);
-            int fasterTopology = fastest(topologyRuns);
-            double passThrough = passThroughRuns[fasterPassThrough];
-            double topology = topologyRuns[fasterTopology];
+            TimedRun passThrough = TimedRun.fastest(passThroughRuns);
+            TimedRun topology = TimedRun.fastest(topologyRuns);
             System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, %d stream thread(s), commit.interval.ms=%d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, threads, commitIntervalMs);
-            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n", passThrough, list(passThroughRuns));
-            System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology, list(topologyRuns));
-            System.out.printf("ratio:                              %.0f %%%n", 100 * topology / passThrough);
-            // Whole process (broker included) over each app's whole run, start-up included; of the faster runs.
-            System.out.printf("CPU, pass-through:                  %s%n", passThroughCpu[fasterPassThrough]);
-            System.out.printf("CPU, session topology:              %s%n", topologyCpu[fasterTopology]);
+            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n", passThrough.perSecond(), TimedRun.rates(passThroughRuns));
+            System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology.perSecond(), TimedRun.rates(topologyRuns));
+            System.out.printf("ratio:                              %.0f %%%n", 100 * topology.perSecond() / passThrough.perSecond());
+            // Whole process (broker included) over each app's whole run, start-up included; of the fastest runs.
+            System.out.printf("CPU, pass-through:                  %s%n", passThrough.cpu());
+            System.out.printf("CPU, session topology:              %s%n", topology.cpu());
         }
         return 0;
-    }
-
-    private static int fastest(double[] rates) {
-        int best = 0;
-        for (int i = 1; i < rates.length; i++) {
-            if (rates[i] > rates[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static String list(double[] rates) {
-        return java.util.Arrays.stream(rates).mapToObj(r -> String.format("%.0f", r)).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static Topology passThroughTopology() {
