@@ -9,8 +9,8 @@ import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each session event to the session's state, once per event id (the state's history remembers them), and looks for stalled sessions on a
- * wall-clock schedule. The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
+ * Applies each session event to the session's state, once per event id (the state's history remembers them), and
+ * looks for stalled sessions on a wall-clock schedule. The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
     private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);

@@ -151,21 +151,16 @@ public class SessionStateMachine {
     private Transition first(OnrampSessionEvent event, Instant now) {
         boolean known = rank(event.getStatus()) > 0;
         Disposition disposition = known ? Disposition.APPLIED : Disposition.UNKNOWN_STATUS;
-        SessionState state = SessionState.newBuilder()
-                .setSessionId(event.getSessionId())
-                .setStatus(event.getStatus())
-                .setStatusRaw(event.getStatusRaw())
-                .setLastEventId(event.getEventId())
-                .setLastEventCreated(event.getEventCreated())
-                .setStatusSince(now)
-                .setLivemode(event.getLivemode())
-                .setKycDetailsProvided(event.getKycDetailsProvided())
-                .setTransactionDetails(event.getTransactionDetails())
-                .setHistory(appendHistory(List.of(), event, disposition))
-                .setAnomalies(0)
-                .setAlertsSent(0)
-                .setUpdatedAt(now)
-                .build();
+        // The fields a later status also sets are set by moveTo, as then; the builder would validate every field on
+        // every new session. Each field without a null, zero or empty default is set here or there.
+        SessionState state = new SessionState();
+        state.setSessionId(event.getSessionId());
+        state.setLivemode(event.getLivemode());
+        state.setKycDetailsProvided(event.getKycDetailsProvided());
+        state.setTransactionDetails(event.getTransactionDetails());
+        state.setHistory(appendHistory(List.of(), event, disposition));
+        state.setUpdatedAt(now);
+        moveTo(state, event, now);
         if (!known) {
             state.setStatus(SessionStatus.UNKNOWN);
         }

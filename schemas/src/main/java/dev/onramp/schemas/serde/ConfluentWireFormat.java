@@ -1,5 +1,6 @@
 package dev.onramp.schemas.serde;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 import org.apache.kafka.common.errors.SerializationException;
@@ -15,7 +16,7 @@ final class ConfluentWireFormat {
     private ConfluentWireFormat() {
     }
 
-    static void writeHeader(java.io.ByteArrayOutputStream out, int schemaId) {
+    static void writeHeader(ByteArrayOutputStream out, int schemaId) {
         out.write(MAGIC_BYTE);
         out.write(schemaId >>> 24);
         out.write(schemaId >>> 16);

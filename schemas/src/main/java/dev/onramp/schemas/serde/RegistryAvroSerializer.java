@@ -3,6 +3,7 @@ package dev.onramp.schemas.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -29,7 +30,7 @@ public final class RegistryAvroSerializer<T extends GenericContainer> implements
     }
 
     private SchemaRegistry registry;
-    private final java.util.Map<Schema, DatumWriter<?>> writers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<?>> writers = new ConcurrentHashMap<>();
     private static final int RECENT = 4;
     private volatile Resolved[] recentlyResolved = new Resolved[0];
     private boolean autoRegister = true;
