@@ -108,6 +108,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         awaitReady(Duration.ofSeconds(60));
+        abortHangingTransactions();
         log.info("Kafka broker ready at {} in {} ms (log dir {})",
                 bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), logDir);
     }
@@ -136,6 +137,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("could not create topic " + name, e.getCause());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * After an unclean stop a single node can come back with transactions that no coordinator will finish (see
+     * {@link HangingTransactions}); they would wedge every read_committed consumer and consumer group behind them.
+     */
+    private void abortHangingTransactions() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            HangingTransactions.awaitCoordinatorsSettled(admin, Duration.ofSeconds(20));
+            HangingTransactions.abortAll(admin);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
