@@ -41,7 +41,7 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
                 tolerance,
                 env.required("PLATFORM_API_KEY"),
                 env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
-                env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + hostname()),
+                env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + Env.hostname()),
                 env.integer("INGEST_MAX_BODY_BYTES", 1 << 20),
                 env.integer("INGEST_WRITERS", 2),
                 KafkaConnection.fromEnv(env.values()));
@@ -54,13 +54,5 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
                 + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
-    }
-
-    private static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "local";
-        }
     }
 }

@@ -57,7 +57,7 @@ public final class IngestService implements AutoCloseable {
         RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
         BearerAuth auth = new BearerAuth(config.platformApiKey());
 
-        ServiceHttp http = new ServiceHttp("ingest", metricsRegistry,
+        ServiceHttp http = new ServiceHttp("ingest", metricsRegistry, List.of(),
                 List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())),
                 javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
         http.app().post("/webhooks/stripe", webhooks);

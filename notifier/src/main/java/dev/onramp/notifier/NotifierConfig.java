@@ -15,6 +15,8 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>{@code NOTIFIER_HOST} (default {@code 0.0.0.0}), {@code NOTIFIER_PORT} (default 8082): health and metrics</li>
  *   <li>{@code NOTIFIER_APPLICATION_ID} (default {@code onramp-notifier}), {@code NOTIFIER_STATE_DIR}
  *       (default {@code ./data/notifier-state})</li>
+ *   <li>{@code NOTIFIER_INSTANCE_ID} (default: the host name): static group membership, unique per running
+ *       instance and the same across its restarts</li>
  *   <li>{@code SMTP_HOST} (unset: emails go to the outbox), {@code SMTP_PORT} (587), {@code SMTP_USERNAME},
  *       {@code SMTP_PASSWORD}, {@code SMTP_STARTTLS} (true), {@code SMTP_TIMEOUT} (10s)</li>
  *   <li>{@code MAIL_FROM} (default {@code Onramp <no-reply@onramp.local>}), {@code MESSAGE_ID_DOMAIN}
@@ -25,7 +27,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record NotifierConfig(String host, int port, String applicationId, Path stateDir, Smtp smtp, String mailFrom,
+public record NotifierConfig(String host, int port, String applicationId, String instanceId, Path stateDir, Smtp smtp, String mailFrom,
                              String messageIdDomain, Path outboxDir, NotifierRules rules, KafkaConnection kafka) {
 
     /** SMTP settings; {@code host == null} means no server: write to the outbox. */
@@ -43,6 +45,7 @@ public record NotifierConfig(String host, int port, String applicationId, Path s
                 env.string("NOTIFIER_HOST", "0.0.0.0"),
                 env.integer("NOTIFIER_PORT", 8082),
                 env.string("NOTIFIER_APPLICATION_ID", "onramp-notifier"),
+                env.string("NOTIFIER_INSTANCE_ID", Env.hostname()),
                 Path.of(env.string("NOTIFIER_STATE_DIR", "./data/notifier-state")),
                 new Smtp(env.string("SMTP_HOST", null), env.integer("SMTP_PORT", 587),
                         env.string("SMTP_USERNAME", null), env.string("SMTP_PASSWORD", null),
@@ -61,12 +64,12 @@ public record NotifierConfig(String host, int port, String applicationId, Path s
     }
 
     public Map<String, Object> streamsConfig() {
-        return StreamsApp.baseConfig(kafka, applicationId, stateDir);
+        return StreamsApp.baseConfig(kafka, applicationId, stateDir, instanceId);
     }
 
     @Override
     public String toString() {
-        return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+        return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", instanceId=" + instanceId + ", stateDir=" + stateDir
                 + ", smtp=" + smtp + ", outbox=" + outboxDir + ", rules=" + rules
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }

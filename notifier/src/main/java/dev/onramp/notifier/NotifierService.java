@@ -61,8 +61,8 @@ public final class NotifierService implements AutoCloseable {
         var metrics = ServiceHttp.newMetrics();
         StreamsApp app = new StreamsApp(
                 NotificationTopology.build(List.of(email), config.rules(), registry, new NotifierMetrics(metrics)),
-                config.streamsConfig(), metrics);
-        ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(DependencyChecks.kafka(admin),
+                config.streamsConfig(), registry, metrics);
+        ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
                 javalin -> { });
         app.start();

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code PROCESSOR_ADVERTISED_URL} (default {@code http://127.0.0.1:<port>}): how other instances reach
  *       this one's query API ({@code application.server})</li>
  *   <li>{@code PROCESSOR_APPLICATION_ID} (default {@code onramp-processor})</li>
+ *   <li>{@code PROCESSOR_INSTANCE_ID} (default: the host name): static group membership, unique per running
+ *       instance and the same across its restarts</li>
  *   <li>{@code PROCESSOR_STATE_DIR} (default {@code ./data/processor-state})</li>
  *   <li>{@code PROCESSOR_THREADS} (default 1)</li>
  *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
@@ -26,8 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, Path stateDir,
-                              int threads, SessionRules rules, String platformApiKey, KafkaConnection kafka) {
+public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, String instanceId,
+                              Path stateDir, int threads, SessionRules rules, String platformApiKey, KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
@@ -37,6 +39,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
                 port,
                 env.string("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + port),
                 env.string("PROCESSOR_APPLICATION_ID", "onramp-processor"),
+                env.string("PROCESSOR_INSTANCE_ID", Env.hostname()),
                 Path.of(env.string("PROCESSOR_STATE_DIR", "./data/processor-state")),
                 env.integer("PROCESSOR_THREADS", 1),
                 rules,
@@ -59,7 +62,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
 
     /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
     public Map<String, Object> streamsConfig(String advertisedHostPort) {
-        Map<String, Object> config = StreamsApp.baseConfig(kafka, applicationId, stateDir);
+        Map<String, Object> config = StreamsApp.baseConfig(kafka, applicationId, stateDir, instanceId);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHostPort);
         return config;
@@ -68,7 +71,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
     @Override
     public String toString() {
         return "ProcessorConfig[port=" + port + ", advertisedUrl=" + advertisedUrl + ", applicationId=" + applicationId
-                + ", stateDir=" + stateDir + ", threads=" + threads + ", rules=" + rules
+                + ", instanceId=" + instanceId + ", stateDir=" + stateDir + ", threads=" + threads + ", rules=" + rules
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -46,9 +46,9 @@ public final class ProcessorService implements AutoCloseable {
         ProcessorSerdes serdes = ProcessorSerdes.on(registry);
         StreamsApp app = new StreamsApp(
                 SessionTopology.build(config.rules(), serdes, new SessionMetrics(metrics)),
-                config.streamsConfig(self.host() + ":" + self.port()), metrics);
+                config.streamsConfig(self.host() + ":" + self.port()), registry, metrics);
 
-        ServiceHttp http = new ServiceHttp("processor", metrics, List.of(DependencyChecks.kafka(admin),
+        ServiceHttp http = new ServiceHttp("processor", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
                 javalin -> { });
         SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, serdes.state());

@@ -87,6 +87,7 @@ class SessionQueryIntegrationTest {
                 "PROCESSOR_PORT", String.valueOf(port),
                 "PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + port,
                 "PROCESSOR_APPLICATION_ID", "query-test-processor",
+                "PROCESSOR_INSTANCE_ID", "query-test-" + port,
                 "PROCESSOR_STATE_DIR", Files.createTempDirectory("query-state").toString()));
         return ProcessorService.start(ProcessorConfig.fromEnv(new Env(env)));
     }

@@ -1,5 +1,7 @@
 package dev.onramp.runtime;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,6 +12,15 @@ import java.util.Map;
 public record Env(Map<String, String> values) {
     public static Env system() {
         return new Env(System.getenv());
+    }
+
+    /** This machine's name: the default of every per-instance identity (transactional ids, group instance ids). */
+    public static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "local";
+        }
     }
 
     public String string(String name, String fallback) {

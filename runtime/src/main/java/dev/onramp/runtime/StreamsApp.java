@@ -6,46 +6,65 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.onramp.runtime.streams.PoisonRecordHandler;
+import dev.onramp.runtime.streams.PoisonRecords;
+import dev.onramp.runtime.streams.ThreadReplacement;
 import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.schemas.serde.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How every Kafka Streams service of the pipeline runs: exactly-once v2, read_committed, replicated internal
- * topics, Streams' metrics in Prometheus, a readiness check, and a close that leaves the group so a stopped
- * instance does not hold its partitions until its session times out.
+ * topics, poison records set aside instead of stopping the app, a stream thread that dies replaced (a bounded
+ * number of times), Streams' metrics in Prometheus, readiness and liveness checks, and a close that leaves the group.
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics metrics;
+    private final String name;
 
-    public StreamsApp(Topology topology, Map<String, Object> config, MeterRegistry registry) {
+    public StreamsApp(Topology topology, Map<String, Object> config, SchemaRegistry registry, MeterRegistry meters) {
+        this.name = String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG));
         Properties props = new Properties();
         props.putAll(config);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
+        props.put(PoisonRecordHandler.CONFIG, new PoisonRecords(name, registry, meters));
         this.streams = new KafkaStreams(topology, props);
-        String name = String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG));
         streams.setStateListener((now, before) -> log.info("{}: kafka streams {} -> {}", name, before, now));
+        streams.setUncaughtExceptionHandler(new ThreadReplacement(name, meters));
         this.metrics = new KafkaStreamsMetrics(streams);
-        metrics.bindTo(registry);
+        metrics.bindTo(meters);
     }
 
-    /** The settings every Streams service shares; a service adds its own on top. */
-    public static Map<String, Object> baseConfig(KafkaConnection kafka, String applicationId, Path stateDir) {
+    /**
+     * The settings every Streams service shares; a service adds its own on top. {@code instanceId} makes the
+     * instance a static member of its group: restarted after a crash, it takes its partitions back at once instead
+     * of waiting for its dead predecessor's session to time out.
+     */
+    public static Map<String, Object> baseConfig(KafkaConnection kafka, String applicationId, Path stateDir,
+                                                 String instanceId) {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
+        config.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (instanceId != null) {
+            config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         return config;
     }
 
@@ -62,6 +81,29 @@ public final class StreamsApp implements AutoCloseable {
         return HealthCheck.of("kafka-streams", () -> {
             if (streams.state() != KafkaStreams.State.RUNNING) {
                 throw new IllegalStateException(streams.state().name());
+            }
+        });
+    }
+
+    /**
+     * Alive while the client can still make progress by itself: not in ERROR, not stopped, and with a stream thread
+     * that is not dead. Failing it tells an orchestrator to restart the process.
+     */
+    public HealthCheck aliveCheck() {
+        return HealthCheck.of("kafka-streams", () -> {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException(state.name());
+            }
+            if (state == KafkaStreams.State.CREATED || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                return;
+            }
+            boolean anyAlive = streams.metadataForLocalThreads().stream()
+                    .map(ThreadMetadata::threadState)
+                    .anyMatch(s -> !"DEAD".equals(s) && !"PENDING_SHUTDOWN".equals(s));
+            if (!anyAlive) {
+                throw new IllegalStateException("no live stream thread");
             }
         });
     }

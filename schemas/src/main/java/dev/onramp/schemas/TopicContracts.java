@@ -2,7 +2,9 @@ package dev.onramp.schemas;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +40,13 @@ public final class TopicContracts {
     public static void ensureTopics(Admin admin, Collection<Topic<?>> topics, int partitions, short replicationFactor) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            String minInsync = String.valueOf(Math.min(2, replicationFactor));
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?> topic : topics) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(new NewTopic(topic.name(), partitions, replicationFactor).configs(topic.configs()));
+                    Map<String, String> configs = new HashMap<>(topic.configs());
+                    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync);
+                    missing.add(new NewTopic(topic.name(), partitions, replicationFactor).configs(configs));
                 }
             }
             if (missing.isEmpty()) {

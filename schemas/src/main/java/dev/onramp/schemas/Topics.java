@@ -41,10 +41,14 @@ public final class Topics {
     public static final Topic<NotificationDeadLetter> NOTIFICATIONS_DLQ =
             Topic.expiring("onramp.notifications.dlq.v1", NotificationDeadLetter.class, Duration.ofDays(30));
 
+    /** processor, notifier: input records that could not be read or processed because of the record itself. */
+    public static final Topic<PoisonRecord> POISON_RECORDS =
+            Topic.expiring("onramp.poison-records.v1", PoisonRecord.class, Duration.ofDays(30));
+
     public static final List<Topic<?>> ALL = List.of(
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
-            NOTIFICATIONS, NOTIFICATIONS_DLQ);
+            NOTIFICATIONS, NOTIFICATIONS_DLQ, POISON_RECORDS);
 
     private Topics() {
     }

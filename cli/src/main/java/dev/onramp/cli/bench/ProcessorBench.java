@@ -90,7 +90,7 @@ public final class ProcessorBench implements Callable<Integer> {
 
     private double run(BenchPlatform platform, String applicationId, Topology topology) throws Exception {
         Properties props = new Properties();
-        props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId)));
+        props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId), null));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {

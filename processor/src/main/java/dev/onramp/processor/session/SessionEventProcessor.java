@@ -57,6 +57,12 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             return;
         }
         String sessionId = event.getSessionId();
+        if (!sessionId.equals(record.key())) {
+            // The key chose this partition; an event keyed otherwise may sit apart from its session's other events,
+            // and applying it here would give the session a second state. The poison-record handler sets it aside.
+            throw new IllegalArgumentException("event " + event.getEventId() + " of session " + sessionId
+                    + " is keyed '" + record.key() + "', not by its session id");
+        }
         SessionState before = sessions.get(sessionId);
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, rules.dedupHorizon());

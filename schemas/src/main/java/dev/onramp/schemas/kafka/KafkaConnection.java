@@ -43,6 +43,14 @@ public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl,
         return new KafkaConnection(bootstrapServers, schemaRegistryUrl, Map.of(), 3, (short) 1);
     }
 
+    /**
+     * {@code min.insync.replicas} of every topic: 2 wherever there are 2 replicas, so that an acknowledged write
+     * survives the loss of any one broker; 1 on a single-replica development cluster.
+     */
+    public int minInsyncReplicas() {
+        return Math.min(2, topicReplication);
+    }
+
     /** Base settings for any Kafka client: bootstrap servers plus the pass-through ones. */
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>(clientSettings);
