@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,16 +79,40 @@ public final class HangingTransactions {
         return hanging;
     }
 
-    /** Aborts every hanging transaction and returns them; each one is logged at WARN. */
-    public static List<OpenTransaction> abortAll(Admin admin) {
-        List<OpenTransaction> hanging = find(admin);
+    /**
+     * Aborts every transaction that is hanging now and still hanging, unchanged, {@code confirmAfter} later; returns
+     * those it aborted, each logged at WARN. The second look is for live producers: while a coordinator aborts a
+     * running producer's transaction (its producer re-initialised after a broker restart), the transaction can look
+     * undriven for a moment, and ends by itself. A hanging one stays.
+     */
+    public static List<OpenTransaction> abortAll(Admin admin, Duration confirmAfter) throws InterruptedException {
+        List<OpenTransaction> candidates = find(admin);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Thread.sleep(confirmAfter.toMillis());
+        List<OpenTransaction> hanging = new ArrayList<>(find(admin));
+        hanging.retainAll(candidates);
+        List<OpenTransaction> aborted = new ArrayList<>();
         for (OpenTransaction txn : hanging) {
             log.warn("aborting hanging transaction on {}: producer id {} epoch {} open since offset {}, and its "
                             + "coordinator no longer drives it (lost markers after an unclean broker stop, see KAFKA-20716)",
                     txn.partition(), txn.producerId(), txn.producerEpoch(), txn.startOffset());
-            await(admin.abortTransaction(txn.abortSpec()).all(), "abort transaction on " + txn.partition());
+            try {
+                admin.abortTransaction(txn.abortSpec()).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                aborted.add(txn);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof InvalidProducerEpochException)) {
+                    throw new IllegalStateException("Kafka did not abort the transaction on " + txn.partition() + ": "
+                            + e.getCause(), e.getCause());
+                }
+                log.info("transaction on {} of producer id {} ended meanwhile (its epoch moved on)", txn.partition(),
+                        txn.producerId());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka did not abort the transaction on " + txn.partition() + " in time", e);
+            }
         }
-        return hanging;
+        return aborted;
     }
 
     /** Waits until no transaction is being prepared (the coordinator's own recovery after a restart), bounded. */

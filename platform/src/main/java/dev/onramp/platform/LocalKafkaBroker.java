@@ -150,7 +150,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private void abortHangingTransactions() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             HangingTransactions.awaitCoordinatorsSettled(admin, Duration.ofSeconds(20));
-            HangingTransactions.abortAll(admin);
+            HangingTransactions.abortAll(admin, Duration.ofSeconds(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -184,6 +184,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.put("controlled.shutdown.enable", "true");
+        // Restarted after a SIGKILL, the node leads at its old epoch until the controller fences the dead incarnation,
+        // which it does when that one's session expires (9 s by default). That is the window in which transaction
+        // markers get lost (HangingTransactions), and most of the restart time. Controller and broker share one
+        // process here, so a short session can only expire when the broker is really gone.
+        p.put("broker.session.timeout.ms", "1500");
+        p.put("broker.heartbeat.interval.ms", "300");
         return p;
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,13 +32,19 @@ final class OnrampSimulator {
     record Target(String baseUrl, String webhookSecret, String apiKey) {
     }
 
-    record Options(int concurrency, double webhooksPerSecond, int forgedAndStale, PrintStream progress) {
+    /** {@code retryFor}: how long a delivery that failed (5xx, no answer) is retried, as Stripe does for days. */
+    record Options(int concurrency, double webhooksPerSecond, int forgedAndStale, PrintStream progress, Duration retryFor) {
     }
 
-    /** What happened, and when each terminal session's deciding webhook was first accepted. */
+    /**
+     * What happened: counts, the event ids that got a 2xx (each must be on the topics), and when each terminal
+     * session's deciding webhook was first accepted.
+     */
     record Report(long sent, long accepted, long refused, long retried, long failed, long forgedRefused, long forgedSent,
-                  Map<String, Instant> terminalAcceptedAt) {
+                  Set<String> acceptedEventIds, Map<String, Instant> terminalAcceptedAt) {
     }
+
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
 
     private final Target target;
     private final Options options;
@@ -49,10 +56,16 @@ final class OnrampSimulator {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     private final Map<String, Instant> terminalAcceptedAt = new ConcurrentHashMap<>();
+    private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
 
     OnrampSimulator(Target target, Options options) {
         this.target = target;
         this.options = options;
+    }
+
+    /** Deliveries answered 2xx so far, while {@link #run} goes on. */
+    long acceptedSoFar() {
+        return accepted.get();
     }
 
     Report run(SimulationPlan plan) throws Exception {
@@ -89,7 +102,7 @@ final class OnrampSimulator {
             options.progress().println();
         }
         return new Report(sent.get(), accepted.get(), refused.get(), retried.get(), failed.get(), forgedRefused,
-                2L * options.forgedAndStale(), Map.copyOf(terminalAcceptedAt));
+                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(terminalAcceptedAt));
     }
 
     private List<Runnable> play(SessionScript session) {
@@ -116,15 +129,18 @@ final class OnrampSimulator {
                 OnrampEvents.session(session.sessionId(), delivery.status(), session.network(), session.currency(),
                         transactionId, delivery.created() - 30));
         int status = postSigned(body, target.webhookSecret(), 0);
+        if (status == 200) {
+            acceptedEventIds.add(delivery.eventId());
+        }
         if (status == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
             terminalAcceptedAt.putIfAbsent(session.sessionId(), Instant.now());
         }
     }
 
-    /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, bounded. */
+    /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, for a while. */
     private int postSigned(String body, String secret, long timestampSkewSeconds) {
-        Duration backoff = Duration.ofMillis(200);
-        for (int attempt = 1; ; attempt++) {
+        Retry retry = new Retry();
+        while (true) {
             pace();
             long timestamp = System.currentTimeMillis() / 1000 + timestampSkewSeconds;
             HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/webhooks/stripe"))
@@ -150,13 +166,26 @@ final class OnrampSimulator {
                 refused.incrementAndGet();
                 return status;
             }
-            if (attempt == 8) {
+            if (!retry.pause()) {
                 failed.incrementAndGet();
                 return status;
             }
             retried.incrementAndGet();
-            sleep(backoff);
-            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    /** Pauses that double up to {@link #LONGEST_PAUSE}, until {@code retryFor} is spent. */
+    private final class Retry {
+        private final long deadline = System.nanoTime() + options.retryFor().toNanos();
+        private Duration next = Duration.ofMillis(200);
+
+        boolean pause() {
+            if (System.nanoTime() + next.toNanos() > deadline) {
+                return false;
+            }
+            sleep(next);
+            next = next.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : next.multipliedBy(2);
+            return true;
         }
     }
 
@@ -167,8 +196,8 @@ final class OnrampSimulator {
                 .header("Authorization", "Bearer " + target.apiKey())
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
-        Duration backoff = Duration.ofMillis(200);
-        for (int attempt = 1; attempt <= 8; attempt++) {
+        Retry retry = new Retry();
+        do {
             try {
                 int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 204) {
@@ -183,9 +212,8 @@ final class OnrampSimulator {
                 Thread.currentThread().interrupt();
                 return;
             }
-            sleep(backoff);
-            backoff = backoff.multipliedBy(2);
-        }
+        } while (retry.pause());
+        throw new IllegalStateException("recipient for " + session.sessionId() + " not accepted within " + options.retryFor());
     }
 
     /** Deliveries signed with a secret ingest does not know, and ones signed an hour ago: all must be refused. */

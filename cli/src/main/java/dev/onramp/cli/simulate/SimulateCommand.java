@@ -49,6 +49,9 @@ public final class SimulateCommand implements Callable<Integer> {
     boolean quirks = true;
     @Option(names = "--forged", description = "Forged and stale deliveries to send, each (default ${DEFAULT-VALUE}).")
     int forged = 0;
+    @Option(names = "--retry-for", description = "Seconds a failed delivery (5xx, no answer) is retried, as Stripe does for days (default ${DEFAULT-VALUE}).")
+    long retryForSeconds = 120;
+
     @Option(names = "--seed", description = "Random seed, for a reproducible run (default: time).")
     long seed = System.currentTimeMillis();
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers: also report outcomes notified and latency.")
@@ -77,7 +80,7 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationPlan plan = SimulationPlan.generate(sessions, new SimulationPlan.Mix(fulfilled, rejected, recipients),
                 quirks ? SimulationPlan.Quirks.all() : SimulationPlan.Quirks.none(), seed);
         OnrampSimulator simulator = new OnrampSimulator(new OnrampSimulator.Target(url, webhookSecret, key),
-                new OnrampSimulator.Options(concurrency, rate, forged, System.err));
+                new OnrampSimulator.Options(concurrency, rate, forged, System.err, Duration.ofSeconds(retryForSeconds)));
         long began = System.nanoTime();
         OnrampSimulator.Report report = simulator.run(plan);
         double seconds = (System.nanoTime() - began) / 1e9;

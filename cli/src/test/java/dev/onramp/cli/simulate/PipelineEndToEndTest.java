@@ -97,7 +97,7 @@ class PipelineEndToEndTest {
              NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
             processor.awaitRunning(Duration.ofSeconds(60));
             report = new OnrampSimulator(new OnrampSimulator.Target("http://127.0.0.1:" + ingest.port(), SECRET, API_KEY),
-                    new OnrampSimulator.Options(8, 0, 10, null)).run(plan);
+                    new OnrampSimulator.Options(8, 0, 10, null, Duration.ofSeconds(30))).run(plan);
             assertThat(report.failed()).isZero();
             assertThat(report.forgedRefused()).isEqualTo(20);
             assertThat(report.refused()).as("only the forged and stale deliveries are refused").isEqualTo(20);

@@ -1,0 +1,39 @@
+package dev.onramp.cli.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole dev stack (broker, registry, ingest, processor, notifier) in a child JVM, SIGKILLed with its registry
+ * child three times while Stripe-shaped sessions with every delivery quirk arrive, restarted each time on the same
+ * data. Then, read from the topics and counted at a real SMTP server: nothing acknowledged is lost, every terminal
+ * session has exactly one outcome, every outcome with a recipient was told, and a repeated email carries the same
+ * Message-ID.
+ */
+class DevStackCrashIntegrationTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void sigkilledThreeTimesMidRunLosesNothingAndTellsEveryoneOnce() throws Exception {
+        CrashRun.Report report = CrashRun.of(data, CrashRun.Victim.WHOLE_STACK, 240, 3, 7, 60, System.out).execute();
+        System.out.println(report.summary());
+
+        assertThat(report.kills()).isEqualTo(3);
+        assertThat(report.deliveriesGivenUp()).as("deliveries the simulated Stripe gave up on").isZero();
+        assertThat(report.lostWebhooks()).as("acknowledged webhooks missing from the raw or events topic").isEmpty();
+        assertThat(report.terminalWithoutOutcome()).isEmpty();
+        assertThat(report.duplicateOutcomes()).isEmpty();
+        assertThat(report.wrongOrUnexpectedOutcomes()).isEmpty();
+        assertThat(report.missedNotifications()).isEmpty();
+        assertThat(report.emailsWithMoreThanOneMessageId()).as("a second, different email to one user").isEmpty();
+        assertThat(report.outcomes()).isPositive();
+        assertThat(report.readyAfterRestart()).hasSize(3)
+                .allSatisfy(ready -> assertThat(ready).isLessThan(Duration.ofSeconds(60)));
+    }
+}
