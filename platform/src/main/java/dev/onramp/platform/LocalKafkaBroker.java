@@ -49,24 +49,37 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKafkaBroker.class);
-    private static final int NODE_ID = 1;
+    private static final int SINGLE_NODE_ID = 1;
 
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final Quorum quorum;
     private KafkaRaftServer server;
 
-    private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort) {
+    /**
+     * Which node this is of which KRaft quorum: one node alone, or one of a static quorum of voters
+     * ({@code 1@127.0.0.1:9093,2@...}), all of which also are brokers, sharing one cluster id.
+     */
+    public record Quorum(int nodeId, String voters, String clusterId, int size) {
+        static Quorum single(int controllerPort) {
+            return new Quorum(SINGLE_NODE_ID, SINGLE_NODE_ID + "@127.0.0.1:" + controllerPort, null, 1);
+        }
+    }
+
+    private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort, Quorum quorum) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.quorum = quorum;
     }
 
     /** A broker on free ports with a fresh temporary log directory: what a test class wants. */
     public static LocalKafkaBroker startEphemeral() {
         try {
             Path dir = Files.createTempDirectory("onramp-kafka-");
-            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.pick(), FreePorts.pick());
+            int controllerPort = FreePorts.pick();
+            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.pick(), controllerPort, Quorum.single(controllerPort));
             broker.start();
             return broker;
         } catch (IOException e) {
@@ -79,8 +92,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * {@code preferredPort} when it is free, any free port otherwise: other Kafka processes may run here.
      */
     public static LocalKafkaBroker startPersistent(Path logDir, int preferredPort) {
+        int controllerPort = FreePorts.preferred(preferredPort + 1);
         LocalKafkaBroker broker = new LocalKafkaBroker(
-                logDir, FreePorts.preferred(preferredPort), FreePorts.preferred(preferredPort + 1));
+                logDir, FreePorts.preferred(preferredPort), controllerPort, Quorum.single(controllerPort));
+        broker.start();
+        return broker;
+    }
+
+    /**
+     * One node (broker and controller) of a multi-node cluster, on fixed ports; every internal topic is replicated
+     * to all nodes with a minimum ISR of 2, as in production. Returns once this node is registered and unfenced.
+     */
+    public static LocalKafkaBroker startClusterNode(Path logDir, int brokerPort, int controllerPort, Quorum quorum) {
+        LocalKafkaBroker broker = new LocalKafkaBroker(logDir, brokerPort, controllerPort, quorum);
         broker.start();
         return broker;
     }
@@ -107,8 +131,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         formatIfNew();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        awaitReady(Duration.ofSeconds(60));
-        abortHangingTransactions();
+        if (quorum.size() == 1) {
+            awaitReady(Duration.ofSeconds(60));
+            abortHangingTransactions();
+        } else {
+            awaitRegistered(Duration.ofSeconds(120));
+        }
         log.info("Kafka broker ready at {} in {} ms (log dir {})",
                 bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), logDir);
     }
@@ -160,36 +188,41 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private Properties serverProperties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", String.valueOf(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("node.id", String.valueOf(quorum.nodeId()));
+        p.put("controller.quorum.voters", quorum.voters());
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toString());
-        // One node: every internal topic must accept a single replica, or groups and transactions hang.
-        p.put("offsets.topic.replication.factor", "1");
+        // Internal topics replicated to every node (up to 3), with a minimum ISR of 2 wherever there are 2 replicas;
+        // on one node they must accept a single replica, or groups and transactions hang.
+        String replicas = String.valueOf(Math.min(3, quorum.size()));
+        String minIsr = String.valueOf(Math.min(2, quorum.size()));
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
         p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("default.replication.factor", "1");
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("min.insync.replicas", minIsr);
+        p.put("default.replication.factor", replicas);
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created on purpose, with their contract's settings; a typo must fail, not invent a topic.
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.put("controlled.shutdown.enable", "true");
-        // Restarted after a SIGKILL, the node leads at its old epoch until the controller fences the dead incarnation,
-        // which it does when that one's session expires (9 s by default). That is the window in which transaction
-        // markers get lost (HangingTransactions), and most of the restart time. Controller and broker share one
-        // process here, so a short session can only expire when the broker is really gone.
-        p.put("broker.session.timeout.ms", "1500");
-        p.put("broker.heartbeat.interval.ms", "300");
+        if (quorum.size() == 1) {
+            // Restarted after a SIGKILL, the node leads at its old epoch until the controller fences the dead
+            // incarnation, which it does when that one's session expires (9 s by default). That is the window in
+            // which transaction markers get lost (HangingTransactions), and most of the restart time. Controller and
+            // broker share one process here, so a short session can only expire when the broker is really gone.
+            p.put("broker.session.timeout.ms", "1500");
+            p.put("broker.heartbeat.interval.ms", "300");
+        }
         return p;
     }
 
@@ -201,8 +234,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Files.createDirectories(logDir);
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
+                    .setClusterId(quorum.clusterId() != null ? quorum.clusterId() : Uuid.randomUuid().toString())
+                    .setNodeId(quorum.nodeId())
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))
@@ -212,6 +245,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not format Kafka log dir " + logDir, e);
         }
+    }
+
+    /** A cluster node is ready once the controllers list it among the live (unfenced) brokers. */
+    private void awaitRegistered(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == quorum.nodeId())) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not up yet
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("Kafka node " + quorum.nodeId() + " not registered within " + timeout);
     }
 
     /** Readiness is a produce and a consume that both succeed, not an open port. */

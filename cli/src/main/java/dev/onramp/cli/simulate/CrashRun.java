@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -45,7 +46,12 @@ public final class CrashRun {
         /** {@code onramp dev} in a child JVM with its registry child: broker, registry and the three services. */
         WHOLE_STACK,
         /** The broker alone, in a child JVM; registry and services keep running and must come back by themselves. */
-        BROKER
+        BROKER,
+        /**
+         * On a three-node cluster (replication 3, min ISR 2) in child JVMs, the node leading partition 0 of the events
+         * topic; registry and services keep running.
+         */
+        EVENTS_LEADER
     }
 
     private final Path dataDir;
@@ -117,8 +123,11 @@ public final class CrashRun {
         // Shorter than a broker restart (~5 s), so that ingest answers 503 while Kafka is away and Stripe retries.
         env.put("INGEST_KAFKA_TIMEOUT", "2s");
         List<Duration> readyAfterRestart = new ArrayList<>();
-        try (CrashableStack stack = victim == Victim.WHOLE_STACK
-                ? new DevStackProcess(dataDir, env) : new BrokerOnlyStack(dataDir, env)) {
+        try (CrashableStack stack = switch (victim) {
+            case WHOLE_STACK -> new DevStackProcess(dataDir, env);
+            case BROKER -> new ChildBrokerStack(dataDir, env, 1);
+            case EVENTS_LEADER -> new ChildBrokerStack(dataDir, env, 3);
+        }) {
             log.printf("stack ready in %d ms%n", stack.start(Duration.ofMinutes(3)).toMillis());
             OnrampSimulator simulator = new OnrampSimulator(
                     new OnrampSimulator.Target(stack.ingestUrl(), SECRET, API_KEY),
@@ -140,7 +149,7 @@ public final class CrashRun {
                     Thread.sleep(20);
                 }
                 stack.kill();
-                log.printf("kill %d: SIGKILL of the %s%s%n", k, victim == Victim.WHOLE_STACK ? "dev stack" : "broker",
+                log.printf("kill %d: SIGKILL of the %s%s%n", k, victim.name().toLowerCase(Locale.ROOT).replace('_', ' '),
                         simulation.isDone() ? " (after the simulation ended)" : "");
                 Duration ready = stack.start(Duration.ofMinutes(3));
                 readyAfterRestart.add(ready);

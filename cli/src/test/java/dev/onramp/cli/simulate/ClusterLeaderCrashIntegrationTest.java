@@ -1,0 +1,33 @@
+package dev.onramp.cli.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A three-node KRaft cluster (every topic replication 3, min ISR 2), each node in its own JVM: the leader of
+ * {@code onramp.session-events.v1}-0 is SIGKILLed mid-run, twice, while the services keep running. Leadership moves,
+ * and nothing acknowledged is lost; every session still ends with exactly one outcome and one email.
+ */
+class ClusterLeaderCrashIntegrationTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void killingTheEventsLeaderLosesNothingAndTellsEveryoneOnce() throws Exception {
+        CrashRun.Report report = CrashRun.of(data, CrashRun.Victim.EVENTS_LEADER, 160, 2, 13, 60, System.out).execute();
+        System.out.println(report.summary());
+
+        assertThat(report.kills()).isEqualTo(2);
+        assertThat(report.deliveriesGivenUp()).isZero();
+        assertThat(report.lostWebhooks()).isEmpty();
+        assertThat(report.terminalWithoutOutcome()).isEmpty();
+        assertThat(report.duplicateOutcomes()).isEmpty();
+        assertThat(report.wrongOrUnexpectedOutcomes()).isEmpty();
+        assertThat(report.missedNotifications()).isEmpty();
+        assertThat(report.emailsWithMoreThanOneMessageId()).isEmpty();
+    }
+}
