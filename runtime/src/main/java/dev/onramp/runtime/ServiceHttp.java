@@ -1,5 +1,6 @@
 package dev.onramp.runtime;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceHttp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceHttp.class);
+    static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
+    static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
 
     private final Javalin app;
     private final PrometheusMeterRegistry metrics;
@@ -47,9 +50,24 @@ public final class ServiceHttp implements AutoCloseable {
                 server.setStopAtShutdown(false);
             });
             config.jetty.modifyServer(server -> server.insertHandler(new StatisticsHandler()));
+            // A body that trickles in holds a request thread; below this rate Jetty fails the read (408) instead,
+            // so that a few hundred slow clients cannot take every thread from real requests.
+            // A blocked read gives up after BODY_READ_TIMEOUT, and a request is dispatched to a thread only once
+            // some of its body has arrived.
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+                http.setIdleTimeout(BODY_READ_TIMEOUT.toMillis());
+                http.setDelayDispatchUntilContent(true);
+            });
             extraConfig.accept(config);
         });
-        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.closesConnection()) {
+                // Jetty would otherwise read (and discard) the rest of the body to keep the connection open.
+                ctx.header("Connection", "close");
+            }
+            ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage()));
+        });
         app.exception(Exception.class, (e, ctx) -> {
             log.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal_error", "message", "internal error"));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.BoundedBody;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.Topics;
 import io.javalin.http.Context;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * "link OnrampSession to your user object" for platforms that mint sessions elsewhere.
  */
 public final class RecipientEndpoint {
+    private static final int MAX_BODY_BYTES = 16 * 1024;
     private final TransactionalEventWriter writer;
     private final IngestMetrics metrics;
     private final ObjectMapper json;
@@ -38,9 +40,11 @@ public final class RecipientEndpoint {
 
     public void put(Context ctx) {
         String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        // An email and a locale: a few hundred bytes. The platform API is behind the key, but bounded all the same.
+        byte[] bytes = BoundedBody.read(ctx, MAX_BODY_BYTES);
         JsonNode body;
         try {
-            body = json.readTree(ctx.body());
+            body = json.readTree(bytes);
         } catch (Exception e) {
             throw invalid("body must be a JSON object with email and locale");
         }

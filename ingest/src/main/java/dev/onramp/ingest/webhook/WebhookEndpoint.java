@@ -15,6 +15,7 @@ import java.util.Optional;
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.BoundedBody;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.Topics;
@@ -67,14 +68,12 @@ public final class WebhookEndpoint implements Handler {
     @Override
     public void handle(Context ctx) {
         Instant receivedAt = clock.instant();
-        if (ctx.contentLength() > maxBodyBytes) {
-            metrics.webhook("too_large");
-            throw new ApiError(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "the body is over " + maxBodyBytes + " bytes");
-        }
-        byte[] body = ctx.bodyAsBytes();
-        if (body.length > maxBodyBytes) {
-            metrics.webhook("too_large");
-            throw new ApiError(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "the body is over " + maxBodyBytes + " bytes");
+        byte[] body;
+        try {
+            body = BoundedBody.read(ctx, maxBodyBytes);
+        } catch (ApiError e) {
+            metrics.webhook(e.status() == HttpStatus.CONTENT_TOO_LARGE ? "too_large" : e.code());
+            throw e;
         }
         String signatureHeader = ctx.header("Stripe-Signature");
         Verification verified;

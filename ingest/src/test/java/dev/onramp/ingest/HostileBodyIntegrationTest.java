@@ -1,0 +1,155 @@
+package dev.onramp.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.onramp.schemas.RawWebhook;
+import dev.onramp.schemas.Topics;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.stripe.OnrampEvents;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Anonymous clients that lie about, stream or trickle a body: refused before the body costs memory or a thread,
+ * and nothing reaches a topic.
+ */
+class HostileBodyIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static IngestFixture ingest;
+
+    @BeforeAll
+    static void start() {
+        ingest = new IngestFixture(platform, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        ingest.close();
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedAtOnceAndTheConnectionClosed() throws IOException {
+        int rawBefore = ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class).size();
+        try (Socket socket = connect()) {
+            long began = System.nanoTime();
+            socket.getOutputStream().write(("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1,v1=00\r\n"
+                    + "Content-Length: 3000000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = readAll(socket.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 413");
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(3));
+        }
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(rawBefore);
+    }
+
+    @Test
+    void chunkedBodiesOverTheLimitAreRefusedWhileReadAndLeaveTheHeapWhereItWas() throws Exception {
+        int rawBefore = ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class).size();
+        long before = heapAfterGc();
+        for (int i = 0; i < 100; i++) {
+            try (Socket socket = connect()) {
+                CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return readAll(socket.getInputStream());
+                    } catch (IOException e) {
+                        return "";
+                    }
+                });
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1,v1=00\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[64 * 1024];
+                String header = Integer.toHexString(chunk.length) + "\r\n";
+                try {
+                    for (int c = 0; c < 64 && !response.isDone(); c++) {  // up to 4 MiB, four times the limit
+                        out.write(header.getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException e) {
+                    // the server closed the connection after its 413: expected
+                }
+                assertThat(response.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 413");
+            }
+        }
+        long grown = heapAfterGc() - before;
+        assertThat(grown).as("heap growth after 100 oversized chunked bodies").isLessThan(16L * 1024 * 1024);
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(rawBefore);
+    }
+
+    @Test
+    void compressedBodiesAreRefused() throws IOException {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1,v1=00\r\n"
+                    + "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 415");
+        }
+    }
+
+    @Test
+    void threeHundredClientsTricklingBodiesDoNotDelayARealWebhook() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Socket socket = connect();
+                socket.getOutputStream().write(("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1,v1=00\r\n"
+                        + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            long began = System.nanoTime();
+            var response = ingest.postWebhook(OnrampEvents.sessionUpdated("evt_DuringTrickle", "cos_DuringTrickle01",
+                    "fulfillment_complete", System.currentTimeMillis() / 1000));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    private static Socket connect() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), ingest.service.port());
+        socket.setSoTimeout(15_000);
+        return socket;
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        StringBuilder out = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        int n;
+        try {
+            while ((n = in.read(buffer)) > 0) {
+                out.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        } catch (IOException e) {
+            if (out.isEmpty()) {
+                throw e;
+            }
+        }
+        return out.toString();
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

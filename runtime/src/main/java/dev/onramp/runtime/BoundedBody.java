@@ -1,0 +1,60 @@
+package dev.onramp.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import org.eclipse.jetty.http.BadMessageException;
+
+/**
+ * Reads a request body without ever holding more than {@code limit + 1} bytes of it, whatever the framing: a declared
+ * length over the limit is refused before a byte is read, a chunked or undeclared body is refused as soon as it
+ * crosses the limit, and a compressed one is refused outright (Stripe does not compress webhooks; inflating one is
+ * how a small request becomes a large one). A refusal asks Jetty to close the connection, so the unread rest of the
+ * body is never read either.
+ */
+public final class BoundedBody {
+    private static final int CHUNK = 8 * 1024;
+
+    private BoundedBody() {
+    }
+
+    public static byte[] read(Context ctx, int limit) {
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equals(encoding.trim().toLowerCase(Locale.ROOT))) {
+            throw refuse(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_content_encoding",
+                    "bodies must not be compressed (Content-Encoding " + encoding.trim() + ")");
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : CHUNK);
+        byte[] chunk = new byte[CHUNK];
+        try {
+            InputStream in = ctx.req().getInputStream();
+            int n;
+            while ((n = in.read(chunk, 0, Math.min(CHUNK, limit + 1 - body.size()))) > 0) {
+                body.write(chunk, 0, n);
+                if (body.size() > limit) {
+                    throw tooLarge(limit);
+                }
+            }
+        } catch (IOException | BadMessageException e) {
+            // The client went away, or sent slower than the connector's minimum data rate: nothing to answer to.
+            throw refuse(HttpStatus.REQUEST_TIMEOUT, "body_not_received", "the body did not arrive in time");
+        }
+        return body.toByteArray();
+    }
+
+    private static ApiError tooLarge(int limit) {
+        return refuse(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "the body is over " + limit + " bytes");
+    }
+
+    private static ApiError refuse(HttpStatus status, String code, String message) {
+        return new ApiError(status, code, message).closingConnection();
+    }
+}
