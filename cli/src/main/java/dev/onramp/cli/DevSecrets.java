@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -39,20 +40,29 @@ record DevSecrets(String webhookSecret, String platformApiKey) {
                 changed = true;
             }
             if (changed) {
-                try (Writer out = Files.newBufferedWriter(file)) {
+                // Owner-only from its first byte: written to a file created 0600, then moved into place.
+                Path next = dataDir.resolve("dev-secrets.properties.new");
+                Files.deleteIfExists(next);
+                try {
+                    Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException notPosix) {
+                    Files.createFile(next);
+                }
+                try (Writer out = Files.newBufferedWriter(next)) {
                     stored.store(out, "onramp dev: generated local secrets; delete this file to get new ones");
                 }
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // best effort
-                }
+                Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String secrets = env.getOrDefault("STRIPE_WEBHOOK_SECRETS", stored.getProperty("webhook.secret"));
         return new DevSecrets(secrets, env.getOrDefault("PLATFORM_API_KEY", stored.getProperty("platform.api.key")));
+    }
+
+    @Override
+    public String toString() {
+        return "DevSecrets[webhookSecret=***, platformApiKey=***]";
     }
 
     private static String random(int bytes) {

@@ -23,6 +23,12 @@ public record Env(Map<String, String> values) {
         }
     }
 
+    /** Names only: the environment holds secrets (webhook secrets, API keys, SMTP and SASL passwords). */
+    @Override
+    public String toString() {
+        return "Env[" + values.size() + " variables]";
+    }
+
     public String string(String name, String fallback) {
         String value = values.get(name);
         return value == null || value.isBlank() ? fallback : value.trim();

@@ -48,12 +48,14 @@ public final class SignatureVerifier {
         if (header == null || header.isBlank()) {
             throw new SignatureRejected(SignatureFailure.MISSING_HEADER);
         }
+        // One timestamp decides both the HMAC and the tolerance: a header with two may not be read one way by
+        // stripe-java and another way here.
+        long timestamp = onlyTimestampOf(header);
         String text = strictUtf8(body);
         SignatureFailure failure = SignatureFailure.NO_MATCHING_SIGNATURE;
         for (int i = 0; i < secrets.size(); i++) {
             try {
                 Webhook.Signature.verifyHeader(text, header, secrets.get(i), tolerance.toSeconds(), clock);
-                long timestamp = timestampOf(header);
                 if (timestamp > clock.millis() / 1000 + tolerance.toSeconds()) {
                     throw new SignatureRejected(SignatureFailure.FUTURE_TIMESTAMP);
                 }
@@ -84,14 +86,26 @@ public final class SignatureVerifier {
         return now == SignatureFailure.NO_MATCHING_SIGNATURE ? so : now;
     }
 
-    private static long timestampOf(String header) {
+    /** The header's one {@code t}; none, several, or one that is not a number is a malformed header. */
+    private static long onlyTimestampOf(String header) throws SignatureRejected {
+        Long timestamp = null;
         for (String item : header.split(",")) {
             String[] kv = item.trim().split("=", 2);
             if (kv.length == 2 && kv[0].equals("t")) {
-                return Long.parseLong(kv[1].trim());
+                if (timestamp != null) {
+                    throw new SignatureRejected(SignatureFailure.MALFORMED_HEADER);
+                }
+                try {
+                    timestamp = Long.parseLong(kv[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new SignatureRejected(SignatureFailure.MALFORMED_HEADER);
+                }
             }
         }
-        throw new IllegalStateException("verified header without timestamp");
+        if (timestamp == null) {
+            throw new SignatureRejected(SignatureFailure.MALFORMED_HEADER);
+        }
+        return timestamp;
     }
 
     private static String strictUtf8(byte[] body) throws SignatureRejected {

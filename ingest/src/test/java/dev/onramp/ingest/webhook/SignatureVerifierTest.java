@@ -83,6 +83,18 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void aHeaderWithTwoTimestampsIsMalformedWhicheverOneTheSignatureUses() {
+        String signedNow = WebhookSigner.header(NEW, NOW, BODY);
+        String v1 = signedNow.substring(signedNow.indexOf(",v1=") + 1);
+        for (String header : List.of("t=" + (NOW - 3_600) + ",t=" + NOW + "," + v1, "t=" + NOW + ",t=" + (NOW + 3_600) + "," + v1,
+                "t=" + NOW + "," + v1 + ",t=" + NOW)) {
+            assertThatThrownBy(() -> rotating.verify(bytes(BODY), header)).as(header)
+                    .isInstanceOfSatisfying(SignatureRejected.class,
+                            e -> assertThat(e.failure()).isEqualTo(SignatureFailure.MALFORMED_HEADER));
+        }
+    }
+
+    @Test
     void aMissingHeaderIsRefused() {
         assertThatThrownBy(() -> rotating.verify(bytes(BODY), null))
                 .isInstanceOfSatisfying(SignatureRejected.class,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -56,6 +57,14 @@ public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl,
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return config;
+    }
+
+    /** The pass-through settings by name only: they may hold SASL credentials or keystore passwords. */
+    @Override
+    public String toString() {
+        return "KafkaConnection[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl
+                + ", clientSettings=" + new TreeSet<>(clientSettings.keySet()) + ", topicPartitions=" + topicPartitions
+                + ", topicReplication=" + topicReplication + "]";
     }
 
     public SchemaRegistryClient registryClient() {
