@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.schemas.kafka.KafkaConnection;
 
 /**
@@ -15,7 +16,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>{@code STRIPE_WEBHOOK_SECRETS}: comma-separated endpoint secrets ({@code whsec_...}); several during a
  *       rotation. Required.</li>
  *   <li>{@code STRIPE_SIGNATURE_TOLERANCE} (default {@code 300s}; at least 1 s)</li>
- *   <li>{@code PLATFORM_API_KEY}: bearer key of the platform API. Required, at least 16 characters.</li>
+ *   <li>{@code PLATFORM_API_KEYS} (comma-separated, for a rotation) or {@code PLATFORM_API_KEY}: bearer keys of the platform API. Required; each at least 16 characters, 8 of them different.</li>
  *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
@@ -24,7 +25,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  * </ul>
  */
 public record IngestConfig(String host, int port, List<String> webhookSecrets, Duration signatureTolerance,
-                           String platformApiKey, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
+                           PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
                            int writers, KafkaConnection kafka) {
 
     public static IngestConfig fromEnv(Env env) {
@@ -39,7 +40,7 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
                 env.integer("INGEST_PORT", 8080),
                 secrets,
                 tolerance,
-                env.required("PLATFORM_API_KEY"),
+                PlatformKeys.fromEnv(env),
                 env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + Env.hostname()),
                 env.integer("INGEST_MAX_BODY_BYTES", 1 << 20),

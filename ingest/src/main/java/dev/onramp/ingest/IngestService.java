@@ -55,7 +55,7 @@ public final class IngestService implements AutoCloseable {
                 new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
                 config.kafkaTimeout(), config.maxBodyBytes(), clock);
         RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
-        BearerAuth auth = new BearerAuth(config.platformApiKey());
+        BearerAuth auth = new BearerAuth(config.platformKeys());
 
         ServiceHttp http = new ServiceHttp("ingest", metricsRegistry, List.of(),
                 List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())),

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.onramp.processor.session.SessionRules;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.schemas.kafka.KafkaConnection;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,12 +25,12 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code PROCESSOR_THREADS} (default 1)</li>
  *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
  *       {@code STALL_CHECK_INTERVAL} (default {@code 1m})</li>
- *   <li>{@code PLATFORM_API_KEY}: bearer key of the query API. Required.</li>
+ *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, String instanceId,
-                              Path stateDir, int threads, SessionRules rules, String platformApiKey, KafkaConnection kafka) {
+                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
@@ -43,7 +44,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
                 Path.of(env.string("PROCESSOR_STATE_DIR", "./data/processor-state")),
                 env.integer("PROCESSOR_THREADS", 1),
                 rules,
-                env.required("PLATFORM_API_KEY"),
+                PlatformKeys.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));
     }
 

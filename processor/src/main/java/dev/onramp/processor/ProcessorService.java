@@ -52,7 +52,7 @@ public final class ProcessorService implements AutoCloseable {
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
                 javalin -> { });
         SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, serdes.state());
-        http.app().before("/v1/*", new BearerAuth(config.platformApiKey()));
+        http.app().before("/v1/*", new BearerAuth(config.platformKeys()));
         http.app().get("/v1/sessions/{session_id}", query::get);
         app.start();
         http.start(config.host(), config.port());

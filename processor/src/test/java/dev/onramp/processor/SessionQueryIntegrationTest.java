@@ -69,6 +69,8 @@ class SessionQueryIntegrationTest {
                             .contains("\"destination_amount\":\"0.25\"");
                 }
                 assertThat(get(instance, "cos_NeverSeenSession01", API_KEY).statusCode()).isEqualTo(404);
+                assertThat(get(instance, "not_a_session_id", API_KEY).statusCode()).isEqualTo(400);
+                assertThat(get(instance, "cos_" + "a".repeat(65), API_KEY).statusCode()).isEqualTo(400);
                 assertThat(get(instance, sessions.get(0), null).statusCode()).isEqualTo(401);
             }
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + one.port() + "/metrics")).build(),

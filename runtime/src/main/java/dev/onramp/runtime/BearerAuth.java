@@ -1,30 +1,22 @@
 package dev.onramp.runtime;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 
-/** {@code Authorization: Bearer <key>}, compared in constant time so the key cannot be guessed byte by byte. */
+/** {@code Authorization: Bearer <key>}, checked against every accepted key in constant time. */
 public final class BearerAuth implements Handler {
-    private final byte[] expected;
+    private final PlatformKeys keys;
 
-    public BearerAuth(String apiKey) {
-        if (apiKey == null || apiKey.length() < 16) {
-            throw new IllegalArgumentException("PLATFORM_API_KEY must be set to at least 16 characters");
-        }
-        this.expected = apiKey.getBytes(StandardCharsets.UTF_8);
+    public BearerAuth(PlatformKeys keys) {
+        this.keys = keys;
     }
 
     @Override
     public void handle(Context ctx) {
         String header = ctx.header("Authorization");
-        byte[] presented = header != null && header.startsWith("Bearer ")
-                ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        if (!MessageDigest.isEqual(expected, presented)) {
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : null;
+        if (!keys.accepts(presented)) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiError(HttpStatus.UNAUTHORIZED, "unauthorized", "a valid platform API key is required");
         }

@@ -5,17 +5,21 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.onramp.runtime.ApiError;
+import dev.onramp.schemas.SessionIds;
 import io.javalin.http.HttpStatus;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /** A validated {@code PUT /v1/sessions/{id}/recipient} body. */
 public record RecipientRequest(String sessionId, String email, String locale) {
-    static final Pattern SESSION_ID = Pattern.compile("cos_[A-Za-z0-9]{8,64}");
+    /** A dot-atom of ASCII at a host name: no quoted local part, no CR/LF, nothing a mail header could be split on. */
+    private static final Pattern PLAIN_ADDRESS = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
 
     static String validSessionId(String sessionId) {
-        if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
+        if (!SessionIds.isValid(sessionId)) {
             throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
                     "session id must look like cos_ followed by 8 to 64 letters or digits");
         }
@@ -26,6 +30,10 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     static String validEmail(String email) {
         if (email == null || email.isBlank() || email.length() > 254) {
             throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "email is required (at most 254 characters)");
+        }
+        if (!PLAIN_ADDRESS.matcher(email).matches()) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_email",
+                    "email must be a plain ASCII address (letters, digits and .!#$%&'*+/=?^_`{|}~- before the @)");
         }
         try {
             InternetAddress address = new InternetAddress(email, true);

@@ -16,7 +16,9 @@ class RecipientRequestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "plain", "a@b", "Alice <alice@example.com>", "a@@example.com", "a b@example.com",
-            "user@example.com, other@example.com", "user@[127.0.0.1]", "user@exa mple.com"})
+            "user@example.com, other@example.com", "user@[127.0.0.1]", "user@exa mple.com",
+            "\"quoted local\"@example.com", "user@example.com\r\nBcc: victim@example.com", "usér@example.com",
+            "user@exämple.com", "user\n@example.com", ".user@example.com", "user.@example.com"})
     void refusesWhatIsNotOneBareAddress(String email) {
         assertThatThrownBy(() -> RecipientRequest.validEmail(email)).isInstanceOf(ApiError.class)
                 .extracting(e -> ((ApiError) e).code()).isEqualTo("invalid_email");

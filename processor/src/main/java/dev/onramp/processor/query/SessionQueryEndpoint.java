@@ -10,6 +10,7 @@ import java.time.Duration;
 import dev.onramp.processor.session.SessionStore;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.SessionState;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -44,6 +45,10 @@ public final class SessionQueryEndpoint {
 
     public void get(Context ctx) {
         String sessionId = ctx.pathParam("session_id");
+        if (!SessionIds.isValid(sessionId)) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
+                    "session id must look like cos_ followed by 8 to 64 letters or digits");
+        }
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw rebalancing();
         }
