@@ -3,12 +3,12 @@ package dev.onramp.ingest;
 import java.time.Clock;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
 import dev.onramp.ingest.webhook.SignatureVerifier;
+import dev.onramp.ingest.webhook.SignedJson;
 import dev.onramp.ingest.webhook.WebhookEndpoint;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.BearerAuth;
@@ -45,7 +45,7 @@ public final class IngestService implements AutoCloseable {
         Admin admin = Admin.create(config.kafka().clientConfig());
         TopicContracts.ensure(admin, registry, config.kafka().topicPartitions(), config.kafka().topicReplication());
 
-        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        ObjectMapper json = SignedJson.mapper();
         var metricsRegistry = ServiceHttp.newMetrics();
         IngestMetrics metrics = new IngestMetrics(metricsRegistry);
         TransactionalEventWriter writer = new TransactionalEventWriter(

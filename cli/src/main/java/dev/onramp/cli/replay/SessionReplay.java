@@ -15,10 +15,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.cli.TopicScan;
+import dev.onramp.ingest.webhook.SignedJson;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.processor.session.SessionRules;
@@ -60,7 +60,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (BENCHMARKS.md). Stalled-session alerts are wall-clock events of the live system and are not replayed.
  */
 public final class SessionReplay {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = SignedJson.mapper();
 
     public record Result(long events, double eventsPerSecond, List<ReplayDifference> differences) {
     }

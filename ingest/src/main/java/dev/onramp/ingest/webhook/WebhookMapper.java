@@ -1,5 +1,6 @@
 package dev.onramp.ingest.webhook;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import dev.onramp.schemas.TransactionDetails;
  * so a client secret cannot reach an event even by mistake.
  */
 public final class WebhookMapper {
+    private static final int MAX_DECIMAL_DIGITS = 40;
     /** The seed's spelling, and the dotted one seen in public integrations. */
     public static final Set<String> SESSION_EVENT_TYPES =
             Set.of("crypto.onramp_session_updated", "crypto.onramp_session.updated");
@@ -73,7 +75,7 @@ public final class WebhookMapper {
         }
     }
 
-    static TransactionDetails transactionDetails(JsonNode node) {
+    static TransactionDetails transactionDetails(JsonNode node) throws UnmappableWebhook {
         if (node == null || !node.isObject()) {
             return null;
         }
@@ -106,12 +108,22 @@ public final class WebhookMapper {
                 .build();
     }
 
-    /** Amounts stay text exactly as sent; a number Stripe might send is kept as its exact decimal text. */
-    private static String text(JsonNode node) {
+    /**
+     * Amounts stay text exactly as sent; a number Stripe might send is kept as its exact decimal text, within bounds:
+     * {@code 1e999999999} parses cheaply but would print as a billion digits.
+     */
+    private static String text(JsonNode node) throws UnmappableWebhook {
         if (node == null || node.isNull() || node.isContainerNode()) {
             return null;
         }
-        return node.isNumber() ? node.decimalValue().toPlainString() : node.asText();
+        if (!node.isNumber()) {
+            return node.asText();
+        }
+        BigDecimal value = node.decimalValue();
+        if (Math.abs(value.scale()) > MAX_DECIMAL_DIGITS || value.precision() > MAX_DECIMAL_DIGITS) {
+            throw new UnmappableWebhook("a number with more than " + MAX_DECIMAL_DIGITS + " digits or that exponent is no amount");
+        }
+        return value.toPlainString();
     }
 
     private static List<String> strings(JsonNode node) {

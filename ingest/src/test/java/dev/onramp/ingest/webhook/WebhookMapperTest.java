@@ -1,11 +1,12 @@
 package dev.onramp.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.schemas.OnrampSessionEvent;
@@ -14,7 +15,7 @@ import dev.onramp.testkit.stripe.OnrampEvents;
 import org.junit.jupiter.api.Test;
 
 class WebhookMapperTest {
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final ObjectMapper json = SignedJson.mapper();
     private final WebhookMapper mapper = new WebhookMapper();
     private final Instant received = Instant.parse("2026-11-25T12:00:00.123Z");
 
@@ -44,6 +45,27 @@ class WebhookMapperTest {
         assertThat(details.getSourceAmount()).isEqualTo("100.00");
         assertThat(details.getTransactionId()).startsWith("0xabab");
         assertThat(details.getWalletAddresses()).containsKey("ethereum");
+    }
+
+    @Test
+    void aBodyWithADuplicateKeyOrTrailingContentIsNotOneJsonDocument() {
+        String body = OnrampEvents.sessionUpdated("evt_9", "cos_0MYfrA2eZvKYlo2C", "fulfillment_complete", 1L);
+        String duplicate = body.replace("\"status\":\"fulfillment_complete\"",
+                "\"status\":\"fulfillment_complete\",\"status\":\"rejected\"");
+        assertThat(duplicate).isNotEqualTo(body);
+        assertThatThrownBy(() -> json.readTree(duplicate)).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> json.readTree(body + " {\"id\":\"evt_other\"}")).isInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void anAmountWithAnAbsurdExponentIsUnmappableNotABillionDigits() {
+        String body = OnrampEvents.sessionUpdated("evt_9", "cos_0MYfrA2eZvKYlo2C", "fulfillment_complete", 1L)
+                .replace("\"destination_amount\":\"0.031415926535897932\"", "\"destination_amount\":1e999999999");
+        assertThat(body).contains("1e999999999");
+        assertThatThrownBy(() -> map(body)).isInstanceOf(UnmappableWebhook.class);
+        String plain = body.replace("1e999999999", "0.5e1");
+        assertThatCode(() -> assertThat(map(plain).getTransactionDetails().getDestinationAmount()).isEqualTo("5"))
+                .doesNotThrowAnyException();
     }
 
     @Test
