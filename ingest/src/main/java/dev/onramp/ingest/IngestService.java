@@ -1,6 +1,7 @@
 package dev.onramp.ingest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
 public final class IngestService implements AutoCloseable {
+    private static final Duration REGISTRY_GRACE = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
     private final Admin admin;
@@ -58,7 +60,9 @@ public final class IngestService implements AutoCloseable {
         BearerAuth auth = new BearerAuth(config.platformKeys());
 
         ServiceHttp http = new ServiceHttp("ingest", metricsRegistry, List.of(),
-                List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())),
+                // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
+                List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())
+                        .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
                 javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
         http.app().post("/webhooks/stripe", webhooks);
         http.app().before("/v1/*", auth);

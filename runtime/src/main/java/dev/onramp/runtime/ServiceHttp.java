@@ -29,6 +29,7 @@ public final class ServiceHttp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceHttp.class);
     static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
     static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration HEALTH_TTL = Duration.ofSeconds(1);
 
     private final Javalin app;
     private final PrometheusMeterRegistry metrics;
@@ -72,8 +73,10 @@ public final class ServiceHttp implements AutoCloseable {
             log.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal_error", "message", "internal error"));
         });
-        app.get("/health/live", ctx -> answer(ctx, liveness));
-        app.get("/health/ready", ctx -> answer(ctx, readiness));
+        List<HealthCheck> cachedLiveness = liveness.stream().map(c -> c.cached(HEALTH_TTL)).toList();
+        List<HealthCheck> cachedReadiness = readiness.stream().map(c -> c.cached(HEALTH_TTL)).toList();
+        app.get("/health/live", ctx -> answer(ctx, cachedLiveness));
+        app.get("/health/ready", ctx -> answer(ctx, cachedReadiness));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
