@@ -1,5 +1,6 @@
 package dev.onramp.processor;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,14 +27,18 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
  *       {@code STALL_CHECK_INTERVAL} (default {@code 1m})</li>
  *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
+ *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance
+ *       forwards to another, so the caller's key is never passed on</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, String instanceId,
-                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, KafkaConnection kafka) {
+                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, byte[] peerSecret,
+                              KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
+        PlatformKeys keys = PlatformKeys.fromEnv(env);
         SessionRules rules = rulesFromEnv(env);
         return new ProcessorConfig(
                 env.string("PROCESSOR_HOST", "0.0.0.0"),
@@ -44,8 +49,24 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
                 Path.of(env.string("PROCESSOR_STATE_DIR", "./data/processor-state")),
                 env.integer("PROCESSOR_THREADS", 1),
                 rules,
-                PlatformKeys.fromEnv(env),
+                keys,
+                peerSecret(env, keys),
                 KafkaConnection.fromEnv(env.values()));
+    }
+
+    /**
+     * {@code PROCESSOR_PEER_SECRET} (at least 16 characters), or one derived from the first platform key: what
+     * instances sign their forwarded queries with instead of passing on the caller's key.
+     */
+    private static byte[] peerSecret(Env env, PlatformKeys keys) {
+        String configured = env.string("PROCESSOR_PEER_SECRET", null);
+        if (configured == null) {
+            return keys.derive("onramp-processor-peer");
+        }
+        if (configured.length() < 16) {
+            throw new IllegalArgumentException("PROCESSOR_PEER_SECRET must be at least 16 characters");
+        }
+        return configured.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The session rules' settings alone: {@code onramp replay} runs the rules with the processor's settings. */

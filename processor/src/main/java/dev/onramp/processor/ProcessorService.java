@@ -1,9 +1,11 @@
 package dev.onramp.processor;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import dev.onramp.processor.query.PeerSignature;
 import dev.onramp.processor.query.SessionQueryEndpoint;
 import dev.onramp.processor.session.SessionMetrics;
 import dev.onramp.processor.session.SessionTopology;
@@ -51,8 +53,15 @@ public final class ProcessorService implements AutoCloseable {
         ServiceHttp http = new ServiceHttp("processor", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
                 javalin -> { });
-        SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, serdes.state());
-        http.app().before("/v1/*", new BearerAuth(config.platformKeys()));
+        PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
+        SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
+        BearerAuth platformKey = new BearerAuth(config.platformKeys());
+        // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
+        http.app().before("/v1/*", ctx -> {
+            if (!peers.verifies(ctx.header(PeerSignature.HEADER), ctx.path())) {
+                platformKey.handle(ctx);
+            }
+        });
         http.app().get("/v1/sessions/{session_id}", query::get);
         app.start();
         http.start(config.host(), config.port());

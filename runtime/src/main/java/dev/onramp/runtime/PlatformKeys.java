@@ -1,8 +1,12 @@
 package dev.onramp.runtime;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The bearer keys of the platform API and the query API: {@code PLATFORM_API_KEYS} (comma-separated, several during a
@@ -46,6 +50,20 @@ public final class PlatformKeys {
             accepted |= MessageDigest.isEqual(key, bytes);
         }
         return accepted;
+    }
+
+    /**
+     * A secret for {@code purpose} derived from the first key (HMAC-SHA256), for instances that share the keys and
+     * need one more secret between them without another variable.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(0), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

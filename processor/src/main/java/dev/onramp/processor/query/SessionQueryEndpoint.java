@@ -34,13 +34,19 @@ public final class SessionQueryEndpoint {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final String scheme;
+    private final PeerSignature peers;
     private final Serde<SessionState> stateSerde;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public SessionQueryEndpoint(KafkaStreams streams, HostInfo self, Serde<SessionState> stateSerde) {
+    /** {@code scheme}: this instance's advertised scheme, which every instance of the application shares. */
+    public SessionQueryEndpoint(KafkaStreams streams, HostInfo self, String scheme, PeerSignature peers,
+                                Serde<SessionState> stateSerde) {
         this.streams = streams;
         this.stateSerde = stateSerde;
         this.self = self;
+        this.scheme = scheme;
+        this.peers = peers;
     }
 
     public void get(Context ctx) {
@@ -76,9 +82,10 @@ public final class SessionQueryEndpoint {
     }
 
     private void forward(Context ctx, HostInfo owner, String sessionId) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/sessions/" + sessionId))
+        String path = "/v1/sessions/" + sessionId;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + owner.host() + ":" + owner.port() + path))
                 .timeout(Duration.ofSeconds(5))
-                .header("Authorization", String.valueOf(ctx.header("Authorization")))
+                .header(PeerSignature.HEADER, peers.sign(path))
                 .header(FORWARDED, "1")
                 .build();
         try {
