@@ -80,6 +80,7 @@ final class DevCommand implements Callable<Integer> {
             env.putIfAbsent("PROCESSOR_HOST", "127.0.0.1");
             env.putIfAbsent("NOTIFIER_HOST", "127.0.0.1");
             env.putIfAbsent("INGEST_PORT", String.valueOf(FreePorts.preferred(8080)));
+            env.putIfAbsent("INGEST_ADMIN_PORT", String.valueOf(FreePorts.preferred(8090)));
             env.putIfAbsent("PROCESSOR_PORT", String.valueOf(FreePorts.preferred(8081)));
             env.putIfAbsent("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + env.get("PROCESSOR_PORT"));
             env.putIfAbsent("NOTIFIER_PORT", String.valueOf(FreePorts.preferred(8082)));
@@ -97,7 +98,8 @@ final class DevCommand implements Callable<Integer> {
             NotifierService notifier = NotifierService.start(notifierConfig);
             running.push(notifier);
 
-            summary.append(String.format("  Ingest             http://127.0.0.1:%d   (health /health/ready, metrics /metrics)%n", ingest.port()));
+            summary.append(String.format("  Ingest             http://127.0.0.1:%d   (health and metrics on http://127.0.0.1:%d)%n",
+                    ingest.port(), ingest.adminPort()));
             summary.append(String.format("  Processor          http://127.0.0.1:%d   (GET /v1/sessions/{id})%n", processor.port()));
             summary.append(String.format("  Notifier           http://127.0.0.1:%d%n", notifier.port()));
             summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));

@@ -12,6 +12,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  * Everything ingest reads from the environment, in one place.
  *
  * <ul>
+ *   <li>{@code INGEST_ADMIN_PORT} (default 8090): health and metrics, kept off the public port</li>
  *   <li>{@code INGEST_HOST} (default {@code 0.0.0.0}), {@code INGEST_PORT} (default 8080)</li>
  *   <li>{@code STRIPE_WEBHOOK_SECRETS}: comma-separated endpoint secrets ({@code whsec_...}); several during a
  *       rotation. Required.</li>
@@ -24,9 +25,11 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record IngestConfig(String host, int port, List<String> webhookSecrets, Duration signatureTolerance,
+public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
                            int writers, KafkaConnection kafka) {
+
+    static final int MAX_WRITABLE_BODY = 900 * 1024;
 
     public static IngestConfig fromEnv(Env env) {
         List<String> secrets = Arrays.stream(env.required("STRIPE_WEBHOOK_SECRETS").split(","))
@@ -38,14 +41,28 @@ public record IngestConfig(String host, int port, List<String> webhookSecrets, D
         return new IngestConfig(
                 env.string("INGEST_HOST", "0.0.0.0"),
                 env.integer("INGEST_PORT", 8080),
+                env.integer("INGEST_ADMIN_PORT", 8090),
                 secrets,
                 tolerance,
                 PlatformKeys.fromEnv(env),
                 env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + Env.hostname()),
-                env.integer("INGEST_MAX_BODY_BYTES", 1 << 20),
+                maxBodyBytes(env),
                 env.integer("INGEST_WRITERS", 2),
                 KafkaConnection.fromEnv(env.values()));
+    }
+
+    /**
+     * The largest body accepted: 256 KiB by default (Stripe's onramp events are a few KB), and never so large that
+     * the raw record holding it could exceed Kafka's default 1 MiB message size: an accepted body must be writable.
+     */
+    private static int maxBodyBytes(Env env) {
+        int max = env.integer("INGEST_MAX_BODY_BYTES", 256 * 1024);
+        if (max < 1_024 || max > MAX_WRITABLE_BODY) {
+            throw new IllegalArgumentException("INGEST_MAX_BODY_BYTES must be between 1024 and " + MAX_WRITABLE_BODY
+                    + " (below Kafka's 1 MiB message size with room for the record around it), not " + max);
+        }
+        return max;
     }
 
     /** Never prints the secrets or the API key. */

@@ -63,17 +63,21 @@ public final class IngestService implements AutoCloseable {
                 // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
                 List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())
                         .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
-                javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
+                true, javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
         http.app().post("/webhooks/stripe", webhooks);
         http.app().before("/v1/*", auth);
         http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
         http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
-        http.start(config.host(), config.port());
+        http.start(config.host(), config.port(), config.adminPort());
         return new IngestService(admin, writer, http);
     }
 
     public int port() {
         return http.port();
+    }
+
+    public int adminPort() {
+        return http.adminPort();
     }
 
     /** Stops accepting, lets in-flight requests finish, then flushes and closes the producer. */

@@ -93,6 +93,20 @@ class HostileBodyIntegrationTest {
         assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class)).hasSize(rawBefore);
     }
 
+    /** The limit sits below Kafka's message size: a signed body just under it is written, not answered 503 for ever. */
+    @Test
+    void aSignedBodyJustUnderTheLimitIsWritten() {
+        String small = OnrampEvents.sessionUpdated("evt_AtTheLimit", "cos_AtTheLimit0001", "fulfillment_complete",
+                System.currentTimeMillis() / 1000);
+        int limit = 256 * 1024;
+        String pad = "x".repeat(limit - small.length() - 20);
+        String body = small.replace("\"metadata\":{}", "\"metadata\":{\"pad\":\"" + pad + "\"}");
+        assertThat(body.length()).isBetween(limit - 100, limit);
+        assertThat(ingest.postWebhook(body).statusCode()).isEqualTo(200);
+        assertThat(ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class))
+                .anyMatch(r -> "evt_AtTheLimit".equals(r.value().getEventId()));
+    }
+
     @Test
     void compressedBodiesAreRefused() throws IOException {
         try (Socket socket = connect()) {

@@ -34,6 +34,7 @@ final class IngestFixture implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 "INGEST_HOST", "127.0.0.1",
                 "INGEST_PORT", "0",
+                "INGEST_ADMIN_PORT", "0",
                 "STRIPE_WEBHOOK_SECRETS", SECRET,
                 "PLATFORM_API_KEY", API_KEY,
                 "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
@@ -75,6 +76,12 @@ final class IngestFixture implements AutoCloseable {
 
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    /** A GET on the admin port: health and metrics. */
+    HttpResponse<String> admin(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.adminPort() + path))
+                .timeout(Duration.ofSeconds(30)).build());
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -175,12 +175,15 @@ class IngestIntegrationTest {
 
     @Test
     @Order(8)
-    void operationsEndpointsAnswer() {
-        assertThat(ingest.get("/health/live").statusCode()).isEqualTo(200);
-        var ready = ingest.get("/health/ready");
+    void operationsEndpointsAnswerOnTheAdminPortOnly() {
+        for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+            assertThat(ingest.get(path).statusCode()).as("public port: " + path).isEqualTo(404);
+        }
+        assertThat(ingest.admin("/health/live").statusCode()).isEqualTo(200);
+        var ready = ingest.admin("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"kafka\":\"UP\"").contains("\"schema-registry\":\"UP\"");
-        String metrics = ingest.get("/metrics").body();
+        String metrics = ingest.admin("/metrics").body();
         assertThat(metrics).contains("onramp_ingest_webhooks_total{outcome=\"accepted\"} 3.0");
         assertThat(metrics).contains("onramp_ingest_webhooks_total{outcome=\"dead_lettered\"} 2.0");
         assertThat(metrics).contains("onramp_ingest_signature_failures_total{reason=\"signature_mismatch\"} 2.0");

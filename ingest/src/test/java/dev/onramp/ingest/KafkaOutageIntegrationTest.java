@@ -32,7 +32,7 @@ class KafkaOutageIntegrationTest {
             assertThat(duringOutage.statusCode()).isEqualTo(503);
             assertThat(duringOutage.body()).contains("kafka_unavailable");
             assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
-            assertThat(ingest.get("/health/ready").statusCode()).isEqualTo(503);
+            assertThat(ingest.admin("/health/ready").statusCode()).isEqualTo(503);
 
             platform.broker().start();
             // Stripe redelivers the same event; ingest must store it now.
@@ -46,7 +46,7 @@ class KafkaOutageIntegrationTest {
             var raw = ingest.read(Topics.WEBHOOKS_RAW.name(), RawWebhook.class);
             assertThat(raw.stream().map(r -> r.value().getEventId()).toList())
                     .containsExactlyElementsOf(events.stream().map(r -> r.value().getEventId()).toList());
-            assertThat(ingest.get("/health/ready").statusCode()).isEqualTo(200);
+            assertThat(ingest.admin("/health/ready").statusCode()).isEqualTo(200);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *
  * <ul>
  *   <li>{@code NOTIFIER_HOST} (default {@code 0.0.0.0}), {@code NOTIFIER_PORT} (default 8082): health and metrics</li>
+ *   <li>{@code NOTIFIER_ADMIN_PORT} (default: none): health and metrics on a port of their own instead</li>
  *   <li>{@code NOTIFIER_APPLICATION_ID} (default {@code onramp-notifier}), {@code NOTIFIER_STATE_DIR}
  *       (default {@code ./data/notifier-state})</li>
  *   <li>{@code NOTIFIER_INSTANCE_ID} (default: the host name): static group membership, unique per running
@@ -27,7 +28,7 @@ import dev.onramp.schemas.kafka.KafkaConnection;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record NotifierConfig(String host, int port, String applicationId, String instanceId, Path stateDir, Smtp smtp, String mailFrom,
+public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir, Smtp smtp, String mailFrom,
                              String messageIdDomain, Path outboxDir, NotifierRules rules, KafkaConnection kafka) {
 
     /** SMTP settings; {@code host == null} means no server: write to the outbox. */
@@ -44,6 +45,7 @@ public record NotifierConfig(String host, int port, String applicationId, String
         return new NotifierConfig(
                 env.string("NOTIFIER_HOST", "0.0.0.0"),
                 env.integer("NOTIFIER_PORT", 8082),
+                env.integer("NOTIFIER_ADMIN_PORT", -1),
                 env.string("NOTIFIER_APPLICATION_ID", "onramp-notifier"),
                 env.string("NOTIFIER_INSTANCE_ID", Env.hostname()),
                 Path.of(env.string("NOTIFIER_STATE_DIR", "./data/notifier-state")),

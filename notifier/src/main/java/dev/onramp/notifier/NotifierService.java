@@ -64,14 +64,18 @@ public final class NotifierService implements AutoCloseable {
                 config.streamsConfig(), registry, metrics);
         ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
-                javalin -> { });
+                config.adminPort() >= 0, javalin -> { });
         app.start();
-        http.start(config.host(), config.port());
+        http.start(config.host(), config.port(), config.adminPort());
         return new NotifierService(admin, app, http, transport);
     }
 
     public int port() {
         return http.port();
+    }
+
+    public int adminPort() {
+        return http.adminPort();
     }
 
     public KafkaStreams streams() {

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <ul>
  *   <li>{@code PROCESSOR_HOST} (default {@code 0.0.0.0}), {@code PROCESSOR_PORT} (default 8081): the query API</li>
+ *   <li>{@code PROCESSOR_ADMIN_PORT} (default: none, health and metrics on the query API's port): a port of their own</li>
  *   <li>{@code PROCESSOR_ADVERTISED_URL} (default {@code http://127.0.0.1:<port>}): how other instances reach
  *       this one's query API ({@code application.server})</li>
  *   <li>{@code PROCESSOR_APPLICATION_ID} (default {@code onramp-processor})</li>
@@ -32,7 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record ProcessorConfig(String host, int port, String advertisedUrl, String applicationId, String instanceId,
+public record ProcessorConfig(String host, int port, int adminPort, String advertisedUrl, String applicationId, String instanceId,
                               Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, byte[] peerSecret,
                               KafkaConnection kafka) {
 
@@ -43,6 +44,7 @@ public record ProcessorConfig(String host, int port, String advertisedUrl, Strin
         return new ProcessorConfig(
                 env.string("PROCESSOR_HOST", "0.0.0.0"),
                 port,
+                env.integer("PROCESSOR_ADMIN_PORT", -1),
                 env.string("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + port),
                 env.string("PROCESSOR_APPLICATION_ID", "onramp-processor"),
                 env.string("PROCESSOR_INSTANCE_ID", Env.hostname()),

@@ -52,7 +52,7 @@ public final class ProcessorService implements AutoCloseable {
 
         ServiceHttp http = new ServiceHttp("processor", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
-                javalin -> { });
+                config.adminPort() >= 0, javalin -> { });
         PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
         SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
         BearerAuth platformKey = new BearerAuth(config.platformKeys());
@@ -64,12 +64,16 @@ public final class ProcessorService implements AutoCloseable {
         });
         http.app().get("/v1/sessions/{session_id}", query::get);
         app.start();
-        http.start(config.host(), config.port());
+        http.start(config.host(), config.port(), config.adminPort());
         return new ProcessorService(admin, app, http);
     }
 
     public int port() {
         return http.port();
+    }
+
+    public int adminPort() {
+        return http.adminPort();
     }
 
     public KafkaStreams streams() {

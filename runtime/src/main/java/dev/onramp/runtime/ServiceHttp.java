@@ -32,11 +32,16 @@ public final class ServiceHttp implements AutoCloseable {
     static final Duration HEALTH_TTL = Duration.ofSeconds(1);
 
     private final Javalin app;
+    private final Javalin admin;
     private final PrometheusMeterRegistry metrics;
     private final String name;
 
+    /**
+     * {@code separateAdmin}: health and metrics on an admin app of their own (started on its own port), so that the
+     * public port serves only the service's API; otherwise on the one app.
+     */
     public ServiceHttp(String name, PrometheusMeterRegistry metrics, List<HealthCheck> liveness,
-                       List<HealthCheck> readiness, Consumer<JavalinConfig> extraConfig) {
+                       List<HealthCheck> readiness, boolean separateAdmin, Consumer<JavalinConfig> extraConfig) {
         this.name = name;
         this.metrics = metrics;
         new JvmMemoryMetrics().bindTo(metrics);
@@ -62,6 +67,7 @@ public final class ServiceHttp implements AutoCloseable {
             });
             extraConfig.accept(config);
         });
+        this.admin = separateAdmin ? Javalin.create(config -> config.showJavalinBanner = false) : null;
         app.exception(ApiError.class, (e, ctx) -> {
             if (e.closesConnection()) {
                 // Jetty would otherwise read (and discard) the rest of the body to keep the connection open.
@@ -75,9 +81,10 @@ public final class ServiceHttp implements AutoCloseable {
         });
         List<HealthCheck> cachedLiveness = liveness.stream().map(c -> c.cached(HEALTH_TTL)).toList();
         List<HealthCheck> cachedReadiness = readiness.stream().map(c -> c.cached(HEALTH_TTL)).toList();
-        app.get("/health/live", ctx -> answer(ctx, cachedLiveness));
-        app.get("/health/ready", ctx -> answer(ctx, cachedReadiness));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        Javalin adminRoutes = admin != null ? admin : app;
+        adminRoutes.get("/health/live", ctx -> answer(ctx, cachedLiveness));
+        adminRoutes.get("/health/ready", ctx -> answer(ctx, cachedReadiness));
+        adminRoutes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
     /** 200 when every check passes, 503 otherwise; each check's state (and the reason it is down) in the body. */
@@ -111,9 +118,15 @@ public final class ServiceHttp implements AutoCloseable {
         return metrics;
     }
 
-    public ServiceHttp start(String host, int port) {
+    /** Starts the app on {@code port}, and the admin app (if separate) on {@code adminPort} of the same host. */
+    public ServiceHttp start(String host, int port, int adminPort) {
         app.start(host, port);
-        log.info("{} listening on http://{}:{}", name, host, app.port());
+        if (admin != null) {
+            admin.start(host, adminPort);
+            log.info("{} listening on http://{}:{} (health and metrics on http://{}:{})", name, host, app.port(), host, admin.port());
+        } else {
+            log.info("{} listening on http://{}:{}", name, host, app.port());
+        }
         return this;
     }
 
@@ -121,8 +134,16 @@ public final class ServiceHttp implements AutoCloseable {
         return app.port();
     }
 
+    /** Where health and metrics are: the admin app's port, or the app's own. */
+    public int adminPort() {
+        return admin != null ? admin.port() : app.port();
+    }
+
     @Override
     public void close() {
         app.stop();
+        if (admin != null) {
+            admin.stop();
+        }
     }
 }

@@ -57,7 +57,7 @@ public final class IngestBench implements Callable<Integer> {
             TimedRun producerPerformance = TimedRun.fastest(producerRuns);
 
             Map<String, String> env = new HashMap<>(Map.of(
-                    "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0",
+                    "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0", "INGEST_ADMIN_PORT", "0",
                     "STRIPE_WEBHOOK_SECRETS", SECRET, "PLATFORM_API_KEY", "bench-api-key-0123456789",
                     "KAFKA_BOOTSTRAP_SERVERS", platform.broker.bootstrapServers(),
                     "SCHEMA_REGISTRY_URL", platform.registry.url(),

@@ -54,7 +54,7 @@ public final class DevStackProcess implements CrashableStack {
         builder.environment().putAll(env);
         process = builder.start();
         long deadline = began + timeout.toNanos();
-        for (String port : List.of(env.get("INGEST_PORT"), env.get("PROCESSOR_PORT"), env.get("NOTIFIER_PORT"))) {
+        for (String port : List.of(env.get("INGEST_ADMIN_PORT"), env.get("PROCESSOR_PORT"), env.get("NOTIFIER_PORT"))) {
             while (!CrashableStack.ready(http, port)) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("onramp dev exited with " + process.exitValue() + "; log: " + log);

@@ -76,6 +76,7 @@ class PipelineEndToEndTest {
         env.put("PLATFORM_API_KEY", API_KEY);
         env.put("INGEST_HOST", "127.0.0.1");
         env.put("INGEST_PORT", "0");
+        env.put("INGEST_ADMIN_PORT", "0");
         env.put("INGEST_TRANSACTIONAL_ID", "e2e-ingest");
         int processorPort = FreePorts.pick();
         env.put("PROCESSOR_HOST", "127.0.0.1");

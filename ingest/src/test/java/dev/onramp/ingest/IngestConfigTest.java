@@ -1,0 +1,37 @@
+package dev.onramp.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.onramp.runtime.Env;
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+    private static Map<String, String> env(String maxBody) {
+        Map<String, String> env = new HashMap<>(Map.of("STRIPE_WEBHOOK_SECRETS", "whsec_config_test_0123456789",
+                "PLATFORM_API_KEY", "pk_config_test_9f3a61c2e8"));
+        if (maxBody != null) {
+            env.put("INGEST_MAX_BODY_BYTES", maxBody);
+        }
+        return env;
+    }
+
+    @Test
+    void theBodyLimitStaysBelowWhatKafkaCanHold() {
+        assertThat(IngestConfig.fromEnv(new Env(env(null))).maxBodyBytes()).isEqualTo(256 * 1024);
+        assertThat(IngestConfig.fromEnv(new Env(env(String.valueOf(900 * 1024)))).maxBodyBytes()).isEqualTo(900 * 1024);
+        assertThatThrownBy(() -> IngestConfig.fromEnv(new Env(env(String.valueOf(1 << 20)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 MiB");
+    }
+
+    @Test
+    void healthAndMetricsAreOffThePublicPortByDefault() {
+        IngestConfig config = IngestConfig.fromEnv(new Env(env(null)));
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.adminPort()).isEqualTo(8090);
+        assertThat(config.toString()).doesNotContain("whsec_config_test").doesNotContain("pk_config_test");
+    }
+}
