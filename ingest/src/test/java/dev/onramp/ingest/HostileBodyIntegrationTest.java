@@ -107,6 +107,19 @@ class HostileBodyIntegrationTest {
                 .anyMatch(r -> "evt_AtTheLimit".equals(r.value().getEventId()));
     }
 
+    /** The only test of this class on the platform API: its 429s last a minute for this address. */
+    @Test
+    void guessingThePlatformKeyIsAnswered429AfterTenTries() {
+        String body = "{\"email\":\"buyer@example.com\",\"locale\":\"en\"}";
+        for (int i = 0; i < 10; i++) {
+            assertThat(ingest.recipient("PUT", "cos_KeyGuessing0001", body, "guess-" + i + "-0123456789abcdef").statusCode())
+                    .isEqualTo(401);
+        }
+        var limited = ingest.recipient("PUT", "cos_KeyGuessing0001", body, IngestFixture.API_KEY);
+        assertThat(limited.statusCode()).as("even the right key, from this client, for a while").isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    }
+
     @Test
     void compressedBodiesAreRefused() throws IOException {
         try (Socket socket = connect()) {
