@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,9 @@ public final class ServiceHttp implements AutoCloseable {
     static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
     static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEALTH_TTL = Duration.ofSeconds(1);
+    static final int MAX_CONNECTIONS = 2_000;
+    /** A connection with no bytes for this long is closed: a client trickling its headers cannot hold one for ever. */
+    static final Duration CONNECTION_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Javalin app;
     private final Javalin admin;
@@ -56,6 +62,9 @@ public final class ServiceHttp implements AutoCloseable {
                 server.setStopAtShutdown(false);
             });
             config.jetty.modifyServer(server -> server.insertHandler(new StatisticsHandler()));
+            // Connections are bounded (past the limit Jetty stops accepting until some close, and idles out the
+            // rest sooner); threads are bounded by Javalin's pool.
+            config.jetty.modifyServer(server -> server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server)));
             // A body that trickles in holds a request thread; below this rate Jetty fails the read (408) instead,
             // so that a few hundred slow clients cannot take every thread from real requests.
             // A blocked read gives up after BODY_READ_TIMEOUT, and a request is dispatched to a thread only once
@@ -121,6 +130,11 @@ public final class ServiceHttp implements AutoCloseable {
     /** Starts the app on {@code port}, and the admin app (if separate) on {@code adminPort} of the same host. */
     public ServiceHttp start(String host, int port, int adminPort) {
         app.start(host, port);
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector c) {
+                c.setIdleTimeout(CONNECTION_IDLE_TIMEOUT.toMillis());
+            }
+        }
         if (admin != null) {
             admin.start(host, adminPort);
             log.info("{} listening on http://{}:{} (health and metrics on http://{}:{})", name, host, app.port(), host, admin.port());
