@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HangingTransactionsTest {
+class HangingTransactionsIntegrationTest {
     private static final String EVENTS = "onramp.session-events.v1";
 
     /** The evidence of the wedged processor: before the fix, committed() timed out with UNSTABLE_OFFSET_COMMIT. */
@@ -91,7 +91,7 @@ class HangingTransactionsTest {
     }
 
     private static void unpack(String resource, Path into) throws IOException {
-        try (InputStream in = HangingTransactionsTest.class.getResourceAsStream(resource);
+        try (InputStream in = HangingTransactionsIntegrationTest.class.getResourceAsStream(resource);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {

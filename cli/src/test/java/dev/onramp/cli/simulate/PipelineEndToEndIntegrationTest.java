@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * The mission, end to end: broker, registry, ingest, processor and notifier in-process, GreenMail as the mail
  * server, 200 simulated sessions with every Stripe delivery quirk, plus forged and stale deliveries.
  */
-class PipelineEndToEndTest {
+class PipelineEndToEndIntegrationTest {
     @RegisterExtension
     static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
 
