@@ -24,6 +24,7 @@ import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.KafkaPlatformExtension;
 import dev.onramp.testkit.TopicReader;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,6 +39,7 @@ class IngestFuzzIntegrationTest {
 
     private static final String SECRET = "whsec_fuzz_current_0123456789";
     private static final String ROTATED = "whsec_fuzz_previous_9876543210";
+    private static final String RUN = "evt_fuzz_20261126_";
 
     @Test
     void tenThousandHostileRequestsAcceptOnlyWhatWasValidlySigned() throws Exception {
@@ -68,12 +70,12 @@ class IngestFuzzIntegrationTest {
             assertThat(heapAfterGc() - heapBefore).as("heap growth").isLessThan(64L * 1024 * 1024);
 
             SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
-            Set<String> raw = TopicReader.readAll(platform.bootstrapServers(), Topics.WEBHOOKS_RAW.name(), new StringDeserializer(),
-                            new RegistryAvroDeserializer<>(RawWebhook.class, registry)).stream()
-                    .map(r -> r.value().getEventId()).filter(id -> id.startsWith("evt_fuzz_20261126_")).collect(Collectors.toSet());
-            Set<String> events = TopicReader.readAll(platform.bootstrapServers(), Topics.SESSION_EVENTS.name(), new StringDeserializer(),
-                            new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry)).stream()
-                    .map(r -> r.value().getEventId()).filter(id -> id.startsWith("evt_fuzz_20261126_")).collect(Collectors.toSet());
+            // A 2xx follows the commit; the last transactions' markers may reach read_committed readers a moment later.
+            int accepted = report.acceptedSignedEventIds().size();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> rawIds(registry).size() >= accepted && eventIds(registry).size() >= accepted);
+            Set<String> raw = rawIds(registry);
+            Set<String> events = eventIds(registry);
             assertThat(raw).isEqualTo(report.acceptedSignedEventIds());
             assertThat(events).isEqualTo(report.acceptedSignedEventIds());
             long signedGarbage = report.answers().getOrDefault(HostileRequests.Kind.SIGNED_GARBAGE, Map.of()).values()
@@ -82,6 +84,18 @@ class IngestFuzzIntegrationTest {
                     new RegistryAvroDeserializer<>(WebhookDeadLetter.class, registry)))
                     .as("dead letters come only from validly signed garbage").hasSizeLessThanOrEqualTo((int) signedGarbage + 300);
         }
+    }
+
+    private static Set<String> rawIds(SchemaRegistryClient registry) {
+        return TopicReader.readAll(platform.bootstrapServers(), Topics.WEBHOOKS_RAW.name(), new StringDeserializer(),
+                        new RegistryAvroDeserializer<>(RawWebhook.class, registry)).stream()
+                .map(r -> r.value().getEventId()).filter(id -> id.startsWith(RUN)).collect(Collectors.toSet());
+    }
+
+    private static Set<String> eventIds(SchemaRegistryClient registry) {
+        return TopicReader.readAll(platform.bootstrapServers(), Topics.SESSION_EVENTS.name(), new StringDeserializer(),
+                        new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry)).stream()
+                .map(r -> r.value().getEventId()).filter(id -> id.startsWith(RUN)).collect(Collectors.toSet());
     }
 
     private static long heapAfterGc() {
