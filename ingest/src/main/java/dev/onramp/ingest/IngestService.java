@@ -63,7 +63,7 @@ public final class IngestService implements AutoCloseable {
                 // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
                 List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())
                         .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
-                true, javalin -> javalin.http.maxRequestSize = config.maxBodyBytes() + 1L);
+                true);
         http.app().post("/webhooks/stripe", webhooks);
         http.app().before("/v1/*", auth);
         http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);

@@ -64,7 +64,7 @@ public final class NotifierService implements AutoCloseable {
                 config.streamsConfig(), registry, metrics);
         ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
-                config.adminPort() >= 0, javalin -> { });
+                config.adminPort() >= 0);
         app.start();
         http.start(config.host(), config.port(), config.adminPort());
         return new NotifierService(admin, app, http, transport);

@@ -52,7 +52,7 @@ public final class ProcessorService implements AutoCloseable {
 
         ServiceHttp http = new ServiceHttp("processor", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
                 DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
-                config.adminPort() >= 0, javalin -> { });
+                config.adminPort() >= 0);
         PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
         SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
         BearerAuth platformKey = new BearerAuth(config.platformKeys());

@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -47,7 +45,7 @@ public final class ServiceHttp implements AutoCloseable {
      * public port serves only the service's API; otherwise on the one app.
      */
     public ServiceHttp(String name, PrometheusMeterRegistry metrics, List<HealthCheck> liveness,
-                       List<HealthCheck> readiness, boolean separateAdmin, Consumer<JavalinConfig> extraConfig) {
+                       List<HealthCheck> readiness, boolean separateAdmin) {
         this.name = name;
         this.metrics = metrics;
         new JvmMemoryMetrics().bindTo(metrics);
@@ -74,7 +72,6 @@ public final class ServiceHttp implements AutoCloseable {
                 http.setIdleTimeout(BODY_READ_TIMEOUT.toMillis());
                 http.setDelayDispatchUntilContent(true);
             });
-            extraConfig.accept(config);
         });
         this.admin = separateAdmin ? Javalin.create(config -> config.showJavalinBanner = false) : null;
         app.exception(ApiError.class, (e, ctx) -> {
