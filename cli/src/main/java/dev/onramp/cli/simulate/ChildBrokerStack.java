@@ -92,15 +92,8 @@ final class ChildBrokerStack implements CrashableStack {
             services.push(ProcessorService.start(ProcessorConfig.fromEnv(config)));
             services.push(NotifierService.start(NotifierConfig.fromEnv(config)));
         }
-        long deadline = began + timeout.toNanos();
-        for (String port : List.of(env.get("INGEST_ADMIN_PORT"), env.get("PROCESSOR_PORT"), env.get("NOTIFIER_PORT"))) {
-            while (!CrashableStack.ready(http, port)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("services not ready within " + timeout + " after Kafka came back");
-                }
-                Thread.sleep(100);
-            }
-        }
+        CrashableStack.awaitServicesReady(http, env, began + timeout.toNanos(), () -> { },
+                "services not ready within " + timeout + " after Kafka came back");
         return Duration.ofNanos(System.nanoTime() - began);
     }
 

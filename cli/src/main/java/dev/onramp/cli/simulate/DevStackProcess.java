@@ -53,18 +53,11 @@ public final class DevStackProcess implements CrashableStack {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         process = builder.start();
-        long deadline = began + timeout.toNanos();
-        for (String port : List.of(env.get("INGEST_ADMIN_PORT"), env.get("PROCESSOR_PORT"), env.get("NOTIFIER_PORT"))) {
-            while (!CrashableStack.ready(http, port)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("onramp dev exited with " + process.exitValue() + "; log: " + log);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("onramp dev not ready within " + timeout + "; log: " + log);
-                }
-                Thread.sleep(100);
+        CrashableStack.awaitServicesReady(http, env, began + timeout.toNanos(), () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("onramp dev exited with " + process.exitValue() + "; log: " + log);
             }
-        }
+        }, "onramp dev not ready within " + timeout + "; log: " + log);
         return Duration.ofNanos(System.nanoTime() - began);
     }
 
