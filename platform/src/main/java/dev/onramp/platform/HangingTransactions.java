@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HangingTransactions {
     private static final Logger log = LoggerFactory.getLogger(HangingTransactions.class);
-    private static final Set<TransactionState> DRIVEN_BY_COORDINATOR = EnumSet.of(TransactionState.ONGOING,
+    private static final Set<TransactionState> PREPARING = EnumSet.of(
             TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -70,7 +70,7 @@ public final class HangingTransactions {
         for (OpenTransaction txn : open) {
             TransactionDescription coordinator = byProducer.get(txn.producerId());
             boolean driven = coordinator != null
-                    && DRIVEN_BY_COORDINATOR.contains(coordinator.state())
+                    && (coordinator.state() == TransactionState.ONGOING || PREPARING.contains(coordinator.state()))
                     && coordinator.topicPartitions().contains(txn.partition());
             if (!driven) {
                 hanging.add(txn);
@@ -119,9 +119,7 @@ public final class HangingTransactions {
     static void awaitCoordinatorsSettled(Admin admin, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean preparing = coordinatorView(admin).values().stream().anyMatch(d ->
-                    d.state() == TransactionState.PREPARE_COMMIT || d.state() == TransactionState.PREPARE_ABORT
-                            || d.state() == TransactionState.PREPARE_EPOCH_FENCE);
+            boolean preparing = coordinatorView(admin).values().stream().anyMatch(d -> PREPARING.contains(d.state()));
             if (!preparing) {
                 return;
             }

@@ -82,11 +82,16 @@ public final class CrashRun {
     }
 
     /** What a run counted. Every collection is empty when nothing was lost or told twice. */
-    public record Report(long webhooksAccepted, long deliveriesRetried, long deliveriesGivenUp, int kills, List<Duration> readyAfterRestart,
+    public record Report(long webhooksAccepted, long deliveriesRetried, long deliveriesGivenUp, List<Duration> readyAfterRestart,
                          int outcomes, Set<String> lostWebhooks, Set<String> terminalWithoutOutcome,
                          Map<String, Integer> duplicateOutcomes, Set<String> wrongOrUnexpectedOutcomes,
                          Set<String> missedNotifications, Set<String> emailsWithMoreThanOneMessageId,
                          int emails, int repeatedEmails) {
+        /** One restart follows each kill. */
+        public int kills() {
+            return readyAfterRestart.size();
+        }
+
         public boolean ok() {
             return deliveriesGivenUp == 0 && lostWebhooks.isEmpty() && terminalWithoutOutcome.isEmpty()
                     && duplicateOutcomes.isEmpty() && wrongOrUnexpectedOutcomes.isEmpty()
@@ -99,7 +104,7 @@ public final class CrashRun {
                             + "outcome %d; duplicate outcomes %d; wrong or unexpected outcomes %d; missed notifications %d; "
                             + "emails %d, repeated (same Message-ID) %d, second different email %d; ready after restart "
                             + "p50 %s ms, max %s ms (all: %s)",
-                    webhooksAccepted, deliveriesRetried, deliveriesGivenUp, kills, outcomes, lostWebhooks.size(), terminalWithoutOutcome.size(),
+                    webhooksAccepted, deliveriesRetried, deliveriesGivenUp, kills(), outcomes, lostWebhooks.size(), terminalWithoutOutcome.size(),
                     duplicateOutcomes.size(), wrongOrUnexpectedOutcomes.size(), missedNotifications.size(), emails,
                     repeatedEmails, emailsWithMoreThanOneMessageId.size(),
                     ready.isEmpty() ? "-" : ready.get(ready.size() / 2), ready.isEmpty() ? "-" : ready.get(ready.size() - 1), ready);
@@ -226,7 +231,7 @@ public final class CrashRun {
         Set<String> twoDifferent = messageIdsByAddress.entrySet().stream().filter(e -> e.getValue().size() > 1)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         int repeated = received.length - messageIdsByAddress.size();
-        return new Report(simulated.accepted(), simulated.retried(), simulated.failed(), readyAfterRestart.size(), List.copyOf(readyAfterRestart),
+        return new Report(simulated.accepted(), simulated.retried(), simulated.failed(), List.copyOf(readyAfterRestart),
                 outcomes.values().stream().mapToInt(List::size).sum(), lost, withoutOutcome, duplicates, wrong, missed,
                 twoDifferent, received.length, repeated);
     }
