@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.LocalKafkaBroker;
+import dev.onramp.devstack.LocalSchemaRegistry;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
-import dev.onramp.platform.FreePorts;
-import dev.onramp.platform.LocalKafkaBroker;
-import dev.onramp.platform.LocalSchemaRegistry;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.runtime.Env;

@@ -6,7 +6,7 @@ import java.util.List;
 
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
-import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.KafkaConnection;
 
 /**
  * Everything ingest reads from the environment, in one place.

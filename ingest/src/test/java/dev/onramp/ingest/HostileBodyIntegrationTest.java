@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.Topics;
 import dev.onramp.testkit.KafkaPlatformExtension;
-import dev.onramp.testkit.stripe.OnrampEvents;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

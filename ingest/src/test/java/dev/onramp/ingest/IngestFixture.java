@@ -10,12 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.runtime.Env;
-import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.testkit.KafkaPlatformExtension;
-import dev.onramp.testkit.TopicReader;
-import dev.onramp.testkit.stripe.WebhookSigner;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;

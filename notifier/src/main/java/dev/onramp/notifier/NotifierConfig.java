@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.onramp.notifier.delivery.NotifierRules;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.StreamsApp;
-import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.KafkaConnection;
 
 /**
  * Everything the notifier reads from the environment, in one place.

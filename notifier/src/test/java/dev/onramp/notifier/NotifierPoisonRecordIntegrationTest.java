@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.PoisonRecord;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.testkit.KafkaPlatformExtension;
-import dev.onramp.testkit.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -9,7 +9,7 @@ import dev.onramp.processor.session.SessionRules;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;
-import dev.onramp.schemas.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.KafkaConnection;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**

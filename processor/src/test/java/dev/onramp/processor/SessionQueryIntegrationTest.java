@@ -13,14 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.onramp.platform.FreePorts;
+import dev.onramp.devstack.FreePorts;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.TransactionDetails;
-import dev.onramp.schemas.kafka.KafkaConnection;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.testkit.KafkaPlatformExtension;
 import org.apache.kafka.clients.admin.Admin;

@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.streams.PoisonRecordHandler;
 import dev.onramp.runtime.streams.PoisonRecords;
 import dev.onramp.runtime.streams.ThreadReplacement;
-import dev.onramp.schemas.kafka.KafkaConnection;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

@@ -2,14 +2,15 @@ package dev.onramp.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.onramp.schemas.kafka.KafkaConnection;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.KafkaPlatformExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,8 @@ class TopicContractsIntegrationTest {
 
     @Test
     void createsEveryTopicWithItsPolicyAndEverySubjectFullTransitive() throws Exception {
-        KafkaConnection connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
-        SchemaRegistryClient registry = connection.registryClient();
-        try (Admin admin = Admin.create(connection.clientConfig())) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
             TopicContracts.ensure(admin, registry, 3, (short) 1);
             TopicContracts.ensure(admin, registry, 3, (short) 1);
 

@@ -1,7 +1,7 @@
 package dev.onramp.testkit;
 
-import dev.onramp.platform.LocalKafkaBroker;
-import dev.onramp.platform.LocalSchemaRegistry;
+import dev.onramp.devstack.LocalKafkaBroker;
+import dev.onramp.devstack.LocalSchemaRegistry;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -3,7 +3,7 @@ package dev.onramp.ingest.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onramp.testkit.stripe.OnrampEvents;
+import dev.onramp.devstack.stripe.OnrampEvents;
 import org.junit.jupiter.api.Test;
 
 class ClientSecretRedactorTest {

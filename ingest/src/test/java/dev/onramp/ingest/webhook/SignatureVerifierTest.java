@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import dev.onramp.testkit.stripe.WebhookSigner;
+import dev.onramp.devstack.stripe.WebhookSigner;
 import org.junit.jupiter.api.Test;
 
 class SignatureVerifierTest {

@@ -9,9 +9,9 @@ import java.time.Instant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
-import dev.onramp.testkit.stripe.OnrampEvents;
 import org.junit.jupiter.api.Test;
 
 class WebhookMapperTest {

@@ -8,6 +8,7 @@ import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.notifier.delivery.Notification;
 import dev.onramp.notifier.delivery.NotificationChannel;
 import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.RecipientMask;
 import dev.onramp.schemas.SessionRecipient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

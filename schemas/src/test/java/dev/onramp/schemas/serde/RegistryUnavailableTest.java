@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.onramp.platform.FreePorts;
+import dev.onramp.devstack.FreePorts;
 import dev.onramp.schemas.ContractSamples;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;

@@ -1,0 +1,41 @@
+package dev.onramp.audit;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.serde.SchemaRegistry;
+
+/** The audit queries as values, for programs (and tests) that want them without the command line. */
+public final class AuditAccess {
+    private final TopicReader scan;
+    private final SchemaRegistry registry;
+
+    public AuditAccess(String bootstrapServers, SchemaRegistry registry) {
+        this.scan = TopicReader.of(bootstrapServers);
+        this.registry = registry;
+    }
+
+    /** The session's timeline, one map per entry ({@code at}, {@code kind}, then the details), recipients masked. */
+    public List<Map<String, Object>> timeline(String sessionId) {
+        return new SessionTimeline(scan, registry).of(sessionId, null, false).stream().map(entry -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("at", entry.at());
+            line.put("kind", entry.kind());
+            line.putAll(entry.details());
+            return line;
+        }).toList();
+    }
+
+    /** Every raw webhook, from the start or from {@code since}. */
+    public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, dev.onramp.schemas.RawWebhook>> rawWebhooks(Instant since) {
+        return scan.read(dev.onramp.schemas.Topics.WEBHOOKS_RAW.name(),
+                new dev.onramp.schemas.serde.RegistryAvroDeserializer<>(dev.onramp.schemas.RawWebhook.class, registry), since, key -> true);
+    }
+
+    public Map<String, Long> report(Instant from, Instant to) {
+        return new AuditReport(scan, registry).of(from, to);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.onramp.audit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.RawWebhook;
+import dev.onramp.schemas.RecipientMask;
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.StatusChange;
+import dev.onramp.schemas.Topic;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.schemas.serde.SchemaRegistry;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * "What happened to session cos_… and what did we tell the user?": every webhook received, each state change the
+ * processor applied or ignored (with why), the outcome, every notification attempt, alerts and recipient changes,
+ * merged in time order from the topics, which are the system of record.
+ */
+public final class SessionTimeline {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TopicReader scan;
+    private final SchemaRegistry registry;
+
+    public SessionTimeline(TopicReader scan, SchemaRegistry registry) {
+        this.scan = scan;
+        this.registry = registry;
+    }
+
+    public List<TimelineEntry> of(String sessionId, Instant since, boolean revealRecipient) {
+        List<TimelineEntry> entries = new ArrayList<>();
+        Set<String> deliveredEventIds = new HashSet<>();
+        for (var record : read(Topics.WEBHOOKS_RAW, sessionId, since)) {
+            RawWebhook raw = record.value();
+            boolean repeat = !deliveredEventIds.add(raw.getEventId());
+            entries.add(TimelineEntry.of(raw.getReceivedAt(), 0, "webhook",
+                    "event_id", raw.getEventId(), "type", raw.getEventType(), "status", statusOf(raw.getPayload()),
+                    "verified_by", raw.getVerifiedBy(), "body_sha256", raw.getBodySha256(),
+                    "note", repeat ? "redelivery of an event already received: ignored as a duplicate" : null));
+        }
+        SessionState latest = null;
+        for (var record : read(Topics.SESSION_STATE, sessionId, null)) {
+            latest = record.value();
+        }
+        if (latest != null) {
+            for (StatusChange change : latest.getHistory()) {
+                if (since != null && change.getReceivedAt().isBefore(since)) {
+                    continue;
+                }
+                entries.add(TimelineEntry.of(change.getReceivedAt(), 1, "state",
+                        "event_id", change.getEventId(), "status", change.getStatusRaw(),
+                        "disposition", change.getDisposition().name().toLowerCase(Locale.ROOT),
+                        "why", why(change)));
+            }
+        }
+        for (var record : read(Topics.SESSION_OUTCOMES, sessionId, since)) {
+            SessionOutcome outcome = record.value();
+            entries.add(TimelineEntry.of(Instant.ofEpochMilli(record.timestamp()), 2, "outcome",
+                    "outcome", outcome.getOutcome().name(), "previous_status", outcome.getPreviousStatus().name().toLowerCase(Locale.ROOT),
+                    "deciding_event_id", outcome.getDecidingEventId(), "occurred_at", outcome.getOccurredAt().toString()));
+        }
+        for (var record : read(Topics.RECIPIENTS, sessionId, since)) {
+            SessionRecipient recipient = record.value();
+            Instant at = Instant.ofEpochMilli(record.timestamp());
+            entries.add(recipient == null
+                    ? TimelineEntry.of(at, 3, "recipient", "change", "removed")
+                    : TimelineEntry.of(at, 3, "recipient", "change", "registered",
+                    "email", revealRecipient ? recipient.getEmail() : RecipientMask.email(recipient.getEmail()),
+                    "locale", recipient.getLocale()));
+        }
+        for (var record : read(Topics.NOTIFICATIONS, sessionId, since)) {
+            NotificationRecord n = record.value();
+            entries.add(TimelineEntry.of(n.getAt(), 4, "notification",
+                    "notification_id", n.getNotificationId(), "channel", n.getChannel().name().toLowerCase(Locale.ROOT),
+                    "status", n.getStatus().name(), "to", n.getRecipientMasked(), "attempts", n.getAttempts(),
+                    "provider_message_id", n.getProviderMessageId(), "reason", n.getReason()));
+        }
+        for (var record : read(Topics.SESSION_ALERTS, sessionId, since)) {
+            SessionAlert alert = record.value();
+            entries.add(TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
+                    "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString()));
+        }
+        entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
+        return entries;
+    }
+
+    private static String why(StatusChange change) {
+        return switch (change.getDisposition()) {
+            case APPLIED -> "moved the session forward";
+            case DETAILS_UPDATED -> "same status; transaction details updated";
+            case OLDER -> "older or equal progress than the session's state: status unchanged";
+            case CONTRADICTING_TERMINAL -> "contradicts the session's terminal status: ignored, counted as an anomaly";
+            case UNKNOWN_STATUS -> "status unknown to this version: recorded, rank unchanged";
+            default -> null;
+        };
+    }
+
+    private static String statusOf(String payload) {
+        try {
+            JsonNode status = JSON.readTree(payload).path("data").path("object").path("status");
+            return status.isTextual() ? status.textValue() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, String sessionId, Instant since) {
+        return scan.read(topic.name(), new RegistryAvroDeserializer<>(topic.valueType(), registry), since, sessionId::equals);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.onramp.bench;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.LatencyStats;
+import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.NotifierService;
+import dev.onramp.runtime.Env;
+import dev.onramp.schemas.DeliveryStatus;
+import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Messages/s to a real SMTP server (GreenMail), and the latency the notifier adds from outcome to SMTP accepted. */
+@Command(name = "notifier", mixinStandardHelpOptions = true, description = "Emails/s to GreenMail and outcome-to-accepted latency.")
+public final class NotifierBench implements Callable<Integer> {
+    @Option(names = "--burst", description = "Outcomes produced at once for the throughput figure (default ${DEFAULT-VALUE}).")
+    int burst = 3_000;
+    @Option(names = "--rate", description = "Outcomes per second for the latency figure (default ${DEFAULT-VALUE}).")
+    int rate = 50;
+    @Option(names = "--seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
+    int seconds = 20;
+
+    @Override
+    public Integer call() throws Exception {
+        int smtpPort = FreePorts.pick();
+        GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        try (BenchPlatform platform = new BenchPlatform();
+             var producer = new KafkaProducer<String, SpecificRecord>(platform.connection.clientConfig(), new StringSerializer(),
+                     new RegistryAvroSerializer<>(platform.connection.registryClient()))) {
+            int latencyCount = rate * seconds;
+            for (int i = 0; i < burst + latencyCount; i++) {
+                String session = session(i);
+                producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, SessionRecipient.newBuilder()
+                        .setSessionId(session).setEmail("buyer" + i + "@example.com").setLocale(i % 2 == 0 ? "en" : "es")
+                        .setUpdatedAt(Instant.now()).build()));
+            }
+            producer.flush();
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", platform.broker.bootstrapServers(), "SCHEMA_REGISTRY_URL", platform.registry.url(),
+                    "NOTIFIER_HOST", "127.0.0.1", "NOTIFIER_PORT", "0", "NOTIFIER_APPLICATION_ID", "bench-notifier",
+                    "NOTIFIER_STATE_DIR", Files.createTempDirectory("bench-notifier").toString(),
+                    "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(smtpPort), "SMTP_STARTTLS", "false"));
+            try (NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env)))) {
+                // Throughput: a burst of outcomes whose recipients are known.
+                long began = System.nanoTime();
+                for (int i = 0; i < burst; i++) {
+                    producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
+                }
+                producer.flush();
+                while (greenMail.getReceivedMessages().length < burst) {
+                    Thread.sleep(20);
+                }
+                double perSecond = burst / ((System.nanoTime() - began) / 1e9);
+
+                // Latency: outcomes at a steady rate; each is timed from its send to the notifier's SENT record.
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                long intervalNanos = 1_000_000_000L / rate;
+                long next = System.nanoTime();
+                for (int i = burst; i < burst + latencyCount; i++) {
+                    while (System.nanoTime() < next) {
+                        Thread.onSpinWait();
+                    }
+                    next += intervalNanos;
+                    sentAt.put(session(i), System.currentTimeMillis());
+                    producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
+                }
+                producer.flush();
+                while (greenMail.getReceivedMessages().length < burst + latencyCount) {
+                    Thread.sleep(20);
+                }
+                LatencyStats latency = LatencyStats.of(latencies(platform, sentAt));
+                System.out.printf("%nmachine: %d cores, Java %s; GreenMail SMTP on loopback, exactly_once_v2%n",
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                System.out.printf("throughput:                 %.0f emails/s (%d outcomes at once, recipients known)%n", perSecond, burst);
+                System.out.printf("outcome -> SMTP accepted:   %s at %d outcomes/s%n", latency, rate);
+            }
+        } finally {
+            greenMail.stop();
+        }
+        return 0;
+    }
+
+    private static long[] latencies(BenchPlatform platform, Map<String, Long> sentAt) {
+        Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-reader");
+        List<Long> micros = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new RegistryAvroDeserializer<>(NotificationRecord.class, platform.connection.registryClient()))) {
+            consumer.subscribe(List.of(Topics.NOTIFICATIONS.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (micros.size() < sentAt.size() && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    Long sent = sentAt.get(record.key());
+                    if (sent != null && record.value().getStatus() == DeliveryStatus.SENT) {
+                        micros.add((record.value().getAt().toEpochMilli() - sent) * 1000);
+                    }
+                }
+            }
+        }
+        return micros.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static String session(int i) {
+        return String.format("cos_BenchNotify%010d", i);
+    }
+
+    private static SessionOutcome outcome(String session) {
+        return SessionOutcome.newBuilder().setSessionId(session).setOutcome(OutcomeKind.FULFILLED)
+                .setPreviousStatus(SessionStatus.FULFILLMENT_PROCESSING).setOccurredAt(Instant.now())
+                .setDecidingEventId("evt_" + session).setLivemode(false)
+                .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.5").setDestinationCurrency("eth")
+                        .setDestinationNetwork("ethereum").setSourceAmount("1500.00").setSourceCurrency("usd")
+                        .setTransactionId("0xc2573af6b3a18e6f7c0e1cccc187a483f61d72cbb421f7166970d3ab45731a95")
+                        .setWalletAddress("0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2").build())
+                .build();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.onramp.bench;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import dev.onramp.processor.ProcessorSerdes;
+import dev.onramp.processor.session.SessionMetrics;
+import dev.onramp.processor.session.SessionRules;
+import dev.onramp.processor.session.SessionTopology;
+import dev.onramp.runtime.StreamsApp;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Events/s through the session topology next to a pass-through Streams app with the same EOS settings. */
+@Command(name = "processor", mixinStandardHelpOptions = true, description = "Session topology events/s vs an EOS pass-through.")
+public final class ProcessorBench implements Callable<Integer> {
+    @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}).")
+    int sessions = 75_000;
+    @Option(names = "--commit-interval-ms", description = "commit.interval.ms of both apps (default ${DEFAULT-VALUE}, the EOS default).")
+    int commitIntervalMs = 100;
+    @Option(names = "--threads", description = "num.stream.threads of both apps (default ${DEFAULT-VALUE}).")
+    int threads = 1;
+    @Option(names = "--runs", description = "Runs of each app, in turns; the fastest of each is taken (default ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @Override
+    public Integer call() throws Exception {
+        try (BenchPlatform platform = new BenchPlatform()) {
+            long events = produce(platform);
+            platform.broker.createTopic("bench.passthrough", 3, Map.of());
+            // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
+            // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
+            // app's fastest run is taken.
+            List<TimedRun> passThroughRuns = new ArrayList<>();
+            List<TimedRun> topologyRuns = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                ProcessCpu cpu = ProcessCpu.start();
+                double rate = run(platform, "bench-passthrough-" + run, passThroughTopology());
+                passThroughRuns.add(new TimedRun(rate, cpu.stop(events)));
+                cpu = ProcessCpu.start();
+                rate = run(platform, "bench-session-topology-" + run,
+                        SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
+                                new SessionMetrics(new SimpleMeterRegistry())));
+                topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
+            }
+            TimedRun passThrough = TimedRun.fastest(passThroughRuns);
+            TimedRun topology = TimedRun.fastest(topologyRuns);
+            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, %d stream thread(s), commit.interval.ms=%d%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, threads, commitIntervalMs);
+            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n", passThrough.perSecond(), TimedRun.rates(passThroughRuns));
+            System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology.perSecond(), TimedRun.rates(topologyRuns));
+            System.out.printf("ratio:                              %.0f %%%n", 100 * topology.perSecond() / passThrough.perSecond());
+            // Whole process (broker included) over each app's whole run, start-up included; of the fastest runs.
+            System.out.printf("CPU, pass-through:                  %s%n", passThrough.cpu());
+            System.out.printf("CPU, session topology:              %s%n", topology.cpu());
+        }
+        return 0;
+    }
+
+    private static Topology passThroughTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
+    private double run(BenchPlatform platform, String applicationId, Topology topology) throws Exception {
+        Properties props = new Properties();
+        props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId), null));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.start();
+            return platform.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
+        }
+    }
+
+    long produce(BenchPlatform platform) {
+        Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        SessionStatus[] path = {SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
+                SessionStatus.FULFILLMENT_PROCESSING, SessionStatus.FULFILLMENT_COMPLETE};
+        Instant base = Instant.parse("2026-11-25T00:00:00Z");
+        long count = 0;
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(),
+                new RegistryAvroSerializer<OnrampSessionEvent>(platform.connection.registryClient()))) {
+            for (int s = 0; s < sessions; s++) {
+                String session = String.format("cos_BenchSession%010d", s);
+                for (int step = 0; step < path.length; step++) {
+                    OnrampSessionEvent event = OnrampSessionEvent.newBuilder()
+                            .setEventId("evt_" + session + "_" + step).setEventType("crypto.onramp_session_updated")
+                            .setEventCreated(base.plusSeconds(step)).setSessionId(session)
+                            .setStatus(path[step]).setStatusRaw(path[step].name().toLowerCase())
+                            .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.5")
+                                    .setDestinationCurrency("eth").setDestinationNetwork("ethereum")
+                                    .setSourceAmount("1500.00").setSourceCurrency("usd").build())
+                            .setReceivedAt(base).build();
+                    producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event));
+                    count++;
+                    if ((s + step) % 10 == 0) {
+                        producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event));
+                        count++;
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+}

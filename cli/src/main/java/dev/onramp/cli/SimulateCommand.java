@@ -1,0 +1,131 @@
+package dev.onramp.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import dev.onramp.audit.SentNotifications;
+import dev.onramp.devstack.simulate.LatencyStats;
+import dev.onramp.devstack.simulate.OnrampSimulator;
+import dev.onramp.devstack.simulate.SessionScript;
+import dev.onramp.devstack.simulate.SimulationPlan;
+import dev.onramp.runtime.kafka.KafkaConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code onramp simulate}: what {@code stripe trigger} lacks, since it has no onramp events. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Drive session lifecycles against a running ingest with signed webhooks, as Stripe would.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--url", description = "Ingest base URL (default ${DEFAULT-VALUE}).")
+    String url = "http://127.0.0.1:8080";
+    @Option(names = "--secret", description = "Webhook secret (default: STRIPE_WEBHOOK_SECRETS, else ./data/dev-secrets.properties).")
+    String secret;
+    @Option(names = "--api-key", description = "Platform API key (default: PLATFORM_API_KEY, else ./data/dev-secrets.properties).")
+    String apiKey;
+    @Option(names = "--sessions", description = "Sessions to simulate (default ${DEFAULT-VALUE}).")
+    int sessions = 100;
+    @Option(names = "--fulfilled", description = "Share fulfilled (default ${DEFAULT-VALUE}).")
+    double fulfilled = 0.6;
+    @Option(names = "--rejected", description = "Share rejected; the rest is abandoned (default ${DEFAULT-VALUE}).")
+    double rejected = 0.2;
+    @Option(names = "--recipients", description = "Share with a recipient registered (default ${DEFAULT-VALUE}).")
+    double recipients = 0.8;
+    @Option(names = "--rate", description = "Webhooks per second, 0 for as fast as possible (default ${DEFAULT-VALUE}).")
+    double rate = 0;
+    @Option(names = "--concurrency", description = "Sessions played at once (default ${DEFAULT-VALUE}).")
+    int concurrency = 8;
+    @Option(names = "--quirks", negatable = true, description = "Duplicates, out-of-order, split events, delayed redelivery (default on).")
+    boolean quirks = true;
+    @Option(names = "--forged", description = "Forged and stale deliveries to send, each (default ${DEFAULT-VALUE}).")
+    int forged = 0;
+    @Option(names = "--retry-for", description = "Seconds a failed delivery (5xx, no answer) is retried, as Stripe does for days (default ${DEFAULT-VALUE}).")
+    long retryForSeconds = 120;
+
+    @Option(names = "--seed", description = "Random seed, for a reproducible run (default: time).")
+    long seed = System.currentTimeMillis();
+    /** With --bootstrap, also report the outcomes notified and the latency to each. */
+    @Mixin
+    KafkaOptions kafka;
+    @Option(names = "--wait", description = "Seconds to wait for notifications, with --bootstrap (default ${DEFAULT-VALUE}).")
+    int waitSeconds = 60;
+
+    @Override
+    public Integer call() throws Exception {
+        Properties dev = new Properties();
+        Path devSecrets = Path.of("data", "dev-secrets.properties");
+        if (Files.exists(devSecrets)) {
+            try (var in = Files.newBufferedReader(devSecrets)) {
+                dev.load(in);
+            }
+        }
+        String webhookSecret = first(secret, System.getenv("STRIPE_WEBHOOK_SECRETS"), dev.getProperty("webhook.secret"));
+        String key = first(apiKey, System.getenv("PLATFORM_API_KEY"), dev.getProperty("platform.api.key"));
+        if (webhookSecret == null || key == null) {
+            System.err.println("no webhook secret or API key: pass --secret and --api-key, or run `onramp dev` first");
+            return 2;
+        }
+        webhookSecret = webhookSecret.split(",")[0].trim();
+        SimulationPlan plan = SimulationPlan.generate(sessions, new SimulationPlan.Mix(fulfilled, rejected, recipients),
+                quirks ? SimulationPlan.Quirks.all() : SimulationPlan.Quirks.none(), seed);
+        OnrampSimulator simulator = new OnrampSimulator(new OnrampSimulator.Target(url, webhookSecret, key),
+                new OnrampSimulator.Options(concurrency, rate, forged, System.err, Duration.ofSeconds(retryForSeconds)));
+        long began = System.nanoTime();
+        OnrampSimulator.Report report = simulator.run(plan);
+        double seconds = (System.nanoTime() - began) / 1e9;
+
+        long terminal = plan.sessions().stream().filter(SessionScript::terminal).count();
+        long toNotify = plan.toNotify();
+        System.out.printf("%nsimulated %d sessions (seed %d): %d fulfilled, %d rejected, %d abandoned; %d to notify%n",
+                plan.sessions().size(), seed,
+                plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.FULFILLED).count(),
+                plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED).count(),
+                plan.sessions().size() - terminal, toNotify);
+        System.out.printf("webhooks: %d sent, %d accepted, %d refused, %d retried, %d failed in %.1f s (%.0f/s)%n",
+                report.sent(), report.accepted(), report.refused(), report.retried(), report.failed(), seconds, report.sent() / seconds);
+        if (forged > 0) {
+            System.out.printf("forged and stale: %d sent, %d refused%n", report.forgedSent(), report.forgedRefused());
+        }
+        if (kafka.bootstrapGiven()) {
+            Map<String, Instant> sent = awaitNotifications(kafka.connection(), plan, Duration.ofSeconds(waitSeconds));
+            // Only sessions whose recipient was known before the outcome: for the others the wait is the platform's.
+            Set<String> knownFirst = new HashSet<>();
+            plan.sessions().stream().filter(s -> !s.recipientAfterOutcome()).forEach(s -> knownFirst.add(s.sessionId()));
+            List<Long> micros = new ArrayList<>();
+            sent.forEach((session, at) -> {
+                Instant accepted = report.terminalAcceptedAt().get(session);
+                if (accepted != null && knownFirst.contains(session)) {
+                    micros.add(Math.max(0, Duration.between(accepted, at).toNanos() / 1000));
+                }
+            });
+            System.out.printf("notified: %d of %d outcomes with a recipient%n", sent.size(), toNotify);
+            System.out.printf("webhook accepted -> message sent (recipient known first): %s%n",
+                    LatencyStats.of(micros.stream().mapToLong(Long::longValue).toArray()));
+        }
+        return report.failed() == 0 ? 0 : 1;
+    }
+
+    /** SENT records on onramp.notifications.v1 for the plan's sessions, by session, as they were committed. */
+    static Map<String, Instant> awaitNotifications(KafkaConnection connection, SimulationPlan plan, Duration wait) {
+        return SentNotifications.await(connection, plan.sessionIds(), plan.toNotify(), wait);
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

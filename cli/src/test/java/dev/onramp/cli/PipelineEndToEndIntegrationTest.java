@@ -1,0 +1,282 @@
+package dev.onramp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.OnrampSimulator;
+import dev.onramp.devstack.simulate.SessionScript;
+import dev.onramp.devstack.simulate.SimulationPlan;
+import dev.onramp.ingest.IngestConfig;
+import dev.onramp.ingest.IngestService;
+import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.NotifierService;
+import dev.onramp.processor.ProcessorConfig;
+import dev.onramp.processor.ProcessorService;
+import dev.onramp.runtime.Env;
+import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.RawWebhook;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.Topic;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.testkit.KafkaPlatformExtension;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mission, end to end: broker, registry, ingest, processor and notifier in-process, GreenMail as the mail
+ * server, 200 simulated sessions with every Stripe delivery quirk, plus forged and stale deliveries.
+ */
+class PipelineEndToEndIntegrationTest {
+    @RegisterExtension
+    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+
+    private static final String SECRET = "whsec_end_to_end_secret_0123456789";
+    private static final String API_KEY = "end-to-end-platform-key-0123456789";
+
+    @Test
+    void simulatedSessionsEndAsTheirContractsSay() throws Exception {
+        java.time.Instant testStart = java.time.Instant.now().minusSeconds(1);
+        ListAppender<ILoggingEvent> logs = captureLogs();
+        int smtpPort = FreePorts.pick();
+        GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", platform.registryUrl());
+        env.put("STRIPE_WEBHOOK_SECRETS", SECRET);
+        env.put("PLATFORM_API_KEY", API_KEY);
+        env.put("INGEST_HOST", "127.0.0.1");
+        env.put("INGEST_PORT", "0");
+        env.put("INGEST_ADMIN_PORT", "0");
+        env.put("INGEST_TRANSACTIONAL_ID", "e2e-ingest");
+        int processorPort = FreePorts.pick();
+        env.put("PROCESSOR_HOST", "127.0.0.1");
+        env.put("PROCESSOR_PORT", String.valueOf(processorPort));
+        env.put("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + processorPort);
+        env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-processor").toString());
+        env.put("NOTIFIER_HOST", "127.0.0.1");
+        env.put("NOTIFIER_PORT", "0");
+        env.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("e2e-notifier").toString());
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        env.put("SMTP_STARTTLS", "false");
+        Env config = new Env(env);
+
+        SimulationPlan plan = SimulationPlan.generate(200, new SimulationPlan.Mix(0.6, 0.2, 0.8), SimulationPlan.Quirks.all(), 42);
+        OnrampSimulator.Report report;
+        try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+             ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
+             NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
+            processor.awaitRunning(Duration.ofSeconds(60));
+            report = new OnrampSimulator(new OnrampSimulator.Target("http://127.0.0.1:" + ingest.port(), SECRET, API_KEY),
+                    new OnrampSimulator.Options(8, 0, 10, null, Duration.ofSeconds(30))).run(plan);
+            assertThat(report.failed()).isZero();
+            assertThat(report.forgedRefused()).isEqualTo(20);
+            assertThat(report.refused()).as("only the forged and stale deliveries are refused").isEqualTo(20);
+
+            // The query API answers the furthest status for every session.
+            HttpClient http = HttpClient.newHttpClient();
+            for (SessionScript session : plan.sessions()) {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + processor.port() + "/v1/sessions/" + session.sessionId()))
+                            .header("Authorization", "Bearer " + API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode() == 200 && response.body().contains("\"status\":\"" + session.finalStatus() + "\"");
+                });
+            }
+            long toNotify = plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count();
+            Map<String, java.time.Instant> notified = SimulateCommand.awaitNotifications(
+                    KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl()), plan, Duration.ofSeconds(90));
+            assertThat(notified).hasSize((int) toNotify);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= toNotify);
+        }
+
+        // Exactly one email per terminal session with a recipient, with the right outcome; none for the rest.
+        MimeMessage[] received = greenMail.getReceivedMessages();
+        assertThat(received).hasSize((int) plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count());
+        Map<String, List<MimeMessage>> byRecipient = Arrays.stream(received).collect(Collectors.groupingBy(m -> {
+            try {
+                return m.getAllRecipients()[0].toString();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        for (SessionScript session : plan.sessions()) {
+            List<MimeMessage> mine = session.recipientEmail() == null ? List.of() : byRecipient.getOrDefault(session.recipientEmail(), List.of());
+            if (session.terminal() && session.recipientEmail() != null) {
+                assertThat(mine).as(session.sessionId()).hasSize(1);
+                String subject = mine.get(0).getSubject();
+                assertThat(subject).as(session.sessionId()).matches(session.ending() == SessionScript.Ending.FULFILLED
+                        ? "Your crypto purchase is complete|Tu compra de criptomonedas se ha completado"
+                        : "Your crypto purchase could not be completed|No se pudo completar tu compra de criptomonedas");
+            } else {
+                assertThat(mine).as(session.sessionId()).isEmpty();
+            }
+        }
+
+        // Every topic holds what its contract says, decoded through the registry.
+        SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+        Map<String, List<SessionOutcome>> outcomes = read(Topics.SESSION_OUTCOMES, registry).stream()
+                .map(ConsumerRecord::value).collect(Collectors.groupingBy(SessionOutcome::getSessionId));
+        Map<String, SessionState> states = new HashMap<>();
+        read(Topics.SESSION_STATE, registry).forEach(r -> states.put(r.key(), r.value()));
+        for (SessionScript session : plan.sessions()) {
+            assertThat(states.get(session.sessionId()).getStatusRaw()).isEqualTo(session.finalStatus());
+            List<SessionOutcome> mine = outcomes.getOrDefault(session.sessionId(), List.of());
+            if (session.terminal()) {
+                assertThat(mine).as(session.sessionId()).hasSize(1);
+                assertThat(mine.get(0).getOutcome()).isEqualTo(session.ending() == SessionScript.Ending.FULFILLED ? OutcomeKind.FULFILLED : OutcomeKind.REJECTED);
+            } else {
+                assertThat(mine).as(session.sessionId()).isEmpty();
+            }
+        }
+        long accepted = report.accepted();
+        assertThat(read(Topics.WEBHOOKS_RAW, registry)).hasSize((int) accepted);
+        List<ConsumerRecord<String, OnrampSessionEvent>> events = read(Topics.SESSION_EVENTS, registry);
+        assertThat(events).hasSize((int) accepted);
+        assertThat(events).allMatch(r -> r.key().equals(r.value().getSessionId()));
+        List<ConsumerRecord<String, RawWebhook>> raw = read(Topics.WEBHOOKS_RAW, registry);
+        assertThat(raw).allMatch(r -> r.value().getPayload().contains("\"client_secret\":\"[REDACTED]\""));
+
+        // No client_secret, and no trace of a forged or stale delivery, anywhere.
+        List<String> forbidden = List.of("_secret_", "evt_forged_", "evt_stale_", "cos_ForgedSession", "cos_StaleSession");
+        for (Topic<?> topic : Topics.ALL) {
+            for (byte[] value : TopicReader.rawValues(platform.bootstrapServers(), topic.name())) {
+                String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
+                forbidden.forEach(f -> assertThat(text).as(topic.name()).doesNotContain(f));
+            }
+        }
+        for (MimeMessage message : received) {
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            message.writeTo(wire);
+            assertThat(wire.toString(StandardCharsets.UTF_8)).doesNotContain("_secret_");
+        }
+        List<String> lines = new ArrayList<>();
+        logs.list.forEach(e -> lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
+        assertThat(lines).isNotEmpty();
+        assertThat(lines).noneMatch(line -> line.contains("_secret_") || line.contains(SECRET) || line.contains(API_KEY));
+        greenMail.stop();
+
+        auditAnswersWhatHappened(plan, report, testStart, registry);
+        replayFindsExactlyTheSessionsARuleChangeAffects(plan);
+    }
+
+    /** `onramp replay`: the same rules reproduce production; a changed rule shows exactly the sessions it changes. */
+    private static void replayFindsExactlyTheSessionsARuleChangeAffects(SimulationPlan plan) throws Exception {
+        var connection = dev.onramp.runtime.kafka.KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        var replay = new dev.onramp.audit.replay.SessionReplay(connection, null);
+
+        var same = replay.run("same", null, new dev.onramp.processor.session.SessionStateMachine());
+        assertThat(same.events()).isPositive();
+        assertThat(same.differences()).isEmpty();
+
+        // A deliberately changed rule: "rejected" is no longer understood, so it never ends a session.
+        var changed = replay.run("ignore-rejected", null, new dev.onramp.processor.session.SessionStateMachine() {
+            @Override
+            public Transition apply(SessionState current, OnrampSessionEvent event, java.time.Instant now) {
+                if (event.getStatus() == dev.onramp.schemas.SessionStatus.REJECTED) {
+                    event = OnrampSessionEvent.newBuilder(event).setStatus(dev.onramp.schemas.SessionStatus.UNKNOWN).build();
+                }
+                return super.apply(current, event, now);
+            }
+        });
+        java.util.Set<String> rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED)
+                .map(SessionScript::sessionId).collect(Collectors.toSet());
+        assertThat(changed.differences().stream().map(dev.onramp.audit.replay.ReplayDifference::sessionId).collect(Collectors.toSet()))
+                .isEqualTo(rejected);
+        assertThat(changed.differences()).filteredOn(d -> d.what().equals("outcome")).hasSize(rejected.size())
+                .allMatch(d -> d.live().startsWith("REJECTED") && d.replayed().equals("(none)"));
+
+        // Re-mapping the raw webhooks with ingest's mapping and replaying them reproduces production too.
+        var remapped = replay.runRemapped("remap", null, new dev.onramp.ingest.webhook.WebhookMapper());
+        assertThat(remapped.events()).isPositive();
+        assertThat(remapped.differences()).isEmpty();
+    }
+
+    /** `onramp audit` over the same topics: one session's timeline, and the period's counts. */
+    private static void auditAnswersWhatHappened(SimulationPlan plan, OnrampSimulator.Report report, java.time.Instant from,
+                                                 SchemaRegistryClient registry) {
+        var scan = new dev.onramp.audit.AuditAccess(platform.bootstrapServers(), registry);
+        SessionScript session = plan.sessions().stream()
+                .filter(s -> s.ending() == SessionScript.Ending.FULFILLED && s.recipientEmail() != null
+                        && s.deliveries().size() > s.deliveries().stream().map(SessionScript.Delivery::eventId).distinct().count())
+                .findFirst().orElseThrow();
+        long distinctEvents = session.deliveries().stream().map(SessionScript.Delivery::eventId).distinct().count();
+        List<Map<String, Object>> timeline = scan.timeline(session.sessionId());
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("webhook"))).hasSize(session.deliveries().size());
+        assertThat(timeline.stream().filter(e -> String.valueOf(e.get("note")).contains("duplicate")))
+                .hasSize((int) (session.deliveries().size() - distinctEvents));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("state"))).hasSize((int) distinctEvents);
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("outcome"))).singleElement()
+                .satisfies(e -> assertThat(e.get("outcome")).isEqualTo("FULFILLED"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("notification"))).singleElement()
+                .satisfies(e -> assertThat(e.get("status")).isEqualTo("SENT"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("recipient"))).singleElement()
+                .satisfies(e -> assertThat(String.valueOf(e.get("email"))).contains("***").doesNotContain(session.recipientEmail()));
+
+        Map<String, Long> counts = scan.report(from, java.time.Instant.now().plusSeconds(60));
+        long fulfilled = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.FULFILLED).count();
+        long rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED).count();
+        long fulfilledNoRecipient = plan.sessions().stream()
+                .filter(s -> s.ending() == SessionScript.Ending.FULFILLED && s.recipientEmail() == null).count();
+        assertThat(counts.get("webhooks.accepted")).isEqualTo(report.accepted());
+        assertThat(counts.get("webhooks.dead_lettered")).isZero();
+        assertThat(counts.get("outcomes.fulfilled")).isEqualTo(fulfilled);
+        assertThat(counts.get("outcomes.rejected")).isEqualTo(rejected);
+        assertThat(counts.get("sessions.final_status.fulfillment_complete")).isEqualTo(fulfilled);
+        assertThat(counts.get("notifications.sent"))
+                .isEqualTo(plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count());
+        assertThat(counts.get("fulfilled_without_notification")).isEqualTo(fulfilledNoRecipient);
+        assertThat(counts.getOrDefault("fulfilled_without_notification.no_recipient", 0L)).isEqualTo(fulfilledNoRecipient);
+    }
+
+    private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, SchemaRegistryClient registry) {
+        return TopicReader.readAll(platform.bootstrapServers(), topic.name(), new StringDeserializer(),
+                new RegistryAvroDeserializer<>(topic.valueType(), registry));
+    }
+
+    private static ListAppender<ILoggingEvent> captureLogs() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.setContext(context);
+        appender.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        // Everything our code logs, at every level, is checked.
+        context.getLogger("dev.onramp").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        return appender;
+    }
+}

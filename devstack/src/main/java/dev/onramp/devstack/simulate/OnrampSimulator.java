@@ -1,0 +1,275 @@
+package dev.onramp.devstack.simulate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.onramp.devstack.stripe.OnrampEvents;
+import dev.onramp.devstack.stripe.WebhookSigner;
+
+/**
+ * Plays Stripe (and the platform) against a running ingest: signed {@code crypto.onramp_session_updated} webhooks for
+ * each planned session, recipient registrations, 503s retried with backoff as Stripe does, delayed redeliveries at
+ * the end, and optionally forged and stale deliveries that must be refused.
+ */
+public final class OnrampSimulator {
+    public record Target(String baseUrl, String webhookSecret, String apiKey) {
+    }
+
+    /** {@code retryFor}: how long a delivery that failed (5xx, no answer) is retried, as Stripe does for days. */
+    public record Options(int concurrency, double webhooksPerSecond, int forgedAndStale, PrintStream progress, Duration retryFor) {
+    }
+
+    /**
+     * What happened: counts, the event ids that got a 2xx (each must be on the topics), and when each terminal
+     * session's deciding webhook was first accepted.
+     */
+    public record Report(long sent, long accepted, long refused, long retried, long failed, long forgedRefused, long forgedSent,
+                  Set<String> acceptedEventIds, Map<String, Instant> terminalAcceptedAt) {
+    }
+
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+
+    private final Target target;
+    private final Options options;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
+    private final Map<String, Instant> terminalAcceptedAt = new ConcurrentHashMap<>();
+    private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
+
+    public OnrampSimulator(Target target, Options options) {
+        this.target = target;
+        this.options = options;
+    }
+
+    /** Deliveries answered 2xx so far, while {@link #run} goes on. */
+    public long acceptedSoFar() {
+        return accepted.get();
+    }
+
+    public Report run(SimulationPlan plan) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.concurrency()));
+        List<Future<List<Runnable>>> sessions = new ArrayList<>();
+        AtomicInteger done = new AtomicInteger();
+        for (SessionScript session : plan.sessions()) {
+            sessions.add(pool.submit(() -> {
+                List<Runnable> late = play(session);
+                done.incrementAndGet();
+                return late;
+            }));
+        }
+        List<Runnable> redeliveries = new ArrayList<>();
+        long lastProgress = 0;
+        for (Future<List<Runnable>> session : sessions) {
+            while (!session.isDone()) {
+                lastProgress = progress(done.get(), plan.sessions().size(), lastProgress);
+                Thread.sleep(50);
+            }
+            redeliveries.addAll(session.get());
+        }
+        progress(done.get(), plan.sessions().size(), 0);
+        // Stripe's retries of already-delivered events, hours later in life, after everything else here.
+        List<Future<?>> late = new ArrayList<>();
+        redeliveries.forEach(r -> late.add(pool.submit(r)));
+        for (Future<?> f : late) {
+            f.get();
+        }
+        long forgedRefused = forgedAndStale(options.forgedAndStale());
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        if (options.progress() != null) {
+            options.progress().println();
+        }
+        return new Report(sent.get(), accepted.get(), refused.get(), retried.get(), failed.get(), forgedRefused,
+                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(terminalAcceptedAt));
+    }
+
+    private List<Runnable> play(SessionScript session) {
+        if (session.recipientEmail() != null && !session.recipientAfterOutcome()) {
+            registerRecipient(session);
+        }
+        List<Runnable> late = new ArrayList<>();
+        for (SessionScript.Delivery delivery : session.deliveries()) {
+            if (delivery.late()) {
+                late.add(() -> deliver(session, delivery));
+            } else {
+                deliver(session, delivery);
+            }
+        }
+        if (session.recipientEmail() != null && session.recipientAfterOutcome()) {
+            registerRecipient(session);
+        }
+        return late;
+    }
+
+    private void deliver(SessionScript session, SessionScript.Delivery delivery) {
+        String transactionId = delivery.status().equals("fulfillment_complete") ? transactionId(session) : null;
+        String body = OnrampEvents.event(delivery.eventId(), "crypto.onramp_session_updated", delivery.created(),
+                OnrampEvents.session(session.sessionId(), delivery.status(), session.network(), session.currency(),
+                        transactionId, delivery.created() - 30));
+        int status = postSigned(body, target.webhookSecret(), 0);
+        if (status == 200) {
+            acceptedEventIds.add(delivery.eventId());
+        }
+        if (status == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
+            terminalAcceptedAt.putIfAbsent(session.sessionId(), Instant.now());
+        }
+    }
+
+    /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, for a while. */
+    private int postSigned(String body, String secret, long timestampSkewSeconds) {
+        Retry retry = new Retry();
+        while (true) {
+            pace();
+            long timestamp = System.currentTimeMillis() / 1000 + timestampSkewSeconds;
+            HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/webhooks/stripe"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("Stripe-Signature", WebhookSigner.header(secret, timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            sent.incrementAndGet();
+            int status;
+            try {
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+            if (status == 200) {
+                accepted.incrementAndGet();
+                return status;
+            }
+            if (status >= 400 && status < 500) {
+                refused.incrementAndGet();
+                return status;
+            }
+            if (!retry.pause()) {
+                failed.incrementAndGet();
+                return status;
+            }
+            retried.incrementAndGet();
+        }
+    }
+
+    /** Pauses that double up to {@link #LONGEST_PAUSE}, until {@code retryFor} is spent. */
+    private final class Retry {
+        private final long deadline = System.nanoTime() + options.retryFor().toNanos();
+        private Duration next = Duration.ofMillis(200);
+
+        boolean pause() {
+            if (System.nanoTime() + next.toNanos() > deadline) {
+                return false;
+            }
+            sleep(next);
+            next = next.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : next.multipliedBy(2);
+            return true;
+        }
+    }
+
+    private void registerRecipient(SessionScript session) {
+        String body = "{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + (session.sessionId().hashCode() % 3 == 0 ? "es" : "en") + "\"}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/sessions/" + session.sessionId() + "/recipient"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + target.apiKey())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        Retry retry = new Retry();
+        do {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 204) {
+                    return;
+                }
+                if (status < 500) {
+                    throw new IllegalStateException("recipient for " + session.sessionId() + " refused with " + status);
+                }
+            } catch (IOException e) {
+                // retried below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (retry.pause());
+        throw new IllegalStateException("recipient for " + session.sessionId() + " not accepted within " + options.retryFor());
+    }
+
+    /** Deliveries signed with a secret ingest does not know, and ones signed an hour ago: all must be refused. */
+    private long forgedAndStale(int count) {
+        long refusedBefore = refused.get();
+        for (int i = 0; i < count; i++) {
+            String forged = OnrampEvents.sessionUpdated("evt_forged_" + i, "cos_ForgedSession" + i, "fulfillment_complete", System.currentTimeMillis() / 1000);
+            postSigned(forged, "whsec_not_the_real_secret_" + i, 0);
+            String stale = OnrampEvents.sessionUpdated("evt_stale_" + i, "cos_StaleSession0" + i, "fulfillment_complete", System.currentTimeMillis() / 1000);
+            postSigned(stale, target.webhookSecret(), -3600);
+        }
+        return refused.get() - refusedBefore;
+    }
+
+    public static String transactionId(SessionScript session) {
+        String hex = Integer.toHexString(session.sessionId().hashCode() & 0x7fffffff);
+        return switch (session.network()) {
+            case "solana" -> ("5VERv8NMvzbJMEkV" + hex + "xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3Z").substring(0, 64);
+            case "bitcoin" -> (hex + "0".repeat(64)).substring(0, 64);
+            default -> "0x" + (hex + "ab".repeat(32)).substring(0, 64);
+        };
+    }
+
+    private void pace() {
+        if (options.webhooksPerSecond() <= 0) {
+            return;
+        }
+        long interval = (long) (1e9 / options.webhooksPerSecond());
+        long slot = nextSlot.getAndAdd(interval);
+        long wait = slot - System.nanoTime();
+        if (wait > 0) {
+            sleep(Duration.ofNanos(wait));
+        } else if (wait < -1_000_000_000L) {
+            nextSlot.compareAndSet(slot + interval, System.nanoTime());
+        }
+    }
+
+    private long progress(int done, int total, long last) {
+        PrintStream out = options.progress();
+        long now = System.nanoTime();
+        if (out == null || now - last < 500_000_000L) {
+            return last;
+        }
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        out.printf("\r[%s%s] %d/%d sessions, %d webhooks sent, %d accepted, %d retried",
+                "#".repeat(filled), ".".repeat(width - filled), done, total, sent.get(), accepted.get(), retried.get());
+        out.flush();
+        return now;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
