@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.RawWebhook;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The audit queries as values, for programs (and tests) that want them without the command line. */
 public final class AuditAccess {
@@ -30,9 +34,9 @@ public final class AuditAccess {
     }
 
     /** Every raw webhook, from the start or from {@code since}. */
-    public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, dev.onramp.schemas.RawWebhook>> rawWebhooks(Instant since) {
-        return scan.read(dev.onramp.schemas.Topics.WEBHOOKS_RAW.name(),
-                new dev.onramp.schemas.serde.RegistryAvroDeserializer<>(dev.onramp.schemas.RawWebhook.class, registry), since, key -> true);
+    public List<ConsumerRecord<String, RawWebhook>> rawWebhooks(Instant since) {
+        return scan.read(Topics.WEBHOOKS_RAW.name(),
+                new RegistryAvroDeserializer<>(RawWebhook.class, registry), since, key -> true);
     }
 
     public Map<String, Long> report(Instant from, Instant to) {

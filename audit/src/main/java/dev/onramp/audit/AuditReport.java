@@ -3,6 +3,7 @@ package dev.onramp.audit;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,7 +84,7 @@ public final class AuditReport {
         return counts;
     }
 
-    private static <V> long count(java.util.List<ConsumerRecord<String, V>> records, Instant from, Instant to) {
+    private static <V> long count(List<ConsumerRecord<String, V>> records, Instant from, Instant to) {
         return records.stream().filter(r -> within(Instant.ofEpochMilli(r.timestamp()), from, to)).count();
     }
 
@@ -91,7 +92,7 @@ public final class AuditReport {
         return !at.isBefore(from) && at.isBefore(to);
     }
 
-    private <V extends SpecificRecord> java.util.List<ConsumerRecord<String, V>> read(Topic<V> topic, Instant since) {
+    private <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, Instant since) {
         return scan.read(topic.name(), new RegistryAvroDeserializer<>(topic.valueType(), registry), since, key -> true);
     }
 }

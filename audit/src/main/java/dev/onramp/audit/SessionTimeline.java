@@ -42,7 +42,20 @@ public final class SessionTimeline {
         this.registry = registry;
     }
 
+    /** Everything the topics hold about one session, merged in time order (ties: the order the pipeline works in). */
     public List<TimelineEntry> of(String sessionId, Instant since, boolean revealRecipient) {
+        List<TimelineEntry> entries = new ArrayList<>();
+        entries.addAll(webhooks(sessionId, since));
+        entries.addAll(stateChanges(sessionId, since));
+        entries.addAll(outcomes(sessionId, since));
+        entries.addAll(recipients(sessionId, since, revealRecipient));
+        entries.addAll(notifications(sessionId, since));
+        entries.addAll(alerts(sessionId, since));
+        entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
+        return entries;
+    }
+
+    private List<TimelineEntry> webhooks(String sessionId, Instant since) {
         List<TimelineEntry> entries = new ArrayList<>();
         Set<String> deliveredEventIds = new HashSet<>();
         for (var record : read(Topics.WEBHOOKS_RAW, sessionId, since)) {
@@ -53,50 +66,62 @@ public final class SessionTimeline {
                     "verified_by", raw.getVerifiedBy(), "body_sha256", raw.getBodySha256(),
                     "note", repeat ? "redelivery of an event already received: ignored as a duplicate" : null));
         }
-        SessionState latest = null;
-        for (var record : read(Topics.SESSION_STATE, sessionId, null)) {
-            latest = record.value();
+        return entries;
+    }
+
+    /** From the latest state's history, which records every event's disposition. */
+    private List<TimelineEntry> stateChanges(String sessionId, Instant since) {
+        List<ConsumerRecord<String, SessionState>> states = read(Topics.SESSION_STATE, sessionId, null);
+        if (states.isEmpty()) {
+            return List.of();
         }
-        if (latest != null) {
-            for (StatusChange change : latest.getHistory()) {
-                if (since != null && change.getReceivedAt().isBefore(since)) {
-                    continue;
-                }
-                entries.add(TimelineEntry.of(change.getReceivedAt(), 1, "state",
+        return states.get(states.size() - 1).value().getHistory().stream()
+                .filter(change -> since == null || !change.getReceivedAt().isBefore(since))
+                .map(change -> TimelineEntry.of(change.getReceivedAt(), 1, "state",
                         "event_id", change.getEventId(), "status", change.getStatusRaw(),
                         "disposition", change.getDisposition().name().toLowerCase(Locale.ROOT),
-                        "why", why(change)));
-            }
-        }
-        for (var record : read(Topics.SESSION_OUTCOMES, sessionId, since)) {
+                        "why", why(change)))
+                .toList();
+    }
+
+    private List<TimelineEntry> outcomes(String sessionId, Instant since) {
+        return read(Topics.SESSION_OUTCOMES, sessionId, since).stream().map(record -> {
             SessionOutcome outcome = record.value();
-            entries.add(TimelineEntry.of(Instant.ofEpochMilli(record.timestamp()), 2, "outcome",
-                    "outcome", outcome.getOutcome().name(), "previous_status", outcome.getPreviousStatus().name().toLowerCase(Locale.ROOT),
-                    "deciding_event_id", outcome.getDecidingEventId(), "occurred_at", outcome.getOccurredAt().toString()));
-        }
-        for (var record : read(Topics.RECIPIENTS, sessionId, since)) {
+            return TimelineEntry.of(Instant.ofEpochMilli(record.timestamp()), 2, "outcome",
+                    "outcome", outcome.getOutcome().name(),
+                    "previous_status", outcome.getPreviousStatus().name().toLowerCase(Locale.ROOT),
+                    "deciding_event_id", outcome.getDecidingEventId(), "occurred_at", outcome.getOccurredAt().toString());
+        }).toList();
+    }
+
+    private List<TimelineEntry> recipients(String sessionId, Instant since, boolean revealRecipient) {
+        return read(Topics.RECIPIENTS, sessionId, since).stream().map(record -> {
             SessionRecipient recipient = record.value();
             Instant at = Instant.ofEpochMilli(record.timestamp());
-            entries.add(recipient == null
+            return recipient == null
                     ? TimelineEntry.of(at, 3, "recipient", "change", "removed")
                     : TimelineEntry.of(at, 3, "recipient", "change", "registered",
                     "email", revealRecipient ? recipient.getEmail() : RecipientMask.email(recipient.getEmail()),
-                    "locale", recipient.getLocale()));
-        }
-        for (var record : read(Topics.NOTIFICATIONS, sessionId, since)) {
+                    "locale", recipient.getLocale());
+        }).toList();
+    }
+
+    private List<TimelineEntry> notifications(String sessionId, Instant since) {
+        return read(Topics.NOTIFICATIONS, sessionId, since).stream().map(record -> {
             NotificationRecord n = record.value();
-            entries.add(TimelineEntry.of(n.getAt(), 4, "notification",
+            return TimelineEntry.of(n.getAt(), 4, "notification",
                     "notification_id", n.getNotificationId(), "channel", n.getChannel().name().toLowerCase(Locale.ROOT),
                     "status", n.getStatus().name(), "to", n.getRecipientMasked(), "attempts", n.getAttempts(),
-                    "provider_message_id", n.getProviderMessageId(), "reason", n.getReason()));
-        }
-        for (var record : read(Topics.SESSION_ALERTS, sessionId, since)) {
+                    "provider_message_id", n.getProviderMessageId(), "reason", n.getReason());
+        }).toList();
+    }
+
+    private List<TimelineEntry> alerts(String sessionId, Instant since) {
+        return read(Topics.SESSION_ALERTS, sessionId, since).stream().map(record -> {
             SessionAlert alert = record.value();
-            entries.add(TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
-                    "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString()));
-        }
-        entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
-        return entries;
+            return TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
+                    "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString());
+        }).toList();
     }
 
     private static String why(StatusChange change) {

@@ -73,10 +73,12 @@ public final class IngestBench implements Callable<Integer> {
                 System.out.printf("warm-up:             %.0f s of posting before measuring%n", warmedFor);
                 System.out.printf("ProducerPerformance: %.0f records/s (runs: %s; record size %d B, acks=all, 3 partitions)%n",
                         producerPerformance.perSecond(), TimedRun.rates(producerRuns), recordSize);
-                System.out.printf("ingest:              %.0f verified webhooks/s with %d connections over %d s (each = raw webhook + session event in one transaction), %d non-200%n",
+                System.out.printf("ingest:              %.0f verified webhooks/s with %d connections over %d s"
+                                + " (each = raw webhook + session event in one transaction), %d non-200%n",
                         result.perSecond(), connections, seconds, result.failures());
                 System.out.printf("ingest latency:      %s%n", result.latency());
-                System.out.printf("ratio:               %.0f %% of ProducerPerformance's records/s%n", 100 * result.perSecond() / producerPerformance.perSecond());
+                System.out.printf("ratio:               %.0f %% of ProducerPerformance's records/s%n",
+                        100 * result.perSecond() / producerPerformance.perSecond());
                 // Whole process: broker, client or service, load generator.
                 System.out.printf("CPU, ProducerPerformance: %s%n", producerPerformance.cpu());
                 System.out.printf("CPU, ingest:              %s (per webhook), of which the load generator %.0f µs%n",

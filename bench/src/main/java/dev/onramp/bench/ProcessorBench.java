@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -69,9 +70,11 @@ public final class ProcessorBench implements Callable<Integer> {
             }
             TimedRun passThrough = TimedRun.fastest(passThroughRuns);
             TimedRun topology = TimedRun.fastest(topologyRuns);
-            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2, %d stream thread(s), commit.interval.ms=%d%n",
+            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2,"
+                            + " %d stream thread(s), commit.interval.ms=%d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, threads, commitIntervalMs);
-            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n", passThrough.perSecond(), TimedRun.rates(passThroughRuns));
+            System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n",
+                    passThrough.perSecond(), TimedRun.rates(passThroughRuns));
             System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology.perSecond(), TimedRun.rates(topologyRuns));
             System.out.printf("ratio:                              %.0f %%%n", 100 * topology.perSecond() / passThrough.perSecond());
             // Whole process (broker included) over each app's whole run, start-up included; of the fastest runs.
@@ -116,7 +119,7 @@ public final class ProcessorBench implements Callable<Integer> {
                     OnrampSessionEvent event = OnrampSessionEvent.newBuilder()
                             .setEventId("evt_" + session + "_" + step).setEventType("crypto.onramp_session_updated")
                             .setEventCreated(base.plusSeconds(step)).setSessionId(session)
-                            .setStatus(path[step]).setStatusRaw(path[step].name().toLowerCase())
+                            .setStatus(path[step]).setStatusRaw(path[step].name().toLowerCase(Locale.ROOT))
                             .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.5")
                                     .setDestinationCurrency("eth").setDestinationNetwork("ethereum")
                                     .setSourceAmount("1500.00").setSourceCurrency("usd").build())

@@ -11,7 +11,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -143,7 +145,7 @@ final class WebhookLoad {
 
         private void record(long micros) {
             if (count == latencies.length) {
-                latencies = java.util.Arrays.copyOf(latencies, count * 2);
+                latencies = Arrays.copyOf(latencies, count * 2);
             }
             latencies[count++] = micros;
         }
@@ -160,7 +162,7 @@ final class WebhookLoad {
         boolean chunked = false;
         String line;
         while ((line = readLine(in)) != null && !line.isEmpty()) {
-            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 contentLength = Long.parseLong(lower.substring(15).trim());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,8 @@ public final class SimulateCommand implements Callable<Integer> {
     boolean quirks = true;
     @Option(names = "--forged", description = "Forged and stale deliveries to send, each (default ${DEFAULT-VALUE}).")
     int forged = 0;
-    @Option(names = "--retry-for", description = "Seconds a failed delivery (5xx, no answer) is retried, as Stripe does for days (default ${DEFAULT-VALUE}).")
+    @Option(names = "--retry-for",
+            description = "Seconds a failed delivery (5xx, no answer) is retried, as Stripe does for days (default ${DEFAULT-VALUE}).")
     long retryForSeconds = 120;
 
     @Option(names = "--seed", description = "Random seed, for a reproducible run (default: time).")

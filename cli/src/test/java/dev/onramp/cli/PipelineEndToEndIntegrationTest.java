@@ -3,6 +3,7 @@ package dev.onramp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,11 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Logger;
@@ -23,16 +26,21 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.onramp.audit.AuditAccess;
+import dev.onramp.audit.replay.ReplayDifference;
+import dev.onramp.audit.replay.SessionReplay;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
+import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
+import dev.onramp.processor.session.SessionStateMachine;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -41,11 +49,12 @@ import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topic;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,39 +70,19 @@ import org.slf4j.LoggerFactory;
  */
 class PipelineEndToEndIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final String SECRET = "whsec_end_to_end_secret_0123456789";
     private static final String API_KEY = "end-to-end-platform-key-0123456789";
 
     @Test
     void simulatedSessionsEndAsTheirContractsSay() throws Exception {
-        java.time.Instant testStart = java.time.Instant.now().minusSeconds(1);
+        Instant testStart = Instant.now().minusSeconds(1);
         ListAppender<ILoggingEvent> logs = captureLogs();
         int smtpPort = FreePorts.pick();
         GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
-        env.put("SCHEMA_REGISTRY_URL", platform.registryUrl());
-        env.put("STRIPE_WEBHOOK_SECRETS", SECRET);
-        env.put("PLATFORM_API_KEY", API_KEY);
-        env.put("INGEST_HOST", "127.0.0.1");
-        env.put("INGEST_PORT", "0");
-        env.put("INGEST_ADMIN_PORT", "0");
-        env.put("INGEST_TRANSACTIONAL_ID", "e2e-ingest");
-        int processorPort = FreePorts.pick();
-        env.put("PROCESSOR_HOST", "127.0.0.1");
-        env.put("PROCESSOR_PORT", String.valueOf(processorPort));
-        env.put("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + processorPort);
-        env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-processor").toString());
-        env.put("NOTIFIER_HOST", "127.0.0.1");
-        env.put("NOTIFIER_PORT", "0");
-        env.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("e2e-notifier").toString());
-        env.put("SMTP_HOST", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(smtpPort));
-        env.put("SMTP_STARTTLS", "false");
-        Env config = new Env(env);
+        Env config = servicesEnv(smtpPort);
 
         SimulationPlan plan = SimulationPlan.generate(200, new SimulationPlan.Mix(0.6, 0.2, 0.8), SimulationPlan.Quirks.all(), 42);
         OnrampSimulator.Report report;
@@ -118,14 +107,52 @@ class PipelineEndToEndIntegrationTest {
                 });
             }
             long toNotify = plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count();
-            Map<String, java.time.Instant> notified = SimulateCommand.awaitNotifications(
-                    KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl()), plan, Duration.ofSeconds(90));
+            Map<String, Instant> notified = SimulateCommand.awaitNotifications(
+                    KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()), plan, Duration.ofSeconds(90));
             assertThat(notified).hasSize((int) toNotify);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= toNotify);
         }
 
-        // Exactly one email per terminal session with a recipient, with the right outcome; none for the rest.
         MimeMessage[] received = greenMail.getReceivedMessages();
+        exactlyOneEmailPerOutcomeWithARecipient(plan, received);
+
+        SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+        everyTopicHoldsWhatItsContractSays(plan, report, registry);
+
+        noSecretAndNoForgeryAnywhere(received, logs);
+        greenMail.stop();
+
+        auditAnswersWhatHappened(plan, report, testStart, registry);
+        replayFindsExactlyTheSessionsARuleChangeAffects(plan);
+    }
+
+    /** The three services' settings, as an operator would set them, against this class's broker and GreenMail. */
+    private static Env servicesEnv(int smtpPort) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", STACK.registryUrl());
+        env.put("STRIPE_WEBHOOK_SECRETS", SECRET);
+        env.put("PLATFORM_API_KEY", API_KEY);
+        env.put("INGEST_HOST", "127.0.0.1");
+        env.put("INGEST_PORT", "0");
+        env.put("INGEST_ADMIN_PORT", "0");
+        env.put("INGEST_TRANSACTIONAL_ID", "e2e-ingest");
+        int processorPort = FreePorts.pick();
+        env.put("PROCESSOR_HOST", "127.0.0.1");
+        env.put("PROCESSOR_PORT", String.valueOf(processorPort));
+        env.put("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + processorPort);
+        env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-processor").toString());
+        env.put("NOTIFIER_HOST", "127.0.0.1");
+        env.put("NOTIFIER_PORT", "0");
+        env.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("e2e-notifier").toString());
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        env.put("SMTP_STARTTLS", "false");
+        return new Env(env);
+    }
+
+    /** Exactly one email per terminal session with a recipient, with the right outcome; none for the rest. */
+    private static void exactlyOneEmailPerOutcomeWithARecipient(SimulationPlan plan, MimeMessage[] received) throws Exception {
         assertThat(received).hasSize((int) plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count());
         Map<String, List<MimeMessage>> byRecipient = Arrays.stream(received).collect(Collectors.groupingBy(m -> {
             try {
@@ -146,9 +173,11 @@ class PipelineEndToEndIntegrationTest {
                 assertThat(mine).as(session.sessionId()).isEmpty();
             }
         }
+    }
 
-        // Every topic holds what its contract says, decoded through the registry.
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+    /** Every topic holds what its contract says, decoded through the registry. */
+    private static void everyTopicHoldsWhatItsContractSays(SimulationPlan plan, OnrampSimulator.Report report,
+                                                           SchemaRegistryClient registry) {
         Map<String, List<SessionOutcome>> outcomes = read(Topics.SESSION_OUTCOMES, registry).stream()
                 .map(ConsumerRecord::value).collect(Collectors.groupingBy(SessionOutcome::getSessionId));
         Map<String, SessionState> states = new HashMap<>();
@@ -158,7 +187,8 @@ class PipelineEndToEndIntegrationTest {
             List<SessionOutcome> mine = outcomes.getOrDefault(session.sessionId(), List.of());
             if (session.terminal()) {
                 assertThat(mine).as(session.sessionId()).hasSize(1);
-                assertThat(mine.get(0).getOutcome()).isEqualTo(session.ending() == SessionScript.Ending.FULFILLED ? OutcomeKind.FULFILLED : OutcomeKind.REJECTED);
+                OutcomeKind expected = session.ending() == SessionScript.Ending.FULFILLED ? OutcomeKind.FULFILLED : OutcomeKind.REJECTED;
+                assertThat(mine.get(0).getOutcome()).isEqualTo(expected);
             } else {
                 assertThat(mine).as(session.sessionId()).isEmpty();
             }
@@ -170,11 +200,13 @@ class PipelineEndToEndIntegrationTest {
         assertThat(events).allMatch(r -> r.key().equals(r.value().getSessionId()));
         List<ConsumerRecord<String, RawWebhook>> raw = read(Topics.WEBHOOKS_RAW, registry);
         assertThat(raw).allMatch(r -> r.value().getPayload().contains("\"client_secret\":\"[REDACTED]\""));
+    }
 
-        // No client_secret, and no trace of a forged or stale delivery, anywhere.
+    /** No client_secret, and no trace of a forged or stale delivery, anywhere: topics, emails, logs. */
+    private static void noSecretAndNoForgeryAnywhere(MimeMessage[] received, ListAppender<ILoggingEvent> logs) throws Exception {
         List<String> forbidden = List.of("_secret_", "evt_forged_", "evt_stale_", "cos_ForgedSession", "cos_StaleSession");
         for (Topic<?> topic : Topics.ALL) {
-            for (byte[] value : TopicReader.rawValues(platform.bootstrapServers(), topic.name())) {
+            for (byte[] value : TopicReader.rawValues(STACK.bootstrapServers(), topic.name())) {
                 String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
                 forbidden.forEach(f -> assertThat(text).as(topic.name()).doesNotContain(f));
             }
@@ -188,48 +220,44 @@ class PipelineEndToEndIntegrationTest {
         logs.list.forEach(e -> lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
         assertThat(lines).isNotEmpty();
         assertThat(lines).noneMatch(line -> line.contains("_secret_") || line.contains(SECRET) || line.contains(API_KEY));
-        greenMail.stop();
-
-        auditAnswersWhatHappened(plan, report, testStart, registry);
-        replayFindsExactlyTheSessionsARuleChangeAffects(plan);
     }
 
     /** `onramp replay`: the same rules reproduce production; a changed rule shows exactly the sessions it changes. */
     private static void replayFindsExactlyTheSessionsARuleChangeAffects(SimulationPlan plan) throws Exception {
-        var connection = dev.onramp.runtime.kafka.KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
-        var replay = new dev.onramp.audit.replay.SessionReplay(connection, null);
+        var connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
+        var replay = new SessionReplay(connection, null);
 
-        var same = replay.run("same", null, new dev.onramp.processor.session.SessionStateMachine());
+        var same = replay.run("same", null, new SessionStateMachine());
         assertThat(same.events()).isPositive();
         assertThat(same.differences()).isEmpty();
 
         // A deliberately changed rule: "rejected" is no longer understood, so it never ends a session.
-        var changed = replay.run("ignore-rejected", null, new dev.onramp.processor.session.SessionStateMachine() {
+        var changed = replay.run("ignore-rejected", null, new SessionStateMachine() {
             @Override
-            public Transition apply(SessionState current, OnrampSessionEvent event, java.time.Instant now) {
-                if (event.getStatus() == dev.onramp.schemas.SessionStatus.REJECTED) {
-                    event = OnrampSessionEvent.newBuilder(event).setStatus(dev.onramp.schemas.SessionStatus.UNKNOWN).build();
+            public Transition apply(SessionState current, OnrampSessionEvent event, Instant now) {
+                if (event.getStatus() == SessionStatus.REJECTED) {
+                    event = OnrampSessionEvent.newBuilder(event).setStatus(SessionStatus.UNKNOWN).build();
                 }
                 return super.apply(current, event, now);
             }
         });
-        java.util.Set<String> rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED)
+        Set<String> rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED)
                 .map(SessionScript::sessionId).collect(Collectors.toSet());
-        assertThat(changed.differences().stream().map(dev.onramp.audit.replay.ReplayDifference::sessionId).collect(Collectors.toSet()))
+        assertThat(changed.differences().stream().map(ReplayDifference::sessionId).collect(Collectors.toSet()))
                 .isEqualTo(rejected);
         assertThat(changed.differences()).filteredOn(d -> d.what().equals("outcome")).hasSize(rejected.size())
                 .allMatch(d -> d.live().startsWith("REJECTED") && d.replayed().equals("(none)"));
 
         // Re-mapping the raw webhooks with ingest's mapping and replaying them reproduces production too.
-        var remapped = replay.runRemapped("remap", null, new dev.onramp.ingest.webhook.WebhookMapper());
+        var remapped = replay.runRemapped("remap", null, new WebhookMapper());
         assertThat(remapped.events()).isPositive();
         assertThat(remapped.differences()).isEmpty();
     }
 
     /** `onramp audit` over the same topics: one session's timeline, and the period's counts. */
-    private static void auditAnswersWhatHappened(SimulationPlan plan, OnrampSimulator.Report report, java.time.Instant from,
+    private static void auditAnswersWhatHappened(SimulationPlan plan, OnrampSimulator.Report report, Instant from,
                                                  SchemaRegistryClient registry) {
-        var scan = new dev.onramp.audit.AuditAccess(platform.bootstrapServers(), registry);
+        var scan = new AuditAccess(STACK.bootstrapServers(), registry);
         SessionScript session = plan.sessions().stream()
                 .filter(s -> s.ending() == SessionScript.Ending.FULFILLED && s.recipientEmail() != null
                         && s.deliveries().size() > s.deliveries().stream().map(SessionScript.Delivery::eventId).distinct().count())
@@ -247,7 +275,7 @@ class PipelineEndToEndIntegrationTest {
         assertThat(timeline.stream().filter(e -> e.get("kind").equals("recipient"))).singleElement()
                 .satisfies(e -> assertThat(String.valueOf(e.get("email"))).contains("***").doesNotContain(session.recipientEmail()));
 
-        Map<String, Long> counts = scan.report(from, java.time.Instant.now().plusSeconds(60));
+        Map<String, Long> counts = scan.report(from, Instant.now().plusSeconds(60));
         long fulfilled = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.FULFILLED).count();
         long rejected = plan.sessions().stream().filter(s -> s.ending() == SessionScript.Ending.REJECTED).count();
         long fulfilledNoRecipient = plan.sessions().stream()
@@ -264,7 +292,7 @@ class PipelineEndToEndIntegrationTest {
     }
 
     private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, SchemaRegistryClient registry) {
-        return TopicReader.readAll(platform.bootstrapServers(), topic.name(), new StringDeserializer(),
+        return TopicReader.readAll(STACK.bootstrapServers(), topic.name(), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(topic.valueType(), registry));
     }
 

@@ -17,7 +17,8 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>{@code STRIPE_WEBHOOK_SECRETS}: comma-separated endpoint secrets ({@code whsec_...}); several during a
  *       rotation. Required.</li>
  *   <li>{@code STRIPE_SIGNATURE_TOLERANCE} (default {@code 300s}; at least 1 s)</li>
- *   <li>{@code PLATFORM_API_KEYS} (comma-separated, for a rotation) or {@code PLATFORM_API_KEY}: bearer keys of the platform API. Required; each at least 16 characters, 8 of them different.</li>
+ *   <li>{@code PLATFORM_API_KEYS} (comma-separated, for a rotation) or {@code PLATFORM_API_KEY}: bearer keys of the
+ *       platform API. Required; each at least 16 characters, 8 of them different.</li>
  *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>

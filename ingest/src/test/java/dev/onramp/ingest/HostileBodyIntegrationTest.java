@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.Topics;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +32,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HostileBodyIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
     static IngestFixture ingest;
 
     @BeforeAll
     static void start() {
-        ingest = new IngestFixture(platform, Map.of());
+        ingest = new IngestFixture(STACK, Map.of());
     }
 
     @AfterAll

@@ -15,7 +15,7 @@ import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,20 +25,20 @@ final class IngestFixture implements AutoCloseable {
     static final String SECRET = "whsec_test_secret_for_ingest_0001";
     static final String API_KEY = "platform-key-for-tests-0123456789";
 
-    final KafkaPlatformExtension platform;
+    final DevStackExtension stack;
     final IngestService service;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    IngestFixture(KafkaPlatformExtension platform, Map<String, String> extraEnv) {
-        this.platform = platform;
+    IngestFixture(DevStackExtension stack, Map<String, String> extraEnv) {
+        this.stack = stack;
         Map<String, String> env = new HashMap<>(Map.of(
                 "INGEST_HOST", "127.0.0.1",
                 "INGEST_PORT", "0",
                 "INGEST_ADMIN_PORT", "0",
                 "STRIPE_WEBHOOK_SECRETS", SECRET,
                 "PLATFORM_API_KEY", API_KEY,
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", stack.registryUrl(),
                 "INGEST_TRANSACTIONAL_ID", "ingest-test-" + System.nanoTime()));
         env.putAll(extraEnv);
         this.service = IngestService.start(IngestConfig.fromEnv(new Env(env)));
@@ -96,8 +96,8 @@ final class IngestFixture implements AutoCloseable {
     }
 
     <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
-        var registry = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl()).registryClient();
-        return TopicReader.readAll(platform.bootstrapServers(), topic, new StringDeserializer(),
+        var registry = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl()).registryClient();
+        return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
                 new RegistryAvroDeserializer<>(type, registry));
     }
 

@@ -2,7 +2,11 @@ package dev.onramp.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +19,7 @@ import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngestIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
     static IngestFixture ingest;
 
     private static final String SESSION = "cos_0MYfrA2eZvKYlo2CMoXbgkWb";
@@ -40,7 +44,7 @@ class IngestIntegrationTest {
 
     @BeforeAll
     static void start() {
-        ingest = new IngestFixture(platform, Map.of());
+        ingest = new IngestFixture(STACK, Map.of());
     }
 
     @AfterAll
@@ -136,7 +140,7 @@ class IngestIntegrationTest {
         assertError(ingest.postWebhook(noId), 400, "unmappable_event");
 
         // Keyed by body hash, so the two may sit on different partitions: find each by its hash.
-        Map<String, WebhookDeadLetter> dlq = new java.util.HashMap<>();
+        Map<String, WebhookDeadLetter> dlq = new HashMap<>();
         ingest.read(Topics.WEBHOOKS_DLQ.name(), WebhookDeadLetter.class).forEach(r -> dlq.put(r.key(), r.value()));
         assertThat(dlq).hasSize(2);
         WebhookDeadLetter notJsonLetter = dlq.get(sha256(notJson));
@@ -158,7 +162,8 @@ class IngestIntegrationTest {
         assertError(ingest.recipient("PUT", SESSION, put, "wrong-key-wrong-key-wrong"), 401, "unauthorized");
         assertError(ingest.recipient("PUT", "cos_bad!", put, IngestFixture.API_KEY), 400, "invalid_session_id");
         assertError(ingest.recipient("PUT", SESSION, "{\"email\":\"Buyer <buyer@example.com>\"}", IngestFixture.API_KEY), 400, "invalid_email");
-        assertError(ingest.recipient("PUT", SESSION, "{\"email\":\"buyer@example.com\",\"locale\":\"klingon\"}", IngestFixture.API_KEY), 400, "invalid_locale");
+        String klingon = "{\"email\":\"buyer@example.com\",\"locale\":\"klingon\"}";
+        assertError(ingest.recipient("PUT", SESSION, klingon, IngestFixture.API_KEY), 400, "invalid_locale");
         assertError(ingest.recipient("PUT", SESSION, "not json", IngestFixture.API_KEY), 400, "invalid_body");
 
         assertThat(ingest.recipient("PUT", SESSION, put, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
@@ -196,7 +201,7 @@ class IngestIntegrationTest {
         byte[] secret = OnrampEvents.clientSecretOf(SESSION).getBytes(StandardCharsets.UTF_8);
         byte[] secretPart = "_secret_".getBytes(StandardCharsets.UTF_8);
         for (var topic : Topics.ALL) {
-            for (byte[] value : TopicReader.rawValues(platform.bootstrapServers(), topic.name())) {
+            for (byte[] value : TopicReader.rawValues(STACK.bootstrapServers(), topic.name())) {
                 if (value == null) {
                     continue;
                 }
@@ -206,7 +211,7 @@ class IngestIntegrationTest {
         }
     }
 
-    private static void assertError(java.net.http.HttpResponse<String> response, int status, String code) {
+    private static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).contains("\"error\":\"" + code + "\"");
         assertThat(response.body()).doesNotContain(IngestFixture.SECRET).doesNotContain("_secret_");
@@ -227,7 +232,7 @@ class IngestIntegrationTest {
 
     private static String sha256(String body) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -9,24 +9,24 @@ import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.Topics;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kafka gone: ingest answers 503 so Stripe retries; Kafka back: the redelivery lands, exactly as Stripe would see it. */
 class KafkaOutageIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     @Test
     void answers503WhileKafkaIsDownAndStoresTheRedeliveryOnceItIsBack() {
-        try (IngestFixture ingest = new IngestFixture(platform, Map.of("INGEST_KAFKA_TIMEOUT", "3s"))) {
+        try (IngestFixture ingest = new IngestFixture(STACK, Map.of("INGEST_KAFKA_TIMEOUT", "3s"))) {
             String session = "cos_OutageSession0001";
             long now = System.currentTimeMillis() / 1000;
             String body = OnrampEvents.sessionUpdated("evt_outage_1", session, "fulfillment_processing", now);
             assertThat(ingest.postWebhook(body).statusCode()).isEqualTo(200);
 
-            platform.broker().stop();
+            STACK.broker().stop();
             long began = System.nanoTime();
             var duringOutage = ingest.postWebhook(OnrampEvents.sessionUpdated("evt_outage_2", session, "fulfillment_complete", now));
             assertThat(duringOutage.statusCode()).isEqualTo(503);
@@ -34,7 +34,7 @@ class KafkaOutageIntegrationTest {
             assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
             assertThat(ingest.admin("/health/ready").statusCode()).isEqualTo(503);
 
-            platform.broker().start();
+            STACK.broker().start();
             // Stripe redelivers the same event; ingest must store it now.
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                     ingest.postWebhook(OnrampEvents.sessionUpdated("evt_outage_2", session, "fulfillment_complete", now)).statusCode() == 200);

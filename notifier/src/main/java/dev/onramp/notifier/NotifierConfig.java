@@ -1,6 +1,7 @@
 package dev.onramp.notifier;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.onramp.notifier.delivery.NotifierRules;
@@ -52,7 +53,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 new Smtp(env.string("SMTP_HOST", null), env.integer("SMTP_PORT", 587),
                         env.string("SMTP_USERNAME", null), env.string("SMTP_PASSWORD", null),
                         env.flag("SMTP_STARTTLS", true),
-                        (int) env.duration("SMTP_TIMEOUT", java.time.Duration.ofSeconds(10)).toMillis()),
+                        (int) env.duration("SMTP_TIMEOUT", Duration.ofSeconds(10)).toMillis()),
                 env.string("MAIL_FROM", "Onramp <no-reply@onramp.local>"),
                 env.string("MESSAGE_ID_DOMAIN", "onramp.local"),
                 Path.of(env.string("NOTIFIER_OUTBOX_DIR", "./data/outbox")),

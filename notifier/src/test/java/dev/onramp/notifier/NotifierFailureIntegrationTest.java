@@ -11,7 +11,7 @@ import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OutcomeKind;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,14 +21,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A mail server that is down, and one that refuses an address. */
 class NotifierFailureIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
     static NotifierFixture fixture;
     static NotifierService notifier;
 
     @BeforeAll
     static void start() {
         RefusedRecipients.refuse(address -> address.startsWith("refused"));
-        fixture = new NotifierFixture(platform);
+        fixture = new NotifierFixture(STACK);
         notifier = fixture.startNotifier(Map.of(
                 "RETRY_INITIAL_DELAY", "5s",
                 "RETRY_CHECK_INTERVAL", "200ms"));

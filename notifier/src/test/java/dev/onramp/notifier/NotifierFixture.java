@@ -32,12 +32,14 @@ import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,16 +52,16 @@ import org.awaitility.Awaitility;
 
 /** A real SMTP server (GreenMail), the notifier's input topics, and what the notifier wrote, for one test class. */
 final class NotifierFixture implements AutoCloseable {
-    final KafkaPlatformExtension platform;
+    final DevStackExtension stack;
     final int smtpPort = FreePorts.pick();
     final String applicationId = "notifier-test-" + System.nanoTime();
     final SchemaRegistry registry;
     GreenMail greenMail;
     private final KafkaProducer<String, SpecificRecord> producer;
 
-    NotifierFixture(KafkaPlatformExtension platform) {
-        this.platform = platform;
-        KafkaConnection connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+    NotifierFixture(DevStackExtension stack) {
+        this.stack = stack;
+        KafkaConnection connection = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl());
         this.registry = connection.registryClient();
         try (Admin admin = Admin.create(connection.clientConfig())) {
             TopicContracts.ensure(admin, registry, 3, (short) 1);
@@ -81,8 +83,8 @@ final class NotifierFixture implements AutoCloseable {
 
     Map<String, String> env(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", stack.registryUrl(),
                 "NOTIFIER_HOST", "127.0.0.1",
                 "NOTIFIER_PORT", "0",
                 "NOTIFIER_APPLICATION_ID", applicationId,
@@ -149,7 +151,7 @@ final class NotifierFixture implements AutoCloseable {
     }
 
     private boolean caughtUp() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -159,9 +161,12 @@ final class NotifierFixture implements AutoCloseable {
                 }
             }
             var ends = admin.listOffsets(latest).all().get();
-            return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                    || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+            return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0 || reached(committed.get(e.getKey()), e.getValue()));
         }
+    }
+
+    private static boolean reached(OffsetAndMetadata committed, ListOffsetsResult.ListOffsetsResultInfo end) {
+        return committed != null && committed.offset() >= end.offset();
     }
 
     List<MimeMessage> messagesTo(String address) {
@@ -176,12 +181,12 @@ final class NotifierFixture implements AutoCloseable {
     }
 
     List<NotificationRecord> notifications() {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.NOTIFICATIONS.name(), new StringDeserializer(),
+        return TopicReader.readAll(stack.bootstrapServers(), Topics.NOTIFICATIONS.name(), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(NotificationRecord.class, registry)).stream().map(r -> r.value()).toList();
     }
 
     List<NotificationDeadLetter> deadLetters() {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.NOTIFICATIONS_DLQ.name(), new StringDeserializer(),
+        return TopicReader.readAll(stack.bootstrapServers(), Topics.NOTIFICATIONS_DLQ.name(), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(NotificationDeadLetter.class, registry)).stream().map(r -> r.value()).toList();
     }
 
@@ -197,7 +202,7 @@ final class NotifierFixture implements AutoCloseable {
 
     static String body(MimeMessage message) {
         try {
-            var multipart = (jakarta.mail.internet.MimeMultipart) message.getContent();
+            var multipart = (MimeMultipart) message.getContent();
             return multipart.getBodyPart(0).getContent() + "\n" + multipart.getBodyPart(1).getContent();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -11,7 +11,7 @@ import java.util.Map;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OutcomeKind;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import jakarta.mail.internet.MimeMessage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -22,13 +22,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Who gets told and when, counted at a real SMTP server. */
 class NotifierIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
     static NotifierFixture fixture;
     static NotifierService notifier;
 
     @BeforeAll
     static void start() {
-        fixture = new NotifierFixture(platform);
+        fixture = new NotifierFixture(STACK);
         notifier = fixture.startNotifier(Map.of());
     }
 

@@ -19,7 +19,7 @@ import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.PoisonRecord;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,13 +32,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A garbage record on every partition of both inputs: set aside with its origin; every later user still told. */
 class NotifierPoisonRecordIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     @Test
     void garbageOnBothInputsIsSetAsideAndLaterUsersAreStillTold() throws Exception {
-        try (NotifierFixture fixture = new NotifierFixture(platform)) {
+        try (NotifierFixture fixture = new NotifierFixture(STACK)) {
             byte[] unknownId = ByteBuffer.allocate(7).put((byte) 0).putInt(424_242).put(new byte[] {1, 2}).array();
-            try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
+            try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", STACK.bootstrapServers()),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (String topic : List.of(Topics.SESSION_OUTCOMES.name(), Topics.RECIPIENTS.name())) {
                     for (int partition = 0; partition < 3; partition++) {
@@ -62,7 +62,7 @@ class NotifierPoisonRecordIntegrationTest {
                         URI.create("http://127.0.0.1:" + notifier.port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(live.statusCode()).isEqualTo(200);
             }
-            List<ConsumerRecord<byte[], PoisonRecord>> setAside = TopicReader.readAll(platform.bootstrapServers(),
+            List<ConsumerRecord<byte[], PoisonRecord>> setAside = TopicReader.readAll(STACK.bootstrapServers(),
                     Topics.POISON_RECORDS.name(), new ByteArrayDeserializer(),
                     new RegistryAvroDeserializer<>(PoisonRecord.class, fixture.registry));
             assertThat(setAside).hasSize(12).allSatisfy(r -> {

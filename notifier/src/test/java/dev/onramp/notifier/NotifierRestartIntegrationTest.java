@@ -14,10 +14,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.onramp.runtime.Env;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OutcomeKind;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import jakarta.mail.internet.MimeMessage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,12 @@ class NotifierRestartIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(NotifierRestartIntegrationTest.class);
 
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
     private static final int SESSIONS = 150;
 
     @Test
     void aKilledNotifierLosesNothingAndRepeatsOnlyWithTheSameMessageId() throws Exception {
-        try (NotifierFixture fixture = new NotifierFixture(platform)) {
+        try (NotifierFixture fixture = new NotifierFixture(STACK)) {
             for (int i = 0; i < SESSIONS; i++) {
                 String session = String.format("cos_NotifyRestart%07d", i);
                 fixture.recipient(session, "buyer" + i + "@example.com", i % 2 == 0 ? "en" : "es");
@@ -58,7 +59,7 @@ class NotifierRestartIntegrationTest {
 
             Map<String, String> successorEnv = new HashMap<>(env);
             successorEnv.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("successor").toString());
-            try (NotifierService successor = NotifierService.start(NotifierConfig.fromEnv(new dev.onramp.runtime.Env(successorEnv)))) {
+            try (NotifierService successor = NotifierService.start(NotifierConfig.fromEnv(new Env(successorEnv)))) {
                 Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
                         NotifierFixture.messageIds(Arrays.asList(fixture.greenMail.getReceivedMessages())).size() == SESSIONS);
                 fixture.awaitCaughtUp();

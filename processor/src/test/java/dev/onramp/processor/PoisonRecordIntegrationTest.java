@@ -38,7 +38,7 @@ import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import dev.onramp.testkit.TcpProxy;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -67,7 +67,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PoisonRecordIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final String API_KEY = "poison-test-api-key-0123456789";
     private static KafkaConnection connection;
@@ -76,7 +76,7 @@ class PoisonRecordIntegrationTest {
 
     @BeforeAll
     static void contracts() {
-        connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         registry = connection.registryClient();
         try (Admin admin = Admin.create(connection.clientConfig())) {
             TopicContracts.ensure(admin, registry, 3, (short) 1);
@@ -111,13 +111,15 @@ class PoisonRecordIntegrationTest {
             }
         }
 
-        try (ProcessorService processor = start("poison-test-processor", platform.registryUrl())) {
+        try (ProcessorService processor = start("poison-test-processor", STACK.registryUrl())) {
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> outcomeSessions().containsAll(sessions));
             assertThat(get(processor, "/health/live").statusCode()).isEqualTo(200);
             assertThat(get(processor, "/metrics").body())
-                    .contains("onramp_poison_records_total{application=\"poison-test-processor\",stage=\"DESERIALIZATION\",topic=\"onramp.session-events.v1\"} 9.0")
-                    .contains("onramp_poison_records_total{application=\"poison-test-processor\",stage=\"PROCESSING\",topic=\"onramp.session-events.v1\"} 1.0");
+                    .contains("onramp_poison_records_total{application=\"poison-test-processor\",stage=\"DESERIALIZATION\","
+                            + "topic=\"onramp.session-events.v1\"} 9.0")
+                    .contains("onramp_poison_records_total{application=\"poison-test-processor\",stage=\"PROCESSING\","
+                            + "topic=\"onramp.session-events.v1\"} 1.0");
         }
 
         List<ConsumerRecord<byte[], PoisonRecord>> setAside = poisonRecords("poison-test-processor");
@@ -142,10 +144,10 @@ class PoisonRecordIntegrationTest {
     /** The registry away is not the record's fault: the record is read again once it is back, never set aside. */
     @Test
     void aRegistryOutageIsRetriedNotSetAside() throws Exception {
-        int registryPort = URI.create(platform.registryUrl()).getPort();
+        int registryPort = URI.create(STACK.registryUrl()).getPort();
         try (TcpProxy toRegistry = new TcpProxy(registryPort);
              ProcessorService processor = start("registry-outage-processor",
-                     platform.registryUrl().replace(":" + registryPort + "/", ":" + toRegistry.port() + "/"))) {
+                     STACK.registryUrl().replace(":" + registryPort + "/", ":" + toRegistry.port() + "/"))) {
             processor.awaitRunning(Duration.ofSeconds(60));
             toRegistry.cut();
             // Written by a producer on a newer (compatible) contract version, whose id this processor has not seen.
@@ -159,7 +161,8 @@ class PoisonRecordIntegrationTest {
             }
             Awaitility.await("the stream thread failing and being replaced").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> get(processor, "/metrics").body().contains("onramp_stream_thread_replacements_total{application=\"registry-outage-processor\"} "));
+                    .until(() -> get(processor, "/metrics").body()
+                            .contains("onramp_stream_thread_replacements_total{application=\"registry-outage-processor\"} "));
             assertThat(outcomeSessions()).doesNotContain(session);
             assertThat(get(processor, "/health/live").statusCode()).isEqualTo(200);
 
@@ -174,7 +177,7 @@ class PoisonRecordIntegrationTest {
     private ProcessorService start(String applicationId, String registryUrl) throws IOException {
         int port = FreePorts.pick();
         Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registryUrl,
                 "PLATFORM_API_KEY", API_KEY,
                 "PROCESSOR_HOST", "127.0.0.1",
@@ -234,12 +237,12 @@ class PoisonRecordIntegrationTest {
     }
 
     private static List<String> outcomeSessions() {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.SESSION_OUTCOMES.name(), new StringDeserializer(),
+        return TopicReader.readAll(STACK.bootstrapServers(), Topics.SESSION_OUTCOMES.name(), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(SessionOutcome.class, registry)).stream().map(ConsumerRecord::key).toList();
     }
 
     private static List<ConsumerRecord<byte[], PoisonRecord>> poisonRecords(String applicationId) {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.POISON_RECORDS.name(), new ByteArrayDeserializer(),
+        return TopicReader.readAll(STACK.bootstrapServers(), Topics.POISON_RECORDS.name(), new ByteArrayDeserializer(),
                 new RegistryAvroDeserializer<>(PoisonRecord.class, registry)).stream()
                 .filter(r -> r.value().getApplicationId().equals(applicationId)).toList();
     }

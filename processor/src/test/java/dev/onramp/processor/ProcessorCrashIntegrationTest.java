@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,14 +53,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ProcessorCrashIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final String API_KEY = "crash-test-api-key-0123456789";
     private static final int SESSIONS = 300;
 
     @Test
     void killedMidTransactionThenReplacedLeavesExactlyOneOutcomePerTerminalSession() throws Exception {
-        KafkaConnection connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        KafkaConnection connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         SchemaRegistry registry = connection.registryClient();
         try (Admin admin = Admin.create(connection.clientConfig())) {
             TopicContracts.ensure(admin, registry, 3, (short) 1);
@@ -68,8 +70,8 @@ class ProcessorCrashIntegrationTest {
                 .filter(s -> s == SessionStatus.FULFILLMENT_COMPLETE || s == SessionStatus.REJECTED).count();
 
         Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", STACK.registryUrl(),
                 "PLATFORM_API_KEY", API_KEY,
                 "PROCESSOR_HOST", "127.0.0.1",
                 "PROCESSOR_APPLICATION_ID", "crash-test-processor",
@@ -104,7 +106,7 @@ class ProcessorCrashIntegrationTest {
         }
 
         var deserializer = new RegistryAvroDeserializer<>(SessionOutcome.class, registry);
-        Map<String, List<SessionOutcome>> outcomes = TopicReader.readAll(platform.bootstrapServers(),
+        Map<String, List<SessionOutcome>> outcomes = TopicReader.readAll(STACK.bootstrapServers(),
                         Topics.SESSION_OUTCOMES.name(), new StringDeserializer(), deserializer).stream()
                 .map(r -> r.value()).collect(Collectors.groupingBy(SessionOutcome::getSessionId));
         assertThat(outcomes).hasSize((int) terminal);
@@ -137,7 +139,7 @@ class ProcessorCrashIntegrationTest {
         Map<String, SessionStatus> furthest = new HashMap<>();
         List<SessionStatus> path = List.of(SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
                 SessionStatus.FULFILLMENT_PROCESSING, SessionStatus.FULFILLMENT_COMPLETE);
-        java.time.Instant base = java.time.Instant.parse("2026-11-25T09:00:00Z");
+        Instant base = Instant.parse("2026-11-25T09:00:00Z");
         for (int i = 0; i < SESSIONS; i++) {
             String session = String.format("cos_CrashTest%08d", i);
             int kind = i % 10;
@@ -148,7 +150,7 @@ class ProcessorCrashIntegrationTest {
                 OnrampSessionEvent event = OnrampSessionEvent.newBuilder()
                         .setEventId("evt_" + session + "_" + s).setEventType("crypto.onramp_session_updated")
                         .setEventCreated(base.plusSeconds(s)).setSessionId(session)
-                        .setStatus(statuses.get(s)).setStatusRaw(statuses.get(s).name().toLowerCase())
+                        .setStatus(statuses.get(s)).setStatusRaw(statuses.get(s).name().toLowerCase(Locale.ROOT))
                         .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("1.0").build())
                         .setReceivedAt(base).build();
                 events.add(event);
@@ -173,9 +175,9 @@ class ProcessorCrashIntegrationTest {
 
     private Map<String, SessionState> latestStates() {
         var deserializer = new RegistryAvroDeserializer<>(SessionState.class,
-                KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl()).registryClient());
+                KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()).registryClient());
         Map<String, SessionState> latest = new HashMap<>();
-        TopicReader.readAll(platform.bootstrapServers(), Topics.SESSION_STATE.name(), new StringDeserializer(), deserializer)
+        TopicReader.readAll(STACK.bootstrapServers(), Topics.SESSION_STATE.name(), new StringDeserializer(), deserializer)
                 .forEach(r -> latest.put(r.key(), r.value()));
         return latest;
     }
@@ -191,7 +193,7 @@ class ProcessorCrashIntegrationTest {
     /** Records on the outcome topic as a consumer with this isolation level sees them (control records excluded). */
     private long count(String isolation) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.SESSION_OUTCOMES.name()).stream()

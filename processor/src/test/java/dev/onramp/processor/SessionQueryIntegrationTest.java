@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.onramp.devstack.FreePorts;
@@ -22,7 +23,7 @@ import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,20 +35,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The query API on two instances of one application: either answers for every session. */
 class SessionQueryIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final String API_KEY = "query-test-api-key-0123456789";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void anyInstanceAnswersForAnySessionAndUnknownSessionsAre404() throws Exception {
-        KafkaConnection connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        KafkaConnection connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         try (Admin admin = Admin.create(connection.clientConfig())) {
             TopicContracts.ensure(admin, connection.registryClient(), 3, (short) 1);
         }
         List<String> sessions = List.of("cos_QueryTest00000001", "cos_QueryTest00000002", "cos_QueryTest00000003",
                 "cos_QueryTest00000004", "cos_QueryTest00000005", "cos_QueryTest00000006");
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", STACK.bootstrapServers()),
                 new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(connection.registryClient()))) {
             for (String session : sessions) {
                 producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event(session, SessionStatus.FULFILLMENT_PROCESSING, 2)));
@@ -82,8 +83,8 @@ class SessionQueryIntegrationTest {
     private ProcessorService start() throws Exception {
         int port = FreePorts.pick();
         Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", STACK.registryUrl(),
                 "PLATFORM_API_KEY", API_KEY,
                 "PROCESSOR_HOST", "127.0.0.1",
                 "PROCESSOR_PORT", String.valueOf(port),
@@ -106,7 +107,7 @@ class SessionQueryIntegrationTest {
         return OnrampSessionEvent.newBuilder()
                 .setEventId("evt_" + session + "_" + second).setEventType("crypto.onramp_session_updated")
                 .setEventCreated(Instant.parse("2026-11-25T09:00:00Z").plusSeconds(second)).setSessionId(session)
-                .setStatus(status).setStatusRaw(status.name().toLowerCase())
+                .setStatus(status).setStatusRaw(status.name().toLowerCase(Locale.ROOT))
                 .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.25").build())
                 .setReceivedAt(Instant.now()).build();
     }

@@ -2,6 +2,7 @@ package dev.onramp.schemas;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Realistic records for the contract tests. */
@@ -18,7 +19,7 @@ public final class ContractSamples {
                 .setApiVersion("2023-10-16")
                 .setSessionId(sessionId)
                 .setStatus(status)
-                .setStatusRaw(status.name().toLowerCase())
+                .setStatusRaw(status.name().toLowerCase(Locale.ROOT))
                 .setSessionCreated(Instant.ofEpochSecond(1_699_999_000L))
                 .setKycDetailsProvided(true)
                 .setTransactionDetails(TransactionDetails.newBuilder()

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.onramp.schemas.serde.SchemaRegistryClient;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -19,12 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The contracts made true on a real broker and registry, checked by describing them, twice (idempotence). */
 class TopicContractsIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     @Test
     void createsEveryTopicWithItsPolicyAndEverySubjectFullTransitive() throws Exception {
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
             TopicContracts.ensure(admin, registry, 3, (short) 1);
             TopicContracts.ensure(admin, registry, 3, (short) 1);
 

@@ -1,7 +1,7 @@
 package dev.onramp.audit.replay;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.audit.AuditAccess;
 import dev.onramp.ingest.webhook.SignedJson;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
@@ -104,7 +105,7 @@ public final class SessionReplay {
         Map<String, Object> producerConfig = new HashMap<>(connection.clientConfig());
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(registry))) {
-            for (var record : new dev.onramp.audit.AuditAccess(connection.bootstrapServers(), registry).rawWebhooks(since)) {
+            for (var record : new AuditAccess(connection.bootstrapServers(), registry).rawWebhooks(since)) {
                 RawWebhook raw = record.value();
                 try {
                     JsonNode tree = JSON.readTree(raw.getPayload());
@@ -113,7 +114,7 @@ public final class SessionReplay {
                     if (event.isPresent()) {
                         producer.send(new ProducerRecord<>(events.name(), event.get().getSessionId(), event.get()));
                     }
-                } catch (UnmappableWebhook | java.io.IOException e) {
+                } catch (UnmappableWebhook | IOException e) {
                     unmappable++;
                 }
             }
@@ -142,7 +143,8 @@ public final class SessionReplay {
                     connection.topicPartitions(), connection.topicReplication());
             // The end is fixed when the replay starts: events arriving meanwhile are production's, not the replay's.
             Map<TopicPartition, Long> ends = offsets(admin, inputTopic, OffsetSpec.latest());
-            Map<TopicPartition, Long> starts = offsets(admin, inputTopic, since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli()));
+            OffsetSpec from = since == null ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(since.toEpochMilli());
+            Map<TopicPartition, Long> starts = offsets(admin, inputTopic, from);
             // No record at or after `since` in a partition (offset -1): nothing to replay there.
             starts.replaceAll((tp, offset) -> offset < 0 ? ends.get(tp) : offset);
 
@@ -234,8 +236,9 @@ public final class SessionReplay {
         }
     }
 
-    /** Sessions whose latest state (status, outcome, last applied event) or outcomes differ between live and replay. */
     /**
+     * Sessions whose latest state (status, outcome, last applied event) or outcomes differ between live and replay.
+     *
      * @param replayedOnly compare only the sessions the replay saw: a replay from a time leaves out every session
      *                     whose events all came before it, which would otherwise all show as differences
      */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
@@ -24,7 +25,7 @@ import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,13 +44,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SessionReplayIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static KafkaConnection connection;
 
     @BeforeAll
     static void topics() throws Exception {
-        connection = KafkaConnection.local(platform.bootstrapServers(), platform.registryUrl());
+        connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         try (Admin admin = Admin.create(connection.clientConfig())) {
             TopicContracts.ensure(admin, connection.registryClient(), 3, (short) 1);
         }
@@ -87,7 +88,7 @@ class SessionReplayIntegrationTest {
         SessionReplay.Result result = replay.run("shuffled", null, new SessionStateMachine());
 
         assertThat(result.events()).isEqualTo(events.size());
-        Map<String, SessionState> states = TopicReader.readAll(platform.bootstrapServers(),
+        Map<String, SessionState> states = TopicReader.readAll(STACK.bootstrapServers(),
                         Topics.SESSION_STATE.name() + SessionReplay.suffix("shuffled"), new StringDeserializer(),
                         new RegistryAvroDeserializer<>(SessionState.class, connection.registryClient())).stream()
                 .collect(Collectors.toMap(r -> r.key(), r -> r.value(), (a, b) -> b));
@@ -95,7 +96,7 @@ class SessionReplayIntegrationTest {
         expected.forEach((session, status) -> assertThat(states.get(session).getStatus()).as(session).isEqualTo(status));
         assertThat(states.values()).allMatch(s -> s.getHistory().size() == s.getHistory().stream().map(h -> h.getEventId()).distinct().count());
 
-        List<SessionOutcome> outcomes = TopicReader.readAll(platform.bootstrapServers(),
+        List<SessionOutcome> outcomes = TopicReader.readAll(STACK.bootstrapServers(),
                 Topics.SESSION_OUTCOMES.name() + SessionReplay.suffix("shuffled"), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(SessionOutcome.class, connection.registryClient())).stream().map(r -> r.value()).toList();
         Map<String, Long> perSession = outcomes.stream().collect(Collectors.groupingBy(SessionOutcome::getSessionId, Collectors.counting()));
@@ -125,7 +126,7 @@ class SessionReplayIntegrationTest {
         Instant created = Instant.parse("2026-11-25T10:00:00Z").plusSeconds(second);
         return OnrampSessionEvent.newBuilder()
                 .setEventId(eventId).setEventType("crypto.onramp_session_updated").setEventCreated(created)
-                .setSessionId(session).setStatus(status).setStatusRaw(status.name().toLowerCase())
+                .setSessionId(session).setStatus(status).setStatusRaw(status.name().toLowerCase(Locale.ROOT))
                 .setReceivedAt(created).build();
     }
 

@@ -34,7 +34,6 @@ import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -98,9 +97,15 @@ public final class CrashRun {
         }
 
         public boolean ok() {
-            return deliveriesGivenUp == 0 && lostWebhooks.isEmpty() && terminalWithoutOutcome.isEmpty()
-                    && duplicateOutcomes.isEmpty() && wrongOrUnexpectedOutcomes.isEmpty()
-                    && missedNotifications.isEmpty() && emailsWithMoreThanOneMessageId.isEmpty();
+            return nothingLost() && nothingTwiceOrWrong();
+        }
+
+        private boolean nothingLost() {
+            return deliveriesGivenUp == 0 && lostWebhooks.isEmpty() && terminalWithoutOutcome.isEmpty() && missedNotifications.isEmpty();
+        }
+
+        private boolean nothingTwiceOrWrong() {
+            return duplicateOutcomes.isEmpty() && wrongOrUnexpectedOutcomes.isEmpty() && emailsWithMoreThanOneMessageId.isEmpty();
         }
 
         public String summary() {

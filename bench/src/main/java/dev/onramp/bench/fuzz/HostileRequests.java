@@ -49,7 +49,8 @@ public final class HostileRequests {
     public record Report(Map<Kind, Map<Integer, Long>> answers, Set<String> acceptedSignedEventIds,
                          Set<String> acceptedForbiddenEventIds, long requests) {
         public String summary() {
-            StringBuilder out = new StringBuilder(String.format("%d hostile requests; answers by kind (status: count, -1 = closed without one):%n", requests));
+            StringBuilder out = new StringBuilder(
+                    String.format("%d hostile requests; answers by kind (status: count, -1 = closed without one):%n", requests));
             answers.forEach((kind, byStatus) -> out.append(String.format("  %-26s %s%n", kind, byStatus)));
             return out.toString();
         }

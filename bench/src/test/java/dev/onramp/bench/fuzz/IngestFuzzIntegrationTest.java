@@ -22,7 +22,7 @@ import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class IngestFuzzIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final String SECRET = "whsec_fuzz_current_0123456789";
     private static final String ROTATED = "whsec_fuzz_previous_9876543210";
@@ -44,8 +44,8 @@ class IngestFuzzIntegrationTest {
     @Test
     void tenThousandHostileRequestsAcceptOnlyWhatWasValidlySigned() throws Exception {
         Env env = new Env(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", platform.registryUrl(),
+                "KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", STACK.registryUrl(),
                 "STRIPE_WEBHOOK_SECRETS", SECRET + "," + ROTATED,
                 "PLATFORM_API_KEY", "fuzz-platform-key-0123456789",
                 "INGEST_HOST", "127.0.0.1",
@@ -69,7 +69,7 @@ class IngestFuzzIntegrationTest {
             assertThat(live.statusCode()).isEqualTo(200);
             assertThat(heapAfterGc() - heapBefore).as("heap growth").isLessThan(64L * 1024 * 1024);
 
-            SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+            SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
             // A 2xx follows the commit; the last transactions' markers may reach read_committed readers a moment later.
             int accepted = report.acceptedSignedEventIds().size();
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -80,20 +80,20 @@ class IngestFuzzIntegrationTest {
             assertThat(events).isEqualTo(report.acceptedSignedEventIds());
             long signedGarbage = report.answers().getOrDefault(HostileRequests.Kind.SIGNED_GARBAGE, Map.of()).values()
                     .stream().mapToLong(Long::longValue).sum();
-            assertThat(TopicReader.readAll(platform.bootstrapServers(), Topics.WEBHOOKS_DLQ.name(), new StringDeserializer(),
+            assertThat(TopicReader.readAll(STACK.bootstrapServers(), Topics.WEBHOOKS_DLQ.name(), new StringDeserializer(),
                     new RegistryAvroDeserializer<>(WebhookDeadLetter.class, registry)))
                     .as("dead letters come only from validly signed garbage").hasSizeLessThanOrEqualTo((int) signedGarbage + 300);
         }
     }
 
     private static Set<String> rawIds(SchemaRegistryClient registry) {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.WEBHOOKS_RAW.name(), new StringDeserializer(),
+        return TopicReader.readAll(STACK.bootstrapServers(), Topics.WEBHOOKS_RAW.name(), new StringDeserializer(),
                         new RegistryAvroDeserializer<>(RawWebhook.class, registry)).stream()
                 .map(r -> r.value().getEventId()).filter(id -> id.startsWith(RUN)).collect(Collectors.toSet());
     }
 
     private static Set<String> eventIds(SchemaRegistryClient registry) {
-        return TopicReader.readAll(platform.bootstrapServers(), Topics.SESSION_EVENTS.name(), new StringDeserializer(),
+        return TopicReader.readAll(STACK.bootstrapServers(), Topics.SESSION_EVENTS.name(), new StringDeserializer(),
                         new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry)).stream()
                 .map(r -> r.value().getEventId()).filter(id -> id.startsWith(RUN)).collect(Collectors.toSet());
     }

@@ -190,7 +190,8 @@ public final class OnrampSimulator {
     }
 
     private void registerRecipient(SessionScript session) {
-        String body = "{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + (session.sessionId().hashCode() % 3 == 0 ? "es" : "en") + "\"}";
+        String locale = session.sessionId().hashCode() % 3 == 0 ? "es" : "en";
+        String body = "{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + locale + "\"}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/sessions/" + session.sessionId() + "/recipient"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + target.apiKey())
@@ -220,9 +221,10 @@ public final class OnrampSimulator {
     private long forgedAndStale(int count) {
         long refusedBefore = refused.get();
         for (int i = 0; i < count; i++) {
-            String forged = OnrampEvents.sessionUpdated("evt_forged_" + i, "cos_ForgedSession" + i, "fulfillment_complete", System.currentTimeMillis() / 1000);
+            long now = System.currentTimeMillis() / 1000;
+            String forged = OnrampEvents.sessionUpdated("evt_forged_" + i, "cos_ForgedSession" + i, "fulfillment_complete", now);
             postSigned(forged, "whsec_not_the_real_secret_" + i, 0);
-            String stale = OnrampEvents.sessionUpdated("evt_stale_" + i, "cos_StaleSession0" + i, "fulfillment_complete", System.currentTimeMillis() / 1000);
+            String stale = OnrampEvents.sessionUpdated("evt_stale_" + i, "cos_StaleSession0" + i, "fulfillment_complete", now);
             postSigned(stale, target.webhookSecret(), -3600);
         }
         return refused.get() - refusedBefore;

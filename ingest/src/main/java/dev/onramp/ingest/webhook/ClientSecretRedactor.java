@@ -90,7 +90,8 @@ public final class ClientSecretRedactor {
                 if (field.getKey().equals("client_secret") && !(field.getValue().isNull() || REDACTED.equals(field.getValue().asText()))) {
                     return true;
                 }
-                if ((field.getKey().contains(SECRET_MARK) && SECRET_SHAPE.matcher(field.getKey()).find()) || containsSecret(field.getValue())) {
+                boolean secretShapedKey = field.getKey().contains(SECRET_MARK) && SECRET_SHAPE.matcher(field.getKey()).find();
+                if (secretShapedKey || containsSecret(field.getValue())) {
                     return true;
                 }
             }

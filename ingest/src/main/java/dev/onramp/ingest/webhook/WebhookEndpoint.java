@@ -1,5 +1,6 @@
 package dev.onramp.ingest.webhook;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -123,7 +124,7 @@ public final class WebhookEndpoint implements Handler {
     private void deadLetter(String redactedText, String sha256, String header, String verifiedBy, Instant receivedAt, String reason) {
         write(List.of(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), sha256, WebhookDeadLetter.newBuilder()
                 .setReason(reason)
-                .setBody(java.nio.ByteBuffer.wrap(redactedText.getBytes(StandardCharsets.UTF_8)))
+                .setBody(ByteBuffer.wrap(redactedText.getBytes(StandardCharsets.UTF_8)))
                 .setBodySha256(sha256)
                 .setSignatureHeader(header)
                 .setVerifiedBy(verifiedBy)

@@ -112,7 +112,8 @@ class WebhookMapperTest {
     void aSessionEventWithoutStatusOrCreatedIsUnmappable() {
         String noStatus = "{\"id\":\"evt\",\"type\":\"crypto.onramp_session_updated\",\"created\":1,\"data\":{\"object\":{\"id\":\"cos_1\"}}}";
         assertThatThrownBy(() -> map(noStatus)).isInstanceOf(UnmappableWebhook.class).hasMessage("missing or empty data.object.status");
-        String noCreated = "{\"id\":\"evt\",\"type\":\"crypto.onramp_session_updated\",\"data\":{\"object\":{\"id\":\"cos_1\",\"status\":\"initialized\"}}}";
+        String noCreated = "{\"id\":\"evt\",\"type\":\"crypto.onramp_session_updated\","
+                + "\"data\":{\"object\":{\"id\":\"cos_1\",\"status\":\"initialized\"}}}";
         assertThatThrownBy(() -> map(noCreated)).isInstanceOf(UnmappableWebhook.class).hasMessage("missing or non-numeric created");
     }
 }

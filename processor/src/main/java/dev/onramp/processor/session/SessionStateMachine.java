@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.onramp.schemas.Disposition;
@@ -92,6 +93,40 @@ public class SessionStateMachine {
     }
 
     /**
+     * What an arriving event is to the session's current state. The ordering rules, read as a table: webhooks
+     * arrive late, twice and out of order, so an event's place is decided by status rank and creation time, never
+     * by arrival.
+     */
+    enum Arrival {
+        /** A status this version does not know: recorded in the history, changes nothing. */
+        UNKNOWN_STATUS,
+        /** A terminal status other than the session's own: an anomaly; the first outcome stands. */
+        CONTRADICTS_OUTCOME,
+        /** A status of higher rank while the session is open: the session moves (and may end). */
+        ADVANCES,
+        /** The same open status, created later: its details win. */
+        NEWER_SAME_STATUS,
+        /** A tie, an older status, or a detail after the end: the status stays, details may converge. */
+        CONVERGES
+    }
+
+    static Arrival classify(SessionState current, OnrampSessionEvent event) {
+        SessionStatus status = current.getStatus();
+        SessionStatus incoming = event.getStatus();
+        if (rank(incoming) == 0) {
+            return Arrival.UNKNOWN_STATUS;
+        }
+        if (isTerminal(status)) {
+            return isTerminal(incoming) && incoming != status ? Arrival.CONTRADICTS_OUTCOME : Arrival.CONVERGES;
+        }
+        if (rank(incoming) > rank(status)) {
+            return Arrival.ADVANCES;
+        }
+        boolean newer = event.getEventCreated().isAfter(current.getLastEventCreated());
+        return incoming == status && newer ? Arrival.NEWER_SAME_STATUS : Arrival.CONVERGES;
+    }
+
+    /**
      * @param current the session's state, or {@code null} for its first event
      * @param now     wall-clock time of processing (when a status began, for stall detection)
      */
@@ -99,53 +134,59 @@ public class SessionStateMachine {
         if (current == null) {
             return first(event, now);
         }
-        SessionStatus status = current.getStatus();
-        SessionStatus incoming = event.getStatus();
-        boolean newer = event.getEventCreated().isAfter(current.getLastEventCreated());
-        boolean notOlder = !event.getEventCreated().isBefore(current.getLastEventCreated());
-
-        Disposition disposition;
         SessionState next = copyOf(current);
         Optional<SessionOutcome> outcome = Optional.empty();
-
-        if (rank(incoming) == 0) {
-            disposition = Disposition.UNKNOWN_STATUS;
-        } else if (isTerminal(status) && isTerminal(incoming) && incoming != status) {
-            disposition = Disposition.CONTRADICTING_TERMINAL;
-            next.setAnomalies(current.getAnomalies() + 1);
-        } else if (rank(incoming) > rank(status) && !isTerminal(status)) {
-            disposition = Disposition.APPLIED;
-            moveTo(next, event, now);
-            next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
-            if (isTerminal(incoming)) {
-                outcome = Optional.of(outcomeOf(event, status));
-                next.setOutcome(outcome.get().getOutcome());
-                next.setOutcomeAt(event.getEventCreated());
+        Disposition disposition;
+        switch (classify(current, event)) {
+            case UNKNOWN_STATUS -> disposition = Disposition.UNKNOWN_STATUS;
+            case CONTRADICTS_OUTCOME -> {
+                next.setAnomalies(current.getAnomalies() + 1);
+                disposition = Disposition.CONTRADICTING_TERMINAL;
             }
-        } else if (incoming == status && newer && !isTerminal(status)) {
-            disposition = Disposition.APPLIED;
-            next.setLastEventId(event.getEventId());
-            next.setLastEventCreated(event.getEventCreated());
-            next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
-        } else {
-            // Same status (a split event, a tie, a later detail of a finished session) or an older status:
-            // no status change, but details may still converge.
-            boolean sameStatus = incoming == status;
-            TransactionDetails merged = merge(current.getTransactionDetails(), event.getTransactionDetails(), sameStatus && notOlder);
-            boolean changed = !java.util.Objects.equals(merged, current.getTransactionDetails());
-            next.setTransactionDetails(merged);
-            if (sameStatus && newer) {
+            case ADVANCES -> {
+                outcome = advance(next, current, event, now);
+                disposition = Disposition.APPLIED;
+            }
+            case NEWER_SAME_STATUS -> {
                 next.setLastEventId(event.getEventId());
                 next.setLastEventCreated(event.getEventCreated());
+                next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
+                disposition = Disposition.APPLIED;
             }
-            disposition = changed ? Disposition.DETAILS_UPDATED : Disposition.OLDER;
+            default -> disposition = converge(next, current, event);
         }
+        boolean notOlder = !event.getEventCreated().isBefore(current.getLastEventCreated());
         if (event.getKycDetailsProvided() != null && (current.getKycDetailsProvided() == null || notOlder)) {
             next.setKycDetailsProvided(event.getKycDetailsProvided());
         }
         next.setHistory(appendHistory(current.getHistory(), event, disposition));
         next.setUpdatedAt(now);
         return new Transition(next, disposition, outcome);
+    }
+
+    private static Optional<SessionOutcome> advance(SessionState next, SessionState current, OnrampSessionEvent event, Instant now) {
+        moveTo(next, event, now);
+        next.setTransactionDetails(merge(current.getTransactionDetails(), event.getTransactionDetails(), true));
+        if (!isTerminal(event.getStatus())) {
+            return Optional.empty();
+        }
+        SessionOutcome outcome = outcomeOf(event, current.getStatus());
+        next.setOutcome(outcome.getOutcome());
+        next.setOutcomeAt(event.getEventCreated());
+        return Optional.of(outcome);
+    }
+
+    /** No status change; details from an event of the same status that is not older win, others only fill gaps. */
+    private static Disposition converge(SessionState next, SessionState current, OnrampSessionEvent event) {
+        boolean sameStatus = event.getStatus() == current.getStatus();
+        boolean notOlder = !event.getEventCreated().isBefore(current.getLastEventCreated());
+        TransactionDetails merged = merge(current.getTransactionDetails(), event.getTransactionDetails(), sameStatus && notOlder);
+        next.setTransactionDetails(merged);
+        if (sameStatus && event.getEventCreated().isAfter(current.getLastEventCreated())) {
+            next.setLastEventId(event.getEventId());
+            next.setLastEventCreated(event.getEventCreated());
+        }
+        return Objects.equals(merged, current.getTransactionDetails()) ? Disposition.OLDER : Disposition.DETAILS_UPDATED;
     }
 
     private Transition first(OnrampSessionEvent event, Instant now) {
@@ -238,8 +279,12 @@ public class SessionStateMachine {
                 pick(known.getSourceCurrency(), incoming.getSourceCurrency(), incomingWins),
                 pick(known.getTransactionId(), incoming.getTransactionId(), incomingWins),
                 pick(known.getWalletAddress(), incoming.getWalletAddress(), incomingWins),
-                incoming.getWalletAddresses().isEmpty() || (!incomingWins && !known.getWalletAddresses().isEmpty())
-                        ? known.getWalletAddresses() : incoming.getWalletAddresses());
+                keepKnownWallets(known, incoming, incomingWins) ? known.getWalletAddresses() : incoming.getWalletAddresses());
+    }
+
+    /** An empty list says nothing new; a non-empty one replaces what is known only when the incoming event wins. */
+    private static boolean keepKnownWallets(TransactionDetails known, TransactionDetails incoming, boolean incomingWins) {
+        return incoming.getWalletAddresses().isEmpty() || !incomingWins && !known.getWalletAddresses().isEmpty();
     }
 
     private static Fees mergeFees(Fees known, Fees incoming, boolean incomingWins) {

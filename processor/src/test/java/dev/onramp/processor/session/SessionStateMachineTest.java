@@ -16,6 +16,8 @@ import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.StatusChange;
 import dev.onramp.schemas.TransactionDetails;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The pure rules alone; the topology tests cover them through the stores. */
 class SessionStateMachineTest {
@@ -34,6 +36,27 @@ class SessionStateMachineTest {
                 .setAnomalies(4).setAlertsSent(5).setUpdatedAt(START.plusSeconds(6))
                 .build();
         assertThat(SessionStateMachine.copyOf(full)).isEqualTo(full).isNotSameAs(full);
+    }
+
+    /** The ordering rules as a table: (session's status, event's status, event created later?) → what the event is. */
+    @ParameterizedTest(name = "{0} then {1} (later: {2}) -> {3}")
+    @CsvSource({
+        "REQUIRES_PAYMENT,       UNKNOWN,                true,  UNKNOWN_STATUS",
+        "FULFILLMENT_COMPLETE,   REJECTED,               true,  CONTRADICTS_OUTCOME",
+        "REJECTED,               FULFILLMENT_COMPLETE,   false, CONTRADICTS_OUTCOME",
+        "FULFILLMENT_COMPLETE,   FULFILLMENT_COMPLETE,   true,  CONVERGES",
+        "FULFILLMENT_COMPLETE,   INITIALIZED,            true,  CONVERGES",
+        "INITIALIZED,            FULFILLMENT_PROCESSING, false, ADVANCES",
+        "REQUIRES_PAYMENT,       REJECTED,               false, ADVANCES",
+        "REQUIRES_PAYMENT,       REQUIRES_PAYMENT,       true,  NEWER_SAME_STATUS",
+        "REQUIRES_PAYMENT,       REQUIRES_PAYMENT,       false, CONVERGES",
+        "FULFILLMENT_PROCESSING, REQUIRES_PAYMENT,       true,  CONVERGES",
+    })
+    void classifiesAnArrivalByRankAndCreationTimeNeverByArrivalOrder(SessionStatus current, SessionStatus incoming,
+                                                                      boolean later, SessionStateMachine.Arrival expected) {
+        SessionState state = machine.apply(null, event("e1", "cos_1", current, 10), START).state();
+        var arriving = event("e2", "cos_1", incoming, later ? 11 : 10);
+        assertThat(SessionStateMachine.classify(state, arriving)).isEqualTo(expected);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ final class SessionTopologyHarness implements AutoCloseable {
     }
 
     static OnrampSessionEvent event(String eventId, String sessionId, SessionStatus status, long createdSecond) {
-        return event(eventId, sessionId, status, status.name().toLowerCase(), createdSecond, null);
+        return event(eventId, sessionId, status, status.name().toLowerCase(Locale.ROOT), createdSecond, null);
     }
 
     static OnrampSessionEvent event(String eventId, String sessionId, SessionStatus status, String statusRaw,

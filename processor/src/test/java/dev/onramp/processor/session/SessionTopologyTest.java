@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -56,9 +57,9 @@ class SessionTopologyTest {
             return;
         }
         for (int i = k; i < items.size(); i++) {
-            java.util.Collections.swap(items, k, i);
+            Collections.swap(items, k, i);
             permute(items, k + 1, out);
-            java.util.Collections.swap(items, k, i);
+            Collections.swap(items, k, i);
         }
     }
 
@@ -66,7 +67,7 @@ class SessionTopologyTest {
     @MethodSource("permutations")
     void everyDeliveryOrderEndsInTheSameStateWithOneOutcome(List<Integer> order) {
         try (var h = new SessionTopologyHarness()) {
-            List<dev.onramp.schemas.OnrampSessionEvent> events = lifecycle(S);
+            List<OnrampSessionEvent> events = lifecycle(S);
             order.forEach(i -> h.send(events.get(i)));
             SessionState state = h.state(S);
             assertThat(state.getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.onramp.schemas.TrustedContracts;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DatumReader;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
     static {
-        dev.onramp.schemas.TrustedContracts.trust();
+        TrustedContracts.trust();
     }
 
     private final Class<T> readerClass;

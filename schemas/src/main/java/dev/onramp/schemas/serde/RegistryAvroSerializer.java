@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.onramp.schemas.TrustedContracts;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class RegistryAvroSerializer<T extends GenericContainer> implements Serializer<T> {
     static {
-        dev.onramp.schemas.TrustedContracts.trust();
+        TrustedContracts.trust();
     }
 
     private SchemaRegistry registry;

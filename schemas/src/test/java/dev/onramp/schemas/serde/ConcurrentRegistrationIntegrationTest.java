@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.onramp.schemas.SessionState;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConcurrentRegistrationIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     @Test
     void racingFirstRegistrationsAllGetTheSameId() throws Exception {
@@ -36,7 +36,7 @@ class ConcurrentRegistrationIntegrationTest {
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Integer>> ids = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
-                    SchemaRegistryClient client = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+                    SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
                     ids.add(pool.submit(() -> {
                         start.await();
                         return client.register(subject, schema);

@@ -16,10 +16,11 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.schemas.ContractSamples;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -38,21 +39,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The serde against a real broker and a real registry, read back the way a Confluent-based consumer would. */
 class RegistryAvroSerdeIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void writesConfluentWireFormatThatPlainAvroAndTheRegistryCanRead() throws Exception {
         String topic = Topics.SESSION_EVENTS.name();
-        platform.broker().createTopic(topic, 1, Map.of());
-        OnrampSessionEvent event = dev.onramp.schemas.ContractSamples.sessionEvent("cos_0MYfrA2eZvKYlo2CMoXbgkWb", SessionStatus.FULFILLMENT_PROCESSING);
+        STACK.broker().createTopic(topic, 1, Map.of());
+        OnrampSessionEvent event = ContractSamples.sessionEvent("cos_0MYfrA2eZvKYlo2CMoXbgkWb", SessionStatus.FULFILLMENT_PROCESSING);
 
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, RegistryAvroSerializer.class.getName());
-        props.put(SerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl());
+        props.put(SerdeConfig.SCHEMA_REGISTRY_URL, STACK.registryUrl());
         try (KafkaProducer<String, OnrampSessionEvent> producer = new KafkaProducer<>(props)) {
             producer.send(new ProducerRecord<>(topic, event.getSessionId(), event)).get(10, TimeUnit.SECONDS);
         }
@@ -62,7 +63,7 @@ class RegistryAvroSerdeIntegrationTest {
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
 
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(platform.registryUrl() + "/schemas/ids/" + id)).build(),
+                HttpRequest.newBuilder(URI.create(STACK.registryUrl() + "/schemas/ids/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         Schema writer = new Schema.Parser().parse(JSON.readTree(response.body()).get("schema").asText());
@@ -76,13 +77,13 @@ class RegistryAvroSerdeIntegrationTest {
                 .isEqualTo("0.123456789012345678");
 
         var deserializer = new RegistryAvroDeserializer<>(OnrampSessionEvent.class,
-                new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5)));
+                new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5)));
         assertThat(deserializer.deserialize(topic, bytes)).isEqualTo(event);
     }
 
     /** The topic's one record's value bytes, as a consumer that knows nothing of this project's serde sees them. */
     private static byte[] onlyValue(String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
@@ -99,7 +100,7 @@ class RegistryAvroSerdeIntegrationTest {
     @Test
     void aRecordThatIsNotWireFormatIsAClearError() {
         var deserializer = new RegistryAvroDeserializer<>(OnrampSessionEvent.class,
-                new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5)));
+                new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5)));
         assertThatThrownBy(() -> deserializer.deserialize("t", "{\"json\":true}".getBytes()))
                 .hasMessageContaining("magic byte");
     }

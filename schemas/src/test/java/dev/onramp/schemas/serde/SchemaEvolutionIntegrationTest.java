@@ -3,10 +3,11 @@ package dev.onramp.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.onramp.testkit.KafkaPlatformExtension;
+import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What FULL_TRANSITIVE on the real registry lets through, and what the serializer says when it does not. */
 class SchemaEvolutionIntegrationTest {
     @RegisterExtension
-    static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+    static final DevStackExtension STACK = new DevStackExtension();
 
     private static final Schema V1 = new Schema.Parser().parse("""
             {"type":"record","name":"Evolving","namespace":"dev.onramp.test","fields":[
@@ -35,12 +36,12 @@ class SchemaEvolutionIntegrationTest {
     @Test
     void optionalFieldWithDefaultRegistersAndRemovingARequiredFieldIsRefused() {
         String topic = "evolution.test";
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.registryUrl(), Duration.ofSeconds(5));
+        SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
         registry.setCompatibility(topic + "-value", "FULL_TRANSITIVE");
         assertThat(registry.compatibility(topic + "-value")).isEqualTo("FULL_TRANSITIVE");
 
         RegistryAvroSerializer<GenericRecord> serializer = new RegistryAvroSerializer<>();
-        serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl()), false);
+        serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, STACK.registryUrl()), false);
 
         byte[] v1 = serializer.serialize(topic, record(V1));
         byte[] v2 = serializer.serialize(topic, record(V2_OPTIONAL_FIELD));
@@ -66,6 +67,6 @@ class SchemaEvolutionIntegrationTest {
     }
 
     private static int schemaId(byte[] bytes) {
-        return java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+        return ByteBuffer.wrap(bytes, 1, 4).getInt();
     }
 }

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final KafkaPlatformExtension platform = new KafkaPlatformExtension();
+ * static final DevStackExtension STACK = new DevStackExtension();
  * }</pre>
  *
  * <p>A broker per class keeps classes independent (topics start empty); the registry is shared because schemas
  * are the same for everyone and it takes seconds to start.
  */
-public final class KafkaPlatformExtension implements BeforeAllCallback, AfterAllCallback {
+public final class DevStackExtension implements BeforeAllCallback, AfterAllCallback {
     private static LocalSchemaRegistry sharedRegistry;
     private LocalKafkaBroker broker;
 
