@@ -7,8 +7,8 @@ import com.sun.management.OperatingSystemMXBean;
 
 /**
  * CPU time the whole process spent over a span: every thread, the broker's and the load generator's included,
- * since they all share the machine. Records/s moves by ±20–30 % from run to run on a busy VM; CPU time per record
- * moves much less, and says how much work a record costs whatever else the machine was doing.
+ * since they all share the machine. Records/s moves a lot from run to run on a busy VM; CPU time per record moves
+ * much less, and says how much work a record costs whatever else the machine was doing.
  */
 final class ProcessCpu {
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

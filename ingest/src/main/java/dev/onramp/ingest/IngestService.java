@@ -14,26 +14,19 @@ import dev.onramp.ingest.webhook.WebhookEndpoint;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.BearerAuth;
 import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
-import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.serde.SchemaRegistryClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
 public final class IngestService implements AutoCloseable {
     private static final Duration REGISTRY_GRACE = Duration.ofMinutes(2);
-    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
-    private final Admin admin;
-    private final TransactionalEventWriter writer;
+    private final Service service;
     private final ServiceHttp http;
 
-    private IngestService(Admin admin, TransactionalEventWriter writer, ServiceHttp http) {
-        this.admin = admin;
-        this.writer = writer;
+    private IngestService(Service service, ServiceHttp http) {
+        this.service = service;
         this.http = http;
     }
 
@@ -42,34 +35,31 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static IngestService start(IngestConfig config, Clock clock) {
-        log.info("starting ingest: {}", config);
-        SchemaRegistryClient registry = config.kafka().registryClient();
-        Admin admin = Admin.create(config.kafka().clientConfig());
-        TopicContracts.ensure(admin, registry, config.kafka().topicPartitions(), config.kafka().topicReplication());
+        return Service.start("ingest", config, config.kafka(), service -> {
+            ObjectMapper json = SignedJson.mapper();
+            IngestMetrics metrics = new IngestMetrics(service.metrics());
+            TransactionalEventWriter writer = service.own(new TransactionalEventWriter(
+                    config.kafka().clientConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout()));
+            WebhookEndpoint webhooks = new WebhookEndpoint(
+                    new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
+                    new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
+                    config.kafkaTimeout(), config.maxBodyBytes(), clock);
+            RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
+            BearerAuth auth = new BearerAuth(config.platformKeys());
 
-        ObjectMapper json = SignedJson.mapper();
-        var metricsRegistry = ServiceHttp.newMetrics();
-        IngestMetrics metrics = new IngestMetrics(metricsRegistry);
-        TransactionalEventWriter writer = new TransactionalEventWriter(
-                config.kafka().clientConfig(), config.transactionalId(), config.writers(), registry, config.kafkaTimeout());
-        WebhookEndpoint webhooks = new WebhookEndpoint(
-                new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
-                new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
-                config.kafkaTimeout(), config.maxBodyBytes(), clock);
-        RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
-        BearerAuth auth = new BearerAuth(config.platformKeys());
-
-        ServiceHttp http = new ServiceHttp("ingest", metricsRegistry, List.of(),
-                // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
-                List.of(DependencyChecks.kafka(admin), DependencyChecks.registry(registry, Topics.WEBHOOKS_RAW.valueSubject())
-                        .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
-                true);
-        http.app().post("/webhooks/stripe", webhooks);
-        http.app().before("/v1/*", auth);
-        http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
-        http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
-        http.start(config.host(), config.port(), config.adminPort());
-        return new IngestService(admin, writer, http);
+            ServiceHttp http = service.http(List.of(),
+                    // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
+                    List.of(DependencyChecks.kafka(service.admin()),
+                            DependencyChecks.registry(service.registry(), Topics.WEBHOOKS_RAW.valueSubject())
+                                    .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
+                    true);
+            http.app().post("/webhooks/stripe", webhooks);
+            http.app().before("/v1/*", auth);
+            http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
+            http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
+            http.start(config.host(), config.port(), config.adminPort());
+            return new IngestService(service, http);
+        });
     }
 
     public int port() {
@@ -83,9 +73,6 @@ public final class IngestService implements AutoCloseable {
     /** Stops accepting, lets in-flight requests finish, then flushes and closes the producer. */
     @Override
     public void close() {
-        http.close();
-        writer.close();
-        admin.close();
-        log.info("ingest stopped");
+        service.close();
     }
 }

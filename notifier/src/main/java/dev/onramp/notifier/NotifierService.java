@@ -10,13 +10,10 @@ import dev.onramp.notifier.email.MailTransport;
 import dev.onramp.notifier.email.OutboxTransport;
 import dev.onramp.notifier.email.SmtpTransport;
 import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
-import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.serde.SchemaRegistry;
-import jakarta.mail.Session;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,49 +22,41 @@ import org.slf4j.LoggerFactory;
 public final class NotifierService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotifierService.class);
 
-    private final Admin admin;
+    private final Service service;
     private final StreamsApp app;
     private final ServiceHttp http;
-    private final MailTransport transport;
 
-    private NotifierService(Admin admin, StreamsApp app, ServiceHttp http, MailTransport transport) {
-        this.admin = admin;
+    private NotifierService(Service service, StreamsApp app, ServiceHttp http) {
+        this.service = service;
         this.app = app;
         this.http = http;
-        this.transport = transport;
     }
 
     public static NotifierService start(NotifierConfig config) {
-        log.info("starting notifier: {}", config);
-        SchemaRegistry registry = config.kafka().registryClient();
-        Admin admin = Admin.create(config.kafka().clientConfig());
-        TopicContracts.ensure(admin, registry, config.kafka().topicPartitions(), config.kafka().topicReplication());
+        return Service.start("notifier", config, config.kafka(), service -> {
+            MailTransport transport = service.own(transport(config));
+            log.info("emails go to {}", transport.describe());
+            EmailChannel email = new EmailChannel(
+                    new EmailComposer(transport.session(), config.mailFrom(), config.messageIdDomain()), transport);
+            StreamsApp app = service.own(new StreamsApp(
+                    NotificationTopology.build(List.of(email), config.rules(), service.registry(), new NotifierMetrics(service.metrics())),
+                    config.streamsConfig(), service.registry(), service.metrics()));
+            ServiceHttp http = service.http(List.of(app.aliveCheck()),
+                    List.of(DependencyChecks.kafka(service.admin()),
+                            DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
+                    config.adminPort() >= 0);
+            app.start();
+            http.start(config.host(), config.port(), config.adminPort());
+            return new NotifierService(service, app, http);
+        });
+    }
 
-        MailTransport transport;
-        Session session;
-        if (config.smtp().host() == null) {
-            OutboxTransport outbox = new OutboxTransport(config.outboxDir());
-            transport = outbox;
-            session = outbox.session();
-        } else {
-            NotifierConfig.Smtp smtp = config.smtp();
-            SmtpTransport sender = new SmtpTransport(smtp.host(), smtp.port(), smtp.username(), smtp.password(), smtp.startTls(), smtp.timeoutMs());
-            transport = sender;
-            session = sender.session();
-        }
-        log.info("emails go to {}", transport.describe());
-        EmailChannel email = new EmailChannel(new EmailComposer(session, config.mailFrom(), config.messageIdDomain()), transport);
-
-        var metrics = ServiceHttp.newMetrics();
-        StreamsApp app = new StreamsApp(
-                NotificationTopology.build(List.of(email), config.rules(), registry, new NotifierMetrics(metrics)),
-                config.streamsConfig(), registry, metrics);
-        ServiceHttp http = new ServiceHttp("notifier", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
-                DependencyChecks.registry(registry, Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
-                config.adminPort() >= 0);
-        app.start();
-        http.start(config.host(), config.port(), config.adminPort());
-        return new NotifierService(admin, app, http, transport);
+    /** SMTP when a host is set, else the outbox directory a developer reads. */
+    private static MailTransport transport(NotifierConfig config) {
+        NotifierConfig.Smtp smtp = config.smtp();
+        return smtp.host() == null
+                ? new OutboxTransport(config.outboxDir())
+                : new SmtpTransport(smtp.host(), smtp.port(), smtp.username(), smtp.password(), smtp.startTls(), smtp.timeoutMs());
     }
 
     public int port() {
@@ -84,10 +73,6 @@ public final class NotifierService implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
-        app.close();
-        transport.close();
-        admin.close();
-        log.info("notifier stopped");
+        service.close();
     }
 }

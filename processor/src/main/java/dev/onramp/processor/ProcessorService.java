@@ -11,61 +11,52 @@ import dev.onramp.processor.session.SessionMetrics;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.BearerAuth;
 import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
-import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.serde.SchemaRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Runs the session topology and its query API. {@link #close()} commits and stops cleanly. */
 public final class ProcessorService implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ProcessorService.class);
-
-    private final Admin admin;
+    private final Service service;
     private final StreamsApp app;
     private final ServiceHttp http;
 
-    private ProcessorService(Admin admin, StreamsApp app, ServiceHttp http) {
-        this.admin = admin;
+    private ProcessorService(Service service, StreamsApp app, ServiceHttp http) {
+        this.service = service;
         this.app = app;
         this.http = http;
     }
 
     public static ProcessorService start(ProcessorConfig config) {
-        log.info("starting processor: {}", config);
-        SchemaRegistry registry = config.kafka().registryClient();
-        Admin admin = Admin.create(config.kafka().clientConfig());
-        TopicContracts.ensure(admin, registry, config.kafka().topicPartitions(), config.kafka().topicReplication());
+        return Service.start("processor", config, config.kafka(), service -> {
+            URI advertised = URI.create(config.advertisedUrl());
+            HostInfo self = new HostInfo(advertised.getHost(), advertised.getPort());
+            ProcessorSerdes serdes = ProcessorSerdes.on(service.registry());
+            StreamsApp app = service.own(new StreamsApp(
+                    SessionTopology.build(config.rules(), serdes, new SessionMetrics(service.metrics())),
+                    config.streamsConfig(self.host() + ":" + self.port()), service.registry(), service.metrics()));
 
-        var metrics = ServiceHttp.newMetrics();
-        URI advertised = URI.create(config.advertisedUrl());
-        HostInfo self = new HostInfo(advertised.getHost(), advertised.getPort());
-        ProcessorSerdes serdes = ProcessorSerdes.on(registry);
-        StreamsApp app = new StreamsApp(
-                SessionTopology.build(config.rules(), serdes, new SessionMetrics(metrics)),
-                config.streamsConfig(self.host() + ":" + self.port()), registry, metrics);
-
-        ServiceHttp http = new ServiceHttp("processor", metrics, List.of(app.aliveCheck()), List.of(DependencyChecks.kafka(admin),
-                DependencyChecks.registry(registry, Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
-                config.adminPort() >= 0);
-        PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
-        SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
-        BearerAuth platformKey = new BearerAuth(config.platformKeys());
-        // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
-        http.app().before("/v1/*", ctx -> {
-            if (!peers.verifies(ctx.header(PeerSignature.HEADER), ctx.path())) {
-                platformKey.handle(ctx);
-            }
+            ServiceHttp http = service.http(List.of(app.aliveCheck()),
+                    List.of(DependencyChecks.kafka(service.admin()),
+                            DependencyChecks.registry(service.registry(), Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
+                    config.adminPort() >= 0);
+            PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
+            SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
+            BearerAuth platformKey = new BearerAuth(config.platformKeys());
+            // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
+            http.app().before("/v1/*", ctx -> {
+                if (!peers.verifies(ctx.header(PeerSignature.HEADER), ctx.path())) {
+                    platformKey.handle(ctx);
+                }
+            });
+            http.app().get("/v1/sessions/{session_id}", query::get);
+            app.start();
+            http.start(config.host(), config.port(), config.adminPort());
+            return new ProcessorService(service, app, http);
         });
-        http.app().get("/v1/sessions/{session_id}", query::get);
-        app.start();
-        http.start(config.host(), config.port(), config.adminPort());
-        return new ProcessorService(admin, app, http);
     }
 
     public int port() {
@@ -87,9 +78,6 @@ public final class ProcessorService implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
-        app.close();
-        admin.close();
-        log.info("processor stopped");
+        service.close();
     }
 }

@@ -33,8 +33,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * compacted table: its latest value per session is what readers see, and what the diff compares).
  *
  * <p>A session that has ended is kept encoded, as the record it will be written as: one byte array instead of
- * some eighty objects, which every young collection would otherwise copy until the replay ends (GC pauses
- * in a 1.1M-event replay went from 1.5 s to 0.4 s). The rare event for an ended session decodes it again.
+ * some eighty objects, which every young collection would otherwise copy until the replay ends (it cut the
+ * replay's GC pauses several-fold; BENCHMARKS.md). The rare event for an ended session decodes it again.
  */
 public final class PartitionFold implements Callable<Long> {
     /** Where the replay writes, and how it encodes. */

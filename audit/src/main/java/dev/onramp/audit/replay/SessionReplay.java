@@ -56,9 +56,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Not a second Kafka Streams application: a replay reads a log that is not growing under it, to an end fixed
  * at its start, and writes a side copy that is thrown away after the diff. It needs neither the topology's
- * per-event state store writes and changelog nor its transactions, which cap the processor at ~10k events/s on two
- * cores; partitions folded in memory through the same {@code SessionStateMachine.accept} call replay ~10x faster
- * (BENCHMARKS.md). Stalled-session alerts are wall-clock events of the live system and are not replayed.
+ * per-event state store writes and changelog nor its transactions, which bound the processor's rate; partitions
+ * folded in memory through the same {@code SessionStateMachine.accept} call replay several times faster (figures
+ * in BENCHMARKS.md). Stalled-session alerts are wall-clock events of the live system and are not replayed.
  */
 public final class SessionReplay {
     private static final ObjectMapper JSON = SignedJson.mapper();

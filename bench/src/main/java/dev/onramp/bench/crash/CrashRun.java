@@ -136,7 +136,7 @@ public final class CrashRun {
                 "SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()),
                 "SMTP_STARTTLS", "false"));
         env.put("INGEST_ADMIN_PORT", String.valueOf(FreePorts.pick()));
-        // Shorter than a broker restart (~5 s), so that ingest answers 503 while Kafka is away and Stripe retries.
+        // Shorter than a broker restart, so that ingest answers 503 while Kafka is away and Stripe retries.
         env.put("INGEST_KAFKA_TIMEOUT", "2s");
         List<Duration> readyAfterRestart = new ArrayList<>();
         try (CrashableStack stack = switch (victim) {

@@ -1,24 +1,18 @@
 package dev.onramp.ingest.webhook;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
-import dev.onramp.schemas.OnrampSessionEvent;
-import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import io.javalin.http.Context;
@@ -69,67 +63,48 @@ public final class WebhookEndpoint implements Handler {
     @Override
     public void handle(Context ctx) {
         Instant receivedAt = clock.instant();
-        byte[] body;
+        byte[] body = readBody(ctx);
+        String signatureHeader = ctx.header("Stripe-Signature");
+        Verification verified = verify(body, signatureHeader);
+        Delivery delivery = new Delivery(sha256(body), signatureHeader, verified.verifiedBy(), receivedAt);
+        ClientSecretRedactor.Redacted redacted = redactor.redact(verified.body());
+        MappedWebhook mapped;
         try {
-            body = BoundedBody.read(ctx, maxBodyBytes);
+            mapped = mapper.map(redacted, delivery);
+        } catch (UnmappableWebhook e) {
+            throw deadLettered(mapper.deadLetter(redacted, delivery, e.getMessage()));
+        }
+        write(mapped.records());
+        metrics.webhook(mapped.event().isPresent() ? "accepted" : "ignored_type");
+        ctx.json(Map.of("received", true, "event_id", mapped.eventId()));
+    }
+
+    private byte[] readBody(Context ctx) {
+        try {
+            return BoundedBody.read(ctx, maxBodyBytes);
         } catch (ApiError e) {
             metrics.webhook(e.status() == HttpStatus.CONTENT_TOO_LARGE ? "too_large" : e.code());
             throw e;
         }
-        String signatureHeader = ctx.header("Stripe-Signature");
-        Verification verified;
+    }
+
+    private Verification verify(byte[] body, String signatureHeader) {
         try {
-            verified = verifier.verify(body, signatureHeader);
+            return verifier.verify(body, signatureHeader);
         } catch (SignatureRejected e) {
             metrics.signatureFailure(e.failure());
             log.info("refused webhook: {}", e.failure().code());
             throw new ApiError(HttpStatus.BAD_REQUEST, e.failure().code(), e.failure().message());
         }
-
-        String sha256 = sha256(body);
-        ClientSecretRedactor.Redacted redacted = redactor.redact(verified.body());
-        List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>(2);
-        WebhookMapper.Envelope envelope;
-        Optional<OnrampSessionEvent> event;
-        try {
-            if (!redacted.isJson()) {
-                throw new UnmappableWebhook("body is not JSON");
-            }
-            envelope = mapper.envelope(redacted.tree());
-            event = mapper.sessionEvent(redacted.tree(), envelope, receivedAt, sha256);
-        } catch (UnmappableWebhook e) {
-            deadLetter(redacted.text(), sha256, signatureHeader, verified.verifiedBy(), receivedAt, e.getMessage());
-            metrics.webhook("dead_lettered");
-            log.warn("verified webhook {} could not be mapped and went to {}: {}", sha256, Topics.WEBHOOKS_DLQ.name(), e.getMessage());
-            throw new ApiError(HttpStatus.BAD_REQUEST, "unmappable_event", e.getMessage());
-        }
-
-        String key = envelope.isSessionEvent() ? envelope.objectId() : envelope.eventId();
-        records.add(new ProducerRecord<>(Topics.WEBHOOKS_RAW.name(), key, RawWebhook.newBuilder()
-                .setEventId(envelope.eventId())
-                .setEventType(envelope.type())
-                .setSessionId(envelope.isSessionEvent() ? envelope.objectId() : null)
-                .setPayload(redacted.text())
-                .setBodySha256(sha256)
-                .setSignatureHeader(signatureHeader)
-                .setVerifiedBy(verified.verifiedBy())
-                .setReceivedAt(receivedAt)
-                .build()));
-        event.ifPresent(e -> records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), e.getSessionId(), e)));
-        write(records);
-        metrics.webhook(event.isPresent() ? "accepted" : "ignored_type");
-        ctx.json(Map.of("received", true, "event_id", envelope.eventId()));
     }
 
-    private void deadLetter(String redactedText, String sha256, String header, String verifiedBy, Instant receivedAt, String reason) {
-        write(List.of(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), sha256, WebhookDeadLetter.newBuilder()
-                .setReason(reason)
-                .setBody(ByteBuffer.wrap(redactedText.getBytes(StandardCharsets.UTF_8)))
-                .setBodySha256(sha256)
-                .setSignatureHeader(header)
-                .setVerifiedBy(verifiedBy)
-                .setReceivedAt(receivedAt)
-                .build())));
+    /** Writes the dead letter; the answer is a 400 naming the reason, or a 503 when even that cannot be stored. */
+    private ApiError deadLettered(WebhookDeadLetter deadLetter) {
+        write(List.of(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), deadLetter.getBodySha256(), deadLetter)));
+        metrics.webhook("dead_lettered");
+        log.warn("verified webhook {} could not be mapped and went to {}: {}",
+                deadLetter.getBodySha256(), Topics.WEBHOOKS_DLQ.name(), deadLetter.getReason());
+        return new ApiError(HttpStatus.BAD_REQUEST, "unmappable_event", deadLetter.getReason());
     }
 
     private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records) {

@@ -1,6 +1,8 @@
 package dev.onramp.ingest.webhook;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +15,10 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onramp.schemas.Fees;
 import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.WebhookDeadLetter;
 
 /**
  * Maps Stripe's event envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
@@ -32,6 +36,38 @@ public final class WebhookMapper {
         public boolean isSessionEvent() {
             return SESSION_EVENT_TYPES.contains(type);
         }
+    }
+
+    /** The records a verified, redacted webhook becomes; unmappable when it is not JSON or lacks what its type needs. */
+    public MappedWebhook map(ClientSecretRedactor.Redacted redacted, Delivery delivery) throws UnmappableWebhook {
+        if (!redacted.isJson()) {
+            throw new UnmappableWebhook("body is not JSON");
+        }
+        Envelope envelope = envelope(redacted.tree());
+        Optional<OnrampSessionEvent> event = sessionEvent(redacted.tree(), envelope, delivery.receivedAt(), delivery.bodySha256());
+        RawWebhook raw = RawWebhook.newBuilder()
+                .setEventId(envelope.eventId())
+                .setEventType(envelope.type())
+                .setSessionId(envelope.isSessionEvent() ? envelope.objectId() : null)
+                .setPayload(redacted.text())
+                .setBodySha256(delivery.bodySha256())
+                .setSignatureHeader(delivery.signatureHeader())
+                .setVerifiedBy(delivery.verifiedBy())
+                .setReceivedAt(delivery.receivedAt())
+                .build();
+        return new MappedWebhook(raw, event);
+    }
+
+    /** A verified webhook that could not be mapped, kept (redacted) with the reason, for a fix and a redrive. */
+    public WebhookDeadLetter deadLetter(ClientSecretRedactor.Redacted redacted, Delivery delivery, String reason) {
+        return WebhookDeadLetter.newBuilder()
+                .setReason(reason)
+                .setBody(ByteBuffer.wrap(redacted.text().getBytes(StandardCharsets.UTF_8)))
+                .setBodySha256(delivery.bodySha256())
+                .setSignatureHeader(delivery.signatureHeader())
+                .setVerifiedBy(delivery.verifiedBy())
+                .setReceivedAt(delivery.receivedAt())
+                .build();
     }
 
     public Envelope envelope(JsonNode root) throws UnmappableWebhook {

@@ -48,6 +48,27 @@ class WebhookMapperTest {
     }
 
     @Test
+    void aSessionEventBecomesARawRecordAndAnEventBothKeyedBySession() throws Exception {
+        String body = OnrampEvents.sessionUpdated("evt_9", "cos_0MYfrA2eZvKYlo2C", "requires_payment", 1_700_000_500L);
+        var redacted = new ClientSecretRedactor(json).redact(body);
+        Delivery delivery = new Delivery("abc", "t=1,v1=x", "whsec_...1234", received);
+        MappedWebhook mapped = mapper.map(redacted, delivery);
+        assertThat(mapped.records()).extracting(r -> r.topic() + " " + r.key()).containsExactly(
+                "onramp.webhooks.raw.v1 cos_0MYfrA2eZvKYlo2C", "onramp.session-events.v1 cos_0MYfrA2eZvKYlo2C");
+        assertThat(mapped.raw().getPayload()).isEqualTo(redacted.text()).doesNotContain("_secret_");
+        assertThat(mapped.raw().getVerifiedBy()).isEqualTo("whsec_...1234");
+        assertThat(mapped.raw().getReceivedAt()).isEqualTo(received);
+    }
+
+    @Test
+    void anEventOfAnotherTypeIsKeptRawOnlyKeyedByItsId() throws Exception {
+        String body = "{\"id\":\"evt_7\",\"type\":\"customer.created\",\"created\":1,\"data\":{\"object\":{\"id\":\"cus_1\"}}}";
+        MappedWebhook mapped = mapper.map(new ClientSecretRedactor(json).redact(body), new Delivery("abc", "h", "k", received));
+        assertThat(mapped.event()).isEmpty();
+        assertThat(mapped.records()).extracting(r -> r.topic() + " " + r.key()).containsExactly("onramp.webhooks.raw.v1 evt_7");
+    }
+
+    @Test
     void aBodyWithADuplicateKeyOrTrailingContentIsNotOneJsonDocument() {
         String body = OnrampEvents.sessionUpdated("evt_9", "cos_0MYfrA2eZvKYlo2C", "fulfillment_complete", 1L);
         String duplicate = body.replace("\"status\":\"fulfillment_complete\"",

@@ -3,6 +3,11 @@ package dev.onramp.notifier.delivery;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationRecord;
 
-/** What one attempt produced: always an audit record, and a dead letter when the notification is given up. */
-record DeliveryStep(NotificationRecord record, NotificationDeadLetter deadLetter) {
+/** What an attempt produces, each kind bound for its own topic: always an audit record, a dead letter when given up. */
+sealed interface DeliveryStep {
+    record Attempted(NotificationRecord record) implements DeliveryStep {
+    }
+
+    record GivenUp(NotificationDeadLetter deadLetter) implements DeliveryStep {
+    }
 }

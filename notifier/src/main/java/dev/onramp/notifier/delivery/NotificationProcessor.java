@@ -67,27 +67,30 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     public void process(Record<String, NotifierInput> record) {
         String sessionId = record.key();
         NotifierInput input = record.value();
-        if (input.outcome() != null) {
-            SessionOutcome outcome = input.outcome();
-            if (outcome.getOutcome() != OutcomeKind.FULFILLED && outcome.getOutcome() != OutcomeKind.REJECTED) {
-                return;
-            }
-            if (outcomes.get(sessionId) == null) {
-                outcomes.put(sessionId, outcome);
-            }
-            SessionRecipient recipient = recipients.get(sessionId);
-            if (recipient != null) {
-                deliverAll(sessionId, outcomes.get(sessionId), recipient, Optional.of(record.timestamp()));
-            }
-        } else if (input.recipientRemoved()) {
+        if (input instanceof NotifierInput.OutcomeArrived arrived) {
+            outcomeArrived(sessionId, arrived.outcome(), record.timestamp());
+        } else if (input instanceof NotifierInput.RecipientChanged changed && changed.removed()) {
             recipients.delete(sessionId);
             cancelRetries(sessionId);
-        } else {
-            recipients.put(sessionId, input.recipient());
+        } else if (input instanceof NotifierInput.RecipientChanged changed) {
+            recipients.put(sessionId, changed.recipient());
             SessionOutcome outcome = outcomes.get(sessionId);
             if (outcome != null) {
-                deliverAll(sessionId, outcome, input.recipient(), Optional.empty());
+                deliverAll(sessionId, outcome, changed.recipient(), Optional.empty());
             }
+        }
+    }
+
+    private void outcomeArrived(String sessionId, SessionOutcome outcome, long timestamp) {
+        if (outcome.getOutcome() != OutcomeKind.FULFILLED && outcome.getOutcome() != OutcomeKind.REJECTED) {
+            return;
+        }
+        if (outcomes.get(sessionId) == null) {
+            outcomes.put(sessionId, outcome);
+        }
+        SessionRecipient recipient = recipients.get(sessionId);
+        if (recipient != null) {
+            deliverAll(sessionId, outcomes.get(sessionId), recipient, Optional.of(timestamp));
         }
     }
 
@@ -156,7 +159,10 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             retryQueue.delete(step.getNotificationId());
         }
         metrics.delivery(channel.kind().name(), step.getStatus().name());
-        context.forward(new Record<>(step.getSessionId(), new DeliveryStep(step, deadLetter), now.toEpochMilli()));
+        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Attempted(step), now.toEpochMilli()));
+        if (deadLetter != null) {
+            context.forward(new Record<>(step.getSessionId(), new DeliveryStep.GivenUp(deadLetter), now.toEpochMilli()));
+        }
         // Record what was sent as soon as possible: this is the crash window the class comment describes.
         context.commit();
     }
@@ -204,7 +210,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                     .build();
             ledger.put(id, cancelled);
             metrics.delivery(channel.kind().name(), cancelled.getStatus().name());
-            context.forward(new Record<>(sessionId, new DeliveryStep(cancelled, null), context.currentSystemTimeMs()));
+            context.forward(new Record<>(sessionId, new DeliveryStep.Attempted(cancelled), context.currentSystemTimeMs()));
         }
     }
 

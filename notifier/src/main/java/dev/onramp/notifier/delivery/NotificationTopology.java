@@ -6,7 +6,6 @@ import static dev.onramp.schemas.Topics.RECIPIENTS;
 import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
 
 import java.util.List;
-import java.util.Optional;
 
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationRecord;
@@ -18,6 +17,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -61,19 +61,25 @@ public final class NotificationTopology {
 
         KStream<String, NotifierInput> outcomes = builder
                 .stream(SESSION_OUTCOMES.name(), Consumed.with(Serdes.String(), outcomeSerde).withName("session-outcomes"))
-                .mapValues(NotifierInput::outcome, Named.as("as-outcome-input"));
+                .mapValues(NotifierInput.OutcomeArrived::new, Named.as("as-outcome-input"));
         KStream<String, NotifierInput> recipients = builder
                 .stream(RECIPIENTS.name(), Consumed.with(Serdes.String(), recipientSerde).withName("recipients"))
-                .mapValues(NotifierInput::recipient, Named.as("as-recipient-input"));
+                .mapValues(NotifierInput.RecipientChanged::new, Named.as("as-recipient-input"));
 
         KStream<String, DeliveryStep> steps = outcomes.merge(recipients, Named.as("outcomes-and-recipients"))
                 .process(() -> new NotificationProcessor(channels, rules, metrics), Named.as("deliver"),
                         OUTCOMES_STORE, RECIPIENTS_STORE, LEDGER_STORE, RETRY_STORE);
 
-        steps.mapValues(DeliveryStep::record, Named.as("records"))
-                .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications"));
-        steps.flatMapValues(step -> Optional.ofNullable(step.deadLetter()).stream().toList(), Named.as("dead-letters"))
-                .to(NOTIFICATIONS_DLQ.name(), Produced.with(Serdes.String(), deadLetterSerde).withName("to-notifications-dlq"));
+        steps.split(Named.as("delivery-step-"))
+                .branch((id, step) -> step instanceof DeliveryStep.Attempted, Branched.withConsumer(attempts -> attempts
+                        .mapValues(step -> ((DeliveryStep.Attempted) step).record(), Named.as("record"))
+                        .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications")),
+                        "attempted"))
+                .branch((id, step) -> step instanceof DeliveryStep.GivenUp, Branched.withConsumer(givenUp -> givenUp
+                        .mapValues(step -> ((DeliveryStep.GivenUp) step).deadLetter(), Named.as("dead-letter"))
+                        .to(NOTIFICATIONS_DLQ.name(), Produced.with(Serdes.String(), deadLetterSerde).withName("to-notifications-dlq")),
+                        "given-up"))
+                .noDefaultBranch();
         return builder.build();
     }
 }

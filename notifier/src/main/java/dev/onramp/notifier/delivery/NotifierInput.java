@@ -4,12 +4,15 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 
 /** Either input of the notifier, merged into one stream; lives only inside the topology. */
-record NotifierInput(SessionOutcome outcome, SessionRecipient recipient, boolean recipientRemoved) {
-    static NotifierInput outcome(SessionOutcome outcome) {
-        return new NotifierInput(outcome, null, false);
+sealed interface NotifierInput {
+    /** A session ended. */
+    record OutcomeArrived(SessionOutcome outcome) implements NotifierInput {
     }
 
-    static NotifierInput recipient(SessionRecipient recipient) {
-        return new NotifierInput(null, recipient, recipient == null);
+    /** The platform registered who to tell, or removed them ({@code recipient} null: the topic's tombstone). */
+    record RecipientChanged(SessionRecipient recipient) implements NotifierInput {
+        boolean removed() {
+            return recipient == null;
+        }
     }
 }

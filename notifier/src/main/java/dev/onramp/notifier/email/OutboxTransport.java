@@ -34,6 +34,7 @@ public final class OutboxTransport implements MailTransport {
         }
     }
 
+    @Override
     public Session session() {
         return session;
     }

@@ -42,6 +42,7 @@ public final class SmtpTransport implements MailTransport {
                 : Session.getInstance(props);
     }
 
+    @Override
     public Session session() {
         return session;
     }

@@ -87,8 +87,11 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             log.warn("session {}: event {} says {} but the session already ended {}; ignored",
                     sessionId, event.getEventId(), event.getStatusRaw(), state.getStatusRaw());
         }
-        transition.outcome().ifPresent(o -> metrics.outcome(o.getOutcome()));
-        context.forward(new Record<>(sessionId, new SessionChange(encoded, transition.outcome().orElse(null), null), record.timestamp()));
+        context.forward(new Record<>(sessionId, new SessionChange.State(encoded), record.timestamp()));
+        transition.outcome().ifPresent(outcome -> {
+            metrics.outcome(outcome.getOutcome());
+            context.forward(new Record<>(sessionId, new SessionChange.Outcome(outcome), record.timestamp()));
+        });
     }
 
     private void alertStalledSessions(long nowMs) {
@@ -119,7 +122,8 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                 metrics.alert();
                 log.warn("session {} stalled in fulfillment_processing for {} (alert {})",
                         entry.key, Duration.ofMillis(stalledFor), sequence);
-                context.forward(new Record<>(entry.key, new SessionChange(encoded, null, alert), nowMs));
+                context.forward(new Record<>(entry.key, new SessionChange.State(encoded), nowMs));
+                context.forward(new Record<>(entry.key, new SessionChange.Alert(alert), nowMs));
             }
         }
     }

@@ -5,12 +5,11 @@ import static dev.onramp.schemas.Topics.SESSION_EVENTS;
 import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
 import static dev.onramp.schemas.Topics.SESSION_STATE;
 
-import java.util.Optional;
-
 import dev.onramp.processor.ProcessorSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -24,11 +23,12 @@ import org.apache.kafka.streams.state.Stores;
  *   onramp.session-events.v1 (key: session id)
  *     -> drop event ids the session's history saw within the horizon
  *     -> apply to the session's state (SessionStateMachine) [store: session-state, encoded once, queryable]
- *     -> every state              -> onramp.session-state.v1   (compacted table)
- *     -> outcome, once per session -> onramp.session-outcomes.v1
+ *     -> split by kind of change:
+ *          state (every one)      -> onramp.session-state.v1   (compacted table)
+ *          outcome (once)         -> onramp.session-outcomes.v1
  *   wall clock, every check interval
  *     -> sessions in fulfillment_processing too long       [store: sessions-in-fulfillment]
- *     -> alert                    -> onramp.session-alerts.v1
+ *     -> state and alert          -> onramp.session-state.v1, onramp.session-alerts.v1
  * </pre>
  *
  * Every topic is keyed by session id, so nothing is repartitioned and one task owns all of a session.
@@ -56,15 +56,21 @@ public final class SessionTopology {
                 .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics), Named.as("apply-session-rules"),
                         SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
-        // The state as the store holds it, encoded once (see SessionStore).
-        changes.mapValues(SessionChange::encodedState, Named.as("state"))
-                .to(SESSION_STATE.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("to-session-state"));
-
-        changes.flatMapValues(change -> Optional.ofNullable(change.outcome()).stream().toList(), Named.as("outcomes"))
-                .to(SESSION_OUTCOMES.name(), Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes"));
-
-        changes.flatMapValues(change -> Optional.ofNullable(change.alert()).stream().toList(), Named.as("alerts"))
-                .to(SESSION_ALERTS.name(), Produced.with(Serdes.String(), serdes.alerts()).withName("to-session-alerts"));
+        changes.split(Named.as("session-change-"))
+                // The state as the store holds it, encoded once (see SessionStore).
+                .branch((id, change) -> change instanceof SessionChange.State, Branched.withConsumer(states -> states
+                        .mapValues(change -> ((SessionChange.State) change).encoded(), Named.as("state"))
+                        .to(SESSION_STATE.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("to-session-state")),
+                        "state"))
+                .branch((id, change) -> change instanceof SessionChange.Outcome, Branched.withConsumer(outcomes -> outcomes
+                        .mapValues(change -> ((SessionChange.Outcome) change).outcome(), Named.as("outcome"))
+                        .to(SESSION_OUTCOMES.name(), Produced.with(Serdes.String(), serdes.outcomes()).withName("to-session-outcomes")),
+                        "outcome"))
+                .branch((id, change) -> change instanceof SessionChange.Alert, Branched.withConsumer(alerts -> alerts
+                        .mapValues(change -> ((SessionChange.Alert) change).alert(), Named.as("alert"))
+                        .to(SESSION_ALERTS.name(), Produced.with(Serdes.String(), serdes.alerts()).withName("to-session-alerts")),
+                        "alert"))
+                .noDefaultBranch();
 
         return builder.build();
     }
