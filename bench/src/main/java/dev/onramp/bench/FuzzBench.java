@@ -28,12 +28,12 @@ public final class FuzzBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BenchPlatform platform = new BenchPlatform();
+        try (BenchStack stack = new BenchStack();
              IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(Map.of(
                      "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0", "INGEST_ADMIN_PORT", "0",
                      "STRIPE_WEBHOOK_SECRETS", SECRET + "," + ROTATED, "PLATFORM_API_KEY", "fuzz-bench-key-0123456789",
-                     "KAFKA_BOOTSTRAP_SERVERS", platform.broker.bootstrapServers(),
-                     "SCHEMA_REGISTRY_URL", platform.registry.url(), "INGEST_TRANSACTIONAL_ID", "bench-fuzz"))))) {
+                     "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(),
+                     "SCHEMA_REGISTRY_URL", stack.registry.url(), "INGEST_TRANSACTIONAL_ID", "bench-fuzz"))))) {
             long began = System.nanoTime();
             HostileRequests.Report report = new HostileRequests(ingest.port(), SECRET, ROTATED).run(requests, seed, concurrency);
             double seconds = (System.nanoTime() - began) / 1e9;

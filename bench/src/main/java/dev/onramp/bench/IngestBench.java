@@ -43,15 +43,15 @@ public final class IngestBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BenchPlatform platform = new BenchPlatform()) {
+        try (BenchStack stack = new BenchStack()) {
             String sample = OnrampEvents.sessionUpdated("evt_sample_000000", "cos_Bench0000000000", "fulfillment_processing", 1_700_000_000L);
             int recordSize = sample.getBytes(StandardCharsets.UTF_8).length;
-            platform.broker.createTopic("bench.producer-performance", 3, Map.of());
+            stack.broker.createTopic("bench.producer-performance", 3, Map.of());
             // Twice, the faster run taken: the first also warms the JVM (and the broker) up.
             List<TimedRun> producerRuns = new ArrayList<>();
             for (int run = 0; run < 2; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                double rate = producerPerformance(platform.broker.bootstrapServers(), recordSize);
+                double rate = producerPerformance(stack.broker.bootstrapServers(), recordSize);
                 producerRuns.add(new TimedRun(rate, cpu.stop(records)));
             }
             TimedRun producerPerformance = TimedRun.fastest(producerRuns);
@@ -59,8 +59,8 @@ public final class IngestBench implements Callable<Integer> {
             Map<String, String> env = new HashMap<>(Map.of(
                     "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0", "INGEST_ADMIN_PORT", "0",
                     "STRIPE_WEBHOOK_SECRETS", SECRET, "PLATFORM_API_KEY", "bench-api-key-0123456789",
-                    "KAFKA_BOOTSTRAP_SERVERS", platform.broker.bootstrapServers(),
-                    "SCHEMA_REGISTRY_URL", platform.registry.url(),
+                    "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(),
+                    "SCHEMA_REGISTRY_URL", stack.registry.url(),
                     "INGEST_TRANSACTIONAL_ID", "bench-ingest",
                     "INGEST_WRITERS", String.valueOf(writers)));
             try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(env)))) {

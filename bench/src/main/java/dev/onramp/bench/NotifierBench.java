@@ -40,82 +40,109 @@ import picocli.CommandLine.Option;
 /** Messages/s to a real SMTP server (GreenMail), and the latency the notifier adds from outcome to SMTP accepted. */
 @Command(name = "notifier", mixinStandardHelpOptions = true, description = "Emails/s to GreenMail and outcome-to-accepted latency.")
 public final class NotifierBench implements Callable<Integer> {
-    @Option(names = "--burst", description = "Outcomes produced at once for the throughput figure (default ${DEFAULT-VALUE}).")
+    @Option(names = "--burst", description = "Outcomes produced at once for each throughput figure (default ${DEFAULT-VALUE}).")
     int burst = 3_000;
+    @Option(names = "--connections", split = ",", description = "SMTP connections (K) to measure, one run each (default ${DEFAULT-VALUE}).")
+    List<Integer> connections = List.of(1, 4, 16);
     @Option(names = "--rate", description = "Outcomes per second for the latency figure (default ${DEFAULT-VALUE}).")
-    int rate = 50;
+    int rate = 200;
     @Option(names = "--seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
-    int seconds = 20;
+    int seconds = 30;
 
     @Override
     public Integer call() throws Exception {
         int smtpPort = FreePorts.pick();
         GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
-        try (BenchPlatform platform = new BenchPlatform();
-             var producer = new KafkaProducer<String, SpecificRecord>(platform.connection.clientConfig(), new StringSerializer(),
-                     new RegistryAvroSerializer<>(platform.connection.registryClient()))) {
+        try (BenchStack stack = new BenchStack();
+             var producer = new KafkaProducer<String, SpecificRecord>(stack.connection.clientConfig(), new StringSerializer(),
+                     new RegistryAvroSerializer<>(stack.connection.registryClient()))) {
             int latencyCount = rate * seconds;
-            for (int i = 0; i < burst + latencyCount; i++) {
+            int total = burst * connections.size() + latencyCount;
+            for (int i = 0; i < total; i++) {
                 String session = session(i);
                 producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, SessionRecipient.newBuilder()
                         .setSessionId(session).setEmail("buyer" + i + "@example.com").setLocale(i % 2 == 0 ? "en" : "es")
                         .setUpdatedAt(Instant.now()).build()));
             }
             producer.flush();
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", platform.broker.bootstrapServers(), "SCHEMA_REGISTRY_URL", platform.registry.url(),
-                    "NOTIFIER_HOST", "127.0.0.1", "NOTIFIER_PORT", "0", "NOTIFIER_APPLICATION_ID", "bench-notifier",
-                    "NOTIFIER_STATE_DIR", Files.createTempDirectory("bench-notifier").toString(),
-                    "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(smtpPort), "SMTP_STARTTLS", "false"));
-            try (NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env)))) {
-                // Throughput: a burst of outcomes whose recipients are known.
-                long began = System.nanoTime();
-                for (int i = 0; i < burst; i++) {
-                    producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
-                }
-                producer.flush();
-                while (greenMail.getReceivedMessages().length < burst) {
-                    Thread.sleep(20);
-                }
-                double perSecond = burst / ((System.nanoTime() - began) / 1e9);
-
-                // Latency: outcomes at a steady rate; each is timed from its send to the notifier's SENT record.
-                Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                long intervalNanos = 1_000_000_000L / rate;
-                long next = System.nanoTime();
-                for (int i = burst; i < burst + latencyCount; i++) {
-                    while (System.nanoTime() < next) {
-                        Thread.onSpinWait();
+            String stateDir = Files.createTempDirectory("bench-notifier").toString();
+            List<String> figures = new ArrayList<>();
+            int next = 0;
+            int lastK = connections.get(connections.size() - 1);
+            for (int k : connections) {
+                // One application throughout: each run continues from the last one's offsets and state.
+                try (NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, smtpPort, stateDir, k))))) {
+                    figures.add(String.format("K = %2d connections:   %.0f emails/s (%d outcomes at once, recipients known)",
+                            k, burst(producer, greenMail, next, burst), burst));
+                    next += burst;
+                    if (k == lastK) {
+                        LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
+                        greenMail.waitForIncomingEmail(60_000, next + latencyCount);
+                        figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
+                                + " scheduled time: no coordinated omission)", latency, rate, k));
                     }
-                    next += intervalNanos;
-                    sentAt.put(session(i), System.currentTimeMillis());
-                    producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
                 }
-                producer.flush();
-                while (greenMail.getReceivedMessages().length < burst + latencyCount) {
-                    Thread.sleep(20);
-                }
-                LatencyStats latency = LatencyStats.of(latencies(platform, sentAt));
-                System.out.printf("%nmachine: %d cores, Java %s; GreenMail SMTP on loopback, exactly_once_v2%n",
-                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-                System.out.printf("throughput:                 %.0f emails/s (%d outcomes at once, recipients known)%n", perSecond, burst);
-                System.out.printf("outcome -> SMTP accepted:   %s at %d outcomes/s%n", latency, rate);
             }
+            System.out.printf("%nmachine: %d cores, Java %s; GreenMail SMTP on loopback, exactly_once_v2%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            figures.forEach(System.out::println);
         } finally {
             greenMail.stop();
         }
         return 0;
     }
 
-    private static long[] latencies(BenchPlatform platform, Map<String, Long> sentAt) {
-        Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
+    private static Map<String, String> env(BenchStack stack, int smtpPort, String stateDir, int connections) {
+        return new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(), "SCHEMA_REGISTRY_URL", stack.registry.url(),
+                "NOTIFIER_HOST", "127.0.0.1", "NOTIFIER_PORT", "0", "NOTIFIER_APPLICATION_ID", "bench-notifier",
+                "NOTIFIER_STATE_DIR", stateDir, "SMTP_CONNECTIONS", String.valueOf(connections),
+                "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(smtpPort), "SMTP_STARTTLS", "false"));
+    }
+
+    /** Emails/s for {@code count} outcomes produced at once, from the first produce to the last email received. */
+    private static double burst(KafkaProducer<String, SpecificRecord> producer, GreenMail greenMail, int from, int count)
+            throws InterruptedException {
+        int before = greenMail.getReceivedMessages().length;
+        long began = System.nanoTime();
+        for (int i = from; i < from + count; i++) {
+            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
+        }
+        producer.flush();
+        while (greenMail.getReceivedMessages().length < before + count) {
+            Thread.sleep(5);
+        }
+        return count / ((System.nanoTime() - began) / 1e9);
+    }
+
+    /** Outcomes on a fixed schedule; each session's time is when it was due to be sent, not when it was. */
+    private Map<String, Long> steady(KafkaProducer<String, SpecificRecord> producer, int from, int count) {
+        Map<String, Long> scheduledAt = new ConcurrentHashMap<>();
+        long intervalNanos = 1_000_000_000L / rate;
+        long startNanos = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        for (int n = 0; n < count; n++) {
+            long due = startNanos + n * intervalNanos;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            String session = session(from + n);
+            scheduledAt.put(session, startMillis + (due - startNanos) / 1_000_000);
+            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session, outcome(session)));
+        }
+        producer.flush();
+        return scheduledAt;
+    }
+
+    private static long[] latencies(BenchStack stack, Map<String, Long> sentAt) {
+        Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-reader");
         List<Long> micros = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new RegistryAvroDeserializer<>(NotificationRecord.class, platform.connection.registryClient()))) {
+                new RegistryAvroDeserializer<>(NotificationRecord.class, stack.connection.registryClient()))) {
             consumer.subscribe(List.of(Topics.NOTIFICATIONS.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (micros.size() < sentAt.size() && System.nanoTime() < deadline) {

@@ -50,9 +50,9 @@ public final class ProcessorBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BenchPlatform platform = new BenchPlatform()) {
-            long events = produce(platform);
-            platform.broker.createTopic("bench.passthrough", 3, Map.of());
+        try (BenchStack stack = new BenchStack()) {
+            long events = produce(stack);
+            stack.broker.createTopic("bench.passthrough", 3, Map.of());
             // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
             // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
             // app's fastest run is taken.
@@ -60,11 +60,11 @@ public final class ProcessorBench implements Callable<Integer> {
             List<TimedRun> topologyRuns = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                double rate = run(platform, "bench-passthrough-" + run, passThroughTopology());
+                double rate = run(stack, "bench-passthrough-" + run, passThroughTopology());
                 passThroughRuns.add(new TimedRun(rate, cpu.stop(events)));
                 cpu = ProcessCpu.start();
-                rate = run(platform, "bench-session-topology-" + run,
-                        SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(platform.connection.registryClient()),
+                rate = run(stack, "bench-session-topology-" + run,
+                        SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
                                 new SessionMetrics(new SimpleMeterRegistry())));
                 topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
             }
@@ -91,19 +91,19 @@ public final class ProcessorBench implements Callable<Integer> {
         return builder.build();
     }
 
-    private double run(BenchPlatform platform, String applicationId, Topology topology) throws Exception {
+    private double run(BenchStack stack, String applicationId, Topology topology) throws Exception {
         Properties props = new Properties();
-        props.putAll(StreamsApp.baseConfig(platform.connection, applicationId, Files.createTempDirectory(applicationId), null));
+        props.putAll(StreamsApp.baseConfig(stack.connection, applicationId, Files.createTempDirectory(applicationId), null));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
-            return platform.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
+            return stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
         }
     }
 
-    long produce(BenchPlatform platform) {
-        Map<String, Object> config = new HashMap<>(platform.connection.clientConfig());
+    long produce(BenchStack stack) {
+        Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -112,7 +112,7 @@ public final class ProcessorBench implements Callable<Integer> {
         Instant base = Instant.parse("2026-11-25T00:00:00Z");
         long count = 0;
         try (var producer = new KafkaProducer<>(config, new StringSerializer(),
-                new RegistryAvroSerializer<OnrampSessionEvent>(platform.connection.registryClient()))) {
+                new RegistryAvroSerializer<OnrampSessionEvent>(stack.connection.registryClient()))) {
             for (int s = 0; s < sessions; s++) {
                 String session = String.format("cos_BenchSession%010d", s);
                 for (int step = 0; step < path.length; step++) {

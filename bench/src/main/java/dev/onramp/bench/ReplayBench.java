@@ -15,11 +15,11 @@ public final class ReplayBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BenchPlatform platform = new BenchPlatform()) {
+        try (BenchStack stack = new BenchStack()) {
             ProcessorBench events = new ProcessorBench();
             events.sessions = sessions;
-            long produced = events.produce(platform);
-            SessionReplay.Result result = new SessionReplay(platform.connection, System.err).run("bench", null, new SessionStateMachine());
+            long produced = events.produce(stack);
+            SessionReplay.Result result = new SessionReplay(stack.connection, System.err).run("bench", null, new SessionStateMachine());
             System.out.printf("%nmachine: %d cores, Java %s; %d events in the log (%d sessions), 3 partitions%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), produced, sessions);
             System.out.printf("replay: %d events at %.0f events/s (start-up and writing the results included)%n",

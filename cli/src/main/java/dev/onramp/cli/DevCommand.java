@@ -35,8 +35,8 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Where Kafka, the registry, state and the outbox live (default: ${DEFAULT-VALUE}).")
     Path dataDir = Path.of(System.getenv().getOrDefault("ONRAMP_DATA_DIR", "data"));
 
-    @Option(names = "--platform-only", description = "Start only Kafka and the schema registry.")
-    boolean platformOnly;
+    @Option(names = {"--kafka-only", "--platform-only"}, description = "Start only Kafka and the schema registry.")
+    boolean kafkaOnly;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -72,7 +72,7 @@ final class DevCommand implements Callable<Integer> {
         summary.append(String.format("  Kafka              %s   (log in %s)%n", broker.bootstrapServers(), broker.logDir().toAbsolutePath()));
         summary.append(String.format("  Schema registry    %s%n", registry.url()));
 
-        if (!platformOnly) {
+        if (!kafkaOnly) {
             DevSecrets secrets = DevSecrets.loadOrCreate(dataDir, env);
             env.putIfAbsent("STRIPE_WEBHOOK_SECRETS", secrets.webhookSecret());
             env.putIfAbsent("PLATFORM_API_KEY", secrets.platformApiKey());

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Apicurio Registry 2.6 run as a child JVM, speaking the Confluent Schema Registry API under
  * {@code /apis/ccompat/v7}. It is the same registry a user could deploy; we only start it.
  *
- * <p>The runner jar comes from Maven Central (the {@code platform} module unpacks it at build time). Its location is
+ * <p>The runner jar comes from Maven Central (the {@code devstack} module unpacks it at build time). Its location is
  * the system property {@code apicurio.home} or the environment variable {@code APICURIO_HOME}.
  */
 public final class LocalSchemaRegistry implements AutoCloseable {
@@ -167,12 +167,12 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         if (configured == null) {
             throw new IllegalStateException(
                     "Apicurio location unknown: set APICURIO_HOME (or -Dapicurio.home) to the folder holding "
-                            + RUNNER_JAR + "; `mvn -pl platform package` unpacks it into platform/target/apicurio");
+                            + RUNNER_JAR + "; `mvn -pl devstack package` unpacks it into devstack/target/apicurio");
         }
         Path home = Paths.get(configured);
         if (!Files.isRegularFile(home.resolve(RUNNER_JAR))) {
             throw new IllegalStateException("no " + RUNNER_JAR + " in " + home
-                    + "; `mvn -pl platform package` unpacks it there");
+                    + "; `mvn -pl devstack package` unpacks it there");
         }
         return home;
     }

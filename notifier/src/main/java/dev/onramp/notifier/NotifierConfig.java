@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.onramp.notifier.delivery.NotifierRules;
+import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.kafka.KafkaConnection;
@@ -24,13 +25,22 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>{@code MAIL_FROM} (default {@code Onramp <no-reply@onramp.local>}), {@code MESSAGE_ID_DOMAIN}
  *       (default {@code onramp.local})</li>
  *   <li>{@code NOTIFIER_OUTBOX_DIR} (default {@code ./data/outbox})</li>
+ *   <li>{@code SMTP_CONNECTIONS} (4): messages sent at once, one provider connection each (also the most a sender
+ *       crash can repeat); {@code NOTIFIER_SEND_RATE} (0: no limit): messages per second at most;
+ *       {@code NOTIFIER_BREAKER_OPEN_FOR} (30s): how long sending pauses when most attempts fail;
+ *       {@code NOTIFIER_DEGRADED_AFTER} (60s): how long every attempt must have failed before health says DEGRADED</li>
  *   <li>{@code RETRY_INITIAL_DELAY} (30s), {@code RETRY_MAX_DELAY} (1h), {@code RETRY_WINDOW} (24h),
  *       {@code RETRY_CHECK_INTERVAL} (1s), {@code NOTIFY_WINDOW} (30d: how late a recipient may still arrive)</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir, Smtp smtp, String mailFrom,
-                             String messageIdDomain, Path outboxDir, NotifierRules rules, KafkaConnection kafka) {
+public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir,
+                             Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,
+                             NotifierRules rules, KafkaConnection kafka) {
+
+    /** How the sender sends: see the class comment. */
+    public record Sending(int connections, double ratePerSecond, Duration breakerOpenFor, Duration degradedAfter) {
+    }
 
     /** SMTP settings; {@code host == null} means no server: write to the outbox. */
     public record Smtp(String host, int port, String username, String password, boolean startTls, int timeoutMs) {
@@ -54,6 +64,10 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                         env.string("SMTP_USERNAME", null), env.string("SMTP_PASSWORD", null),
                         env.flag("SMTP_STARTTLS", true),
                         (int) env.duration("SMTP_TIMEOUT", Duration.ofSeconds(10)).toMillis()),
+                new Sending(Math.max(1, env.integer("SMTP_CONNECTIONS", 4)),
+                        Double.parseDouble(env.string("NOTIFIER_SEND_RATE", "0")),
+                        env.duration("NOTIFIER_BREAKER_OPEN_FOR", Duration.ofSeconds(30)),
+                        env.duration("NOTIFIER_DEGRADED_AFTER", Duration.ofSeconds(60))),
                 env.string("MAIL_FROM", "Onramp <no-reply@onramp.local>"),
                 env.string("MESSAGE_ID_DOMAIN", "onramp.local"),
                 Path.of(env.string("NOTIFIER_OUTBOX_DIR", "./data/outbox")),
@@ -70,10 +84,15 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
         return StreamsApp.baseConfig(kafka, applicationId, stateDir, instanceId);
     }
 
+    public IntentSender.Settings senderSettings() {
+        return new IntentSender.Settings(sending.connections(), sending.ratePerSecond(), sending.breakerOpenFor(),
+                sending.degradedAfter(), applicationId + "-sender", instanceId + "-sender");
+    }
+
     @Override
     public String toString() {
         return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", instanceId=" + instanceId + ", stateDir=" + stateDir
-                + ", smtp=" + smtp + ", outbox=" + outboxDir + ", rules=" + rules
+                + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir + ", rules=" + rules
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

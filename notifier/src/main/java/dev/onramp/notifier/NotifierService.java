@@ -1,7 +1,10 @@
 package dev.onramp.notifier;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
+import dev.onramp.notifier.delivery.NotificationChannel;
 import dev.onramp.notifier.delivery.NotificationTopology;
 import dev.onramp.notifier.delivery.NotifierMetrics;
 import dev.onramp.notifier.email.EmailChannel;
@@ -9,6 +12,7 @@ import dev.onramp.notifier.email.EmailComposer;
 import dev.onramp.notifier.email.MailTransport;
 import dev.onramp.notifier.email.OutboxTransport;
 import dev.onramp.notifier.email.SmtpTransport;
+import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.DependencyChecks;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
@@ -34,21 +38,32 @@ public final class NotifierService implements AutoCloseable {
 
     public static NotifierService start(NotifierConfig config) {
         return Service.start("notifier", config, config.kafka(), service -> {
-            MailTransport transport = service.own(transport(config));
-            log.info("emails go to {}", transport.describe());
-            EmailChannel email = new EmailChannel(
-                    new EmailComposer(transport.session(), config.mailFrom(), config.messageIdDomain()), transport);
+            // One channel set per sender connection; the topology uses one more only to address and mask.
+            Supplier<List<NotificationChannel>> channels = () -> List.of(emailChannel(config));
+            List<NotificationChannel> addressing = channels.get();
+            addressing.forEach(service::own);
             StreamsApp app = service.own(new StreamsApp(
-                    NotificationTopology.build(List.of(email), config.rules(), service.registry(), new NotifierMetrics(service.metrics())),
+                    NotificationTopology.build(addressing, config.rules(), service.registry(), new NotifierMetrics(service.metrics())),
                     config.streamsConfig(), service.registry(), service.metrics()));
+            IntentSender sender = service.own(new IntentSender(config.kafka(), config.senderSettings(),
+                    config.rules().notifyWindow(), channels, service.metrics(), Clock.systemUTC()));
             ServiceHttp http = service.http(List.of(app.aliveCheck()),
                     List.of(DependencyChecks.kafka(service.admin()),
-                            DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()),
+                            DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck(),
+                            sender.health()),
                     config.adminPort() >= 0);
+            log.info("emails go to {}, {} connection(s) at once", config.smtp().host() == null ? "the outbox " + config.outboxDir()
+                    : config.smtp(), config.sending().connections());
             app.start();
+            sender.start();
             http.start(config.host(), config.port(), config.adminPort());
             return new NotifierService(service, app, http);
         });
+    }
+
+    private static EmailChannel emailChannel(NotifierConfig config) {
+        MailTransport transport = transport(config);
+        return new EmailChannel(new EmailComposer(transport.session(), config.mailFrom(), config.messageIdDomain()), transport);
     }
 
     /** SMTP when a host is set, else the outbox directory a developer reads. */

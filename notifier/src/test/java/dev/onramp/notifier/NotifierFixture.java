@@ -147,15 +147,20 @@ final class NotifierFixture implements AutoCloseable {
 
     /** Waits until the notifier has consumed and committed everything on its inputs: after this, nothing more is coming. */
     void awaitCaughtUp() {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::caughtUp);
+        awaitCaughtUp(applicationId);
     }
 
-    private boolean caughtUp() throws Exception {
+    /** As {@link #awaitCaughtUp()}, for a notifier started with another {@code NOTIFIER_APPLICATION_ID}. */
+    void awaitCaughtUp(String groupId) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> caughtUp(groupId));
+    }
+
+    private boolean caughtUp(String groupId) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (String topic : List.of(Topics.SESSION_OUTCOMES.name(), Topics.RECIPIENTS.name())) {
+            for (String topic : List.of(Topics.SESSION_OUTCOMES.name(), Topics.RECIPIENTS.name(), Topics.NOTIFICATION_RESULTS.name())) {
                 for (int p = 0; p < 3; p++) {
                     latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                 }

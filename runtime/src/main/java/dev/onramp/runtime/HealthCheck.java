@@ -7,8 +7,18 @@ import java.util.function.LongSupplier;
 public interface HealthCheck {
     String name();
 
-    /** Throws, with a reason, when the dependency does not answer. */
+    /**
+     * Throws, with a reason, when the dependency does not answer; throws {@link Degraded} when the service works
+     * but not as it should, which health reports without taking the service out of rotation.
+     */
     void check() throws Exception;
+
+    /** Working, but not well: reported as DEGRADED with the reason, still ready (200). */
+    final class Degraded extends Exception {
+        public Degraded(String reason) {
+            super(reason, null, false, false);
+        }
+    }
 
     /** A check that does what {@code probe} does. */
     static HealthCheck of(String name, Probe probe) {

@@ -93,14 +93,21 @@ public final class ServiceHttp implements AutoCloseable {
         adminRoutes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
-    /** 200 when every check passes, 503 otherwise; each check's state (and the reason it is down) in the body. */
+    /**
+     * 200 when every check passes or is only degraded, 503 otherwise; each check's state (and the reason it is down
+     * or degraded) in the body, and the worst of them as the status.
+     */
     private static void answer(Context ctx, List<HealthCheck> checks) {
         Map<String, String> states = new LinkedHashMap<>();
         boolean up = true;
+        boolean degraded = false;
         for (HealthCheck check : checks) {
             try {
                 check.check();
                 states.put(check.name(), "UP");
+            } catch (HealthCheck.Degraded e) {
+                degraded = true;
+                states.put(check.name(), "DEGRADED: " + e.getMessage());
             } catch (Exception e) {
                 up = false;
                 // Our own checks say why (a Streams state); a dependency's exception says only its kind.
@@ -108,8 +115,8 @@ public final class ServiceHttp implements AutoCloseable {
                         ? e.getMessage() : e.getClass().getSimpleName()));
             }
         }
-        ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", up ? "UP" : "DOWN", "checks", states));
+        String status = !up ? "DOWN" : degraded ? "DEGRADED" : "UP";
+        ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", status, "checks", states));
     }
 
     public static PrometheusMeterRegistry newMetrics() {

@@ -34,6 +34,12 @@ public final class Topics {
     /** processor: sessions that need a human. */
     public static final Topic<SessionAlert> SESSION_ALERTS =
             Topic.expiring("onramp.session-alerts.v1", SessionAlert.class, Duration.ofDays(30));
+    /** notifier (Streams app): each attempt it decided on, for its sender. Internal, short-lived (holds addresses). */
+    public static final Topic<NotificationIntent> NOTIFICATION_INTENTS =
+            Topic.expiring("onramp.notification-intents.v1", NotificationIntent.class, Duration.ofDays(7));
+    /** notifier (sender): how each attempt went, as soon as the provider answered. Internal. */
+    public static final Topic<NotificationResult> NOTIFICATION_RESULTS =
+            Topic.expiring("onramp.notification-results.v1", NotificationResult.class, Duration.ofDays(7));
     /** notifier: every delivery step. Forever (what each user was told, and when). */
     public static final Topic<NotificationRecord> NOTIFICATIONS =
             Topic.forever("onramp.notifications.v1", NotificationRecord.class);
@@ -48,7 +54,7 @@ public final class Topics {
     public static final List<Topic<?>> ALL = List.of(
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
-            NOTIFICATIONS, NOTIFICATIONS_DLQ, POISON_RECORDS);
+            NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, POISON_RECORDS);
 
     private Topics() {
     }

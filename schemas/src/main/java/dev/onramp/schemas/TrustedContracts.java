@@ -24,6 +24,7 @@ public final class TrustedContracts {
                 .add(NotificationRecord.class).add(NotificationDeadLetter.class)
                 .add(Channel.class).add(DeliveryStatus.class)
                 .add(SessionStatus.class).add(OutcomeKind.class)
+                .add(NotificationIntent.class).add(NotificationResult.class).add(SendResult.class)
                 .add(PoisonRecord.class).add(PoisonStage.class)
                 .build();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));

@@ -1,13 +1,20 @@
 package dev.onramp.notifier.delivery;
 
 import dev.onramp.schemas.NotificationDeadLetter;
+import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 
-/** What an attempt produces, each kind bound for its own topic: always an audit record, a dead letter when given up. */
+/** What the notifier's decisions produce, each kind bound for its own topic. */
 sealed interface DeliveryStep {
-    record Attempted(NotificationRecord record) implements DeliveryStep {
+    /** An attempt to make: for the sender, once this transaction commits. */
+    record Intended(NotificationIntent intent) implements DeliveryStep {
     }
 
+    /** The audit trail's next line: sent, retrying or failed. */
+    record Recorded(NotificationRecord record) implements DeliveryStep {
+    }
+
+    /** A notification given up on. */
     record GivenUp(NotificationDeadLetter deadLetter) implements DeliveryStep {
     }
 }

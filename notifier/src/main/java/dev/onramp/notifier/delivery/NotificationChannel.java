@@ -9,7 +9,7 @@ import dev.onramp.schemas.SessionRecipient;
  * One way of telling a user: email today; push and outbound webhooks are each one more implementation, reading
  * their own field of {@link SessionRecipient}. The ledger, retries and dead-lettering are the same for all.
  */
-public interface NotificationChannel {
+public interface NotificationChannel extends AutoCloseable {
     Channel kind();
 
     /** Where this channel would deliver for the recipient, if the recipient has such an address. */
@@ -20,4 +20,9 @@ public interface NotificationChannel {
 
     /** One attempt. Never throws: every failure is a {@link DeliveryResult}. */
     DeliveryResult deliver(Notification notification);
+
+    /** Releases the provider connection, if any. */
+    @Override
+    default void close() {
+    }
 }

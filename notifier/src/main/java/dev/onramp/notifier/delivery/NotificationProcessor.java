@@ -2,15 +2,19 @@ package dev.onramp.notifier.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationDeadLetter;
+import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,29 +25,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each due notification once, whichever of outcome and recipient arrives first.
+ * Decides and records; never sends. Whichever of outcome and recipient arrives second makes the notification due:
+ * the processor writes an intent for the sender, and folds the sender's result into the ledger, the retry
+ * schedule and the audit trail. Everything here is one Kafka transaction per commit, and no transaction ever
+ * spans a network call: the send happens between two of them, in the sender.
  *
- * <p>The ledger is a changelogged state store keyed by notification id, not a separate compacted topic: it is
- * written in the same Kafka transaction as the audit record and the consumed offsets, so the ledger, the
- * {@code onramp.notifications.v1} trail and our position in the inputs can never disagree.
- *
- * <p>The one window Kafka cannot close: the provider accepts a message and the process dies before the
- * transaction that records it commits. The restarted notifier sends it again, with the same Message-ID (derived
- * from the notification id), which a receiving mail system can drop. A commit is requested right after every
- * send so the window is one commit long.
+ * <p>The ledger (notification id → latest step) and the in-flight store (id → the attempt the sender has) make a
+ * notification due at most once: a second outcome, a re-registered recipient or a redelivered input finds the id
+ * already there. Retries wait in a time-ordered schedule, so each tick reads only what is due.
  */
 final class NotificationProcessor implements Processor<String, NotifierInput, String, DeliveryStep> {
     private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
+    /** A tick does a bounded slice, so a backlog never makes one punctuation (and its transaction) long. */
+    private static final int MAX_PER_TICK = 1_000;
 
     private final List<NotificationChannel> channels;
     private final RetryPolicy retries;
     private final NotifierRules rules;
     private final NotifierMetrics metrics;
+    private final FailureLog failures = new FailureLog(log, Duration.ofMinutes(1));
     private ProcessorContext<String, DeliveryStep> context;
     private KeyValueStore<String, SessionOutcome> outcomes;
+    private KeyValueStore<String, String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
     private KeyValueStore<String, NotificationRecord> ledger;
-    private KeyValueStore<String, NotificationRecord> retryQueue;
+    private KeyValueStore<String, NotificationIntent> inFlight;
+    private KeyValueStore<String, NotificationIntent> retrySchedule;
 
     NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics) {
         this.channels = channels;
@@ -56,9 +63,11 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     public void init(ProcessorContext<String, DeliveryStep> context) {
         this.context = context;
         this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
+        this.outcomeExpiry = context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE);
         this.recipients = context.getStateStore(NotificationTopology.RECIPIENTS_STORE);
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
-        this.retryQueue = context.getStateStore(NotificationTopology.RETRY_STORE);
+        this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
+        this.retrySchedule = context.getStateStore(NotificationTopology.RETRY_STORE);
         context.schedule(rules.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireOutcomes);
     }
@@ -68,7 +77,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         String sessionId = record.key();
         NotifierInput input = record.value();
         if (input instanceof NotifierInput.OutcomeArrived arrived) {
-            outcomeArrived(sessionId, arrived.outcome(), record.timestamp());
+            outcomeArrived(sessionId, arrived.outcome());
         } else if (input instanceof NotifierInput.RecipientChanged changed && changed.removed()) {
             recipients.delete(sessionId);
             cancelRetries(sessionId);
@@ -76,116 +85,169 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             recipients.put(sessionId, changed.recipient());
             SessionOutcome outcome = outcomes.get(sessionId);
             if (outcome != null) {
-                deliverAll(sessionId, outcome, changed.recipient(), Optional.empty());
+                intendAll(sessionId, outcome, changed.recipient());
             }
+        } else if (input instanceof NotifierInput.ResultReported reported) {
+            fold(reported.result());
         }
     }
 
-    private void outcomeArrived(String sessionId, SessionOutcome outcome, long timestamp) {
-        if (outcome.getOutcome() != OutcomeKind.FULFILLED && outcome.getOutcome() != OutcomeKind.REJECTED) {
+    private void outcomeArrived(String sessionId, SessionOutcome outcome) {
+        boolean told = outcome.getOutcome() == OutcomeKind.FULFILLED || outcome.getOutcome() == OutcomeKind.REJECTED;
+        Instant windowEnd = outcome.getOccurredAt().plus(rules.notifyWindow());
+        if (!told || !windowEnd.isAfter(now()) || outcomes.get(sessionId) != null) {
             return;
         }
-        if (outcomes.get(sessionId) == null) {
-            outcomes.put(sessionId, outcome);
-        }
+        outcomes.put(sessionId, outcome);
+        outcomeExpiry.put(TimeOrderedKey.of(windowEnd, sessionId), sessionId);
         SessionRecipient recipient = recipients.get(sessionId);
         if (recipient != null) {
-            deliverAll(sessionId, outcomes.get(sessionId), recipient, Optional.of(timestamp));
+            intendAll(sessionId, outcome, recipient);
         }
     }
 
-    private void deliverAll(String sessionId, SessionOutcome outcome, SessionRecipient recipient, Optional<Long> outcomeTime) {
+    private void intendAll(String sessionId, SessionOutcome outcome, SessionRecipient recipient) {
+        Instant deliverBy = outcome.getOccurredAt().plus(rules.notifyWindow());
+        if (!deliverBy.isAfter(now())) {
+            return;
+        }
         for (NotificationChannel channel : channels) {
             Optional<String> address = channel.address(recipient);
-            if (address.isEmpty()) {
-                continue;
-            }
             String id = NotificationIds.of(sessionId, outcome.getOutcome(), channel.kind());
-            if (ledger.get(id) != null) {
-                // Sent, failed for good, or waiting for its retry: never a second first attempt.
+            if (address.isEmpty() || ledger.get(id) != null || inFlight.get(id) != null) {
+                // No address for this channel, or already sent, failed for good, retrying or with the sender.
                 continue;
             }
             Instant now = now();
-            attempt(channel, new Notification(id, outcome, address.get(), recipient.getLocale()), 1, now, outcomeTime);
+            intend(NotificationIntent.newBuilder()
+                    .setNotificationId(id)
+                    .setSessionId(sessionId)
+                    .setOutcome(outcome)
+                    .setChannel(channel.kind())
+                    .setAddress(address.get())
+                    .setRecipientMasked(channel.mask(address.get()))
+                    .setLocale(recipient.getLocale())
+                    .setAttempt(1)
+                    .setFirstAttemptAt(now)
+                    .setDeliverBy(deliverBy)
+                    .setCreatedAt(now)
+                    .build());
         }
     }
 
-    private void attempt(NotificationChannel channel, Notification notification, int attemptNo, Instant firstAttempt,
-                         Optional<Long> outcomeTime) {
-        long began = System.nanoTime();
-        DeliveryResult result = channel.deliver(notification);
-        metrics.attempt(Duration.ofNanos(System.nanoTime() - began));
+    private void intend(NotificationIntent intent) {
+        inFlight.put(intent.getNotificationId(), intent);
+        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.Intended(intent), context.currentSystemTimeMs()));
+    }
+
+    private void fold(NotificationResult result) {
+        NotificationIntent intent = inFlight.get(result.getNotificationId());
+        if (intent == null || intent.getAttempt() != result.getAttempt()) {
+            // A result read twice (the sender restarted before committing its offsets): already folded.
+            log.debug("result for {} attempt {} already folded", result.getNotificationId(), result.getAttempt());
+            return;
+        }
+        inFlight.delete(intent.getNotificationId());
+        metrics.attempted(intent.getChannel().name(), result.getResult().name());
+        switch (result.getResult()) {
+            case SENT -> {
+                record(intent, DeliveryStatus.SENT, result.getReason(), result.getProviderMessageId(), null);
+                metrics.accepted(Duration.between(intent.getFirstAttemptAt(), result.getAt()));
+            }
+            case ALREADY_SENT -> ledger.put(intent.getNotificationId(), step(intent, DeliveryStatus.SENT,
+                    "sent before, per onramp.notifications.v1; not sent again", null, null));
+            case TRANSIENT -> retryOrGiveUp(intent, result);
+            default -> giveUp(intent, result.getReason() == null ? result.getResult().name() : result.getReason());
+        }
+    }
+
+    private void retryOrGiveUp(NotificationIntent intent, NotificationResult result) {
         Instant now = now();
-        NotificationRecord.Builder record = NotificationRecord.newBuilder()
-                .setNotificationId(notification.id())
-                .setSessionId(notification.outcome().getSessionId())
-                .setOutcome(notification.outcome().getOutcome())
-                .setChannel(channel.kind())
-                .setRecipientMasked(channel.mask(notification.address()))
-                .setAttempts(attemptNo)
-                .setFirstAttemptAt(firstAttempt)
-                .setAt(now);
-        NotificationDeadLetter deadLetter = null;
-        if (result instanceof DeliveryResult.Sent sent) {
-            record.setStatus(DeliveryStatus.SENT).setProviderMessageId(sent.providerMessageId());
-            outcomeTime.ifPresent(t -> metrics.accepted(Duration.ofMillis(Math.max(0, now.toEpochMilli() - t))));
-        } else if (result instanceof DeliveryResult.Transient failure) {
-            Optional<Instant> next = retries.nextAttempt(attemptNo, firstAttempt, now);
-            if (next.isPresent()) {
-                record.setStatus(DeliveryStatus.RETRYING).setReason(failure.reason()).setNextAttemptAt(next.get());
-            } else {
-                record.setStatus(DeliveryStatus.FAILED).setReason("gave up after " + attemptNo + " attempts: " + failure.reason());
-            }
-        } else if (result instanceof DeliveryResult.Permanent failure) {
-            record.setStatus(DeliveryStatus.FAILED).setReason(failure.reason());
+        Optional<Instant> next = retries.nextAttempt(intent.getAttempt(), intent.getFirstAttemptAt(), now)
+                .filter(at -> at.isBefore(intent.getDeliverBy()));
+        if (next.isEmpty()) {
+            giveUp(intent, "gave up after " + intent.getAttempt() + " attempts: " + result.getReason());
+            return;
         }
-        NotificationRecord step = record.build();
-        if (step.getStatus() == DeliveryStatus.FAILED) {
-            deadLetter = NotificationDeadLetter.newBuilder()
-                    .setNotificationId(step.getNotificationId())
-                    .setOutcome(notification.outcome())
-                    .setChannel(step.getChannel())
-                    .setRecipientMasked(step.getRecipientMasked())
-                    .setReason(step.getReason())
-                    .setAttempts(attemptNo)
-                    .setAt(now)
-                    .build();
-            log.warn("notification {} for session {} failed for good: {}", step.getNotificationId(), step.getSessionId(), step.getReason());
-        }
-        ledger.put(step.getNotificationId(), step);
-        if (step.getStatus() == DeliveryStatus.RETRYING) {
-            retryQueue.put(step.getNotificationId(), step);
-        } else {
-            retryQueue.delete(step.getNotificationId());
-        }
-        metrics.delivery(channel.kind().name(), step.getStatus().name());
-        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Attempted(step), now.toEpochMilli()));
-        if (deadLetter != null) {
-            context.forward(new Record<>(step.getSessionId(), new DeliveryStep.GivenUp(deadLetter), now.toEpochMilli()));
-        }
-        // Record what was sent as soon as possible: this is the crash window the class comment describes.
-        context.commit();
+        failures.attemptFailed(intent.getNotificationId(), intent.getAttempt(), result.getReason(), next.get());
+        retrySchedule.put(TimeOrderedKey.of(next.get(), intent.getNotificationId()), NotificationIntent.newBuilder(intent)
+                .setAttempt(intent.getAttempt() + 1)
+                .setCreatedAt(next.get())
+                .build());
+        record(intent, DeliveryStatus.RETRYING, result.getReason(), null, next.get());
     }
 
+    private void giveUp(NotificationIntent intent, String reason) {
+        NotificationRecord failed = record(intent, DeliveryStatus.FAILED, reason, null, null);
+        failures.gaveUp(intent.getNotificationId(), intent.getAttempt(), reason);
+        NotificationDeadLetter deadLetter = NotificationDeadLetter.newBuilder()
+                .setNotificationId(intent.getNotificationId())
+                .setOutcome(intent.getOutcome())
+                .setChannel(intent.getChannel())
+                .setRecipientMasked(intent.getRecipientMasked())
+                .setReason(reason)
+                .setAttempts(intent.getAttempt())
+                .setAt(failed.getAt())
+                .build();
+        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.GivenUp(deadLetter), failed.getAt().toEpochMilli()));
+    }
+
+    /** Puts the step in the ledger and on the audit trail. */
+    private NotificationRecord record(NotificationIntent intent, DeliveryStatus status, String reason, String providerMessageId,
+                                      Instant nextAttemptAt) {
+        NotificationRecord step = step(intent, status, reason, providerMessageId, nextAttemptAt);
+        ledger.put(step.getNotificationId(), step);
+        metrics.delivery(step.getChannel().name(), status.name());
+        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Recorded(step), step.getAt().toEpochMilli()));
+        return step;
+    }
+
+    private NotificationRecord step(NotificationIntent intent, DeliveryStatus status, String reason, String providerMessageId,
+                                    Instant nextAttemptAt) {
+        return NotificationRecord.newBuilder()
+                .setNotificationId(intent.getNotificationId())
+                .setSessionId(intent.getSessionId())
+                .setOutcome(intent.getOutcome().getOutcome())
+                .setChannel(intent.getChannel())
+                .setRecipientMasked(intent.getRecipientMasked())
+                .setStatus(status)
+                .setAttempts(intent.getAttempt())
+                .setProviderMessageId(providerMessageId)
+                .setReason(reason)
+                .setNextAttemptAt(nextAttemptAt)
+                .setFirstAttemptAt(intent.getFirstAttemptAt())
+                .setAt(now())
+                .build();
+    }
+
+    /** Due retries, oldest first, a bounded slice per tick; each goes to the recipient's address as it is now. */
     private void retryDue(long nowMs) {
-        try (KeyValueIterator<String, NotificationRecord> due = retryQueue.all()) {
-            while (due.hasNext()) {
-                NotificationRecord waiting = due.next().value;
-                if (waiting.getNextAttemptAt() != null && waiting.getNextAttemptAt().toEpochMilli() > nowMs) {
-                    continue;
-                }
-                SessionOutcome outcome = outcomes.get(waiting.getSessionId());
-                SessionRecipient recipient = recipients.get(waiting.getSessionId());
-                NotificationChannel channel = channelOf(waiting);
-                Optional<String> address = recipient == null || channel == null ? Optional.empty() : channel.address(recipient);
-                if (outcome == null || address.isEmpty()) {
-                    retryQueue.delete(waiting.getNotificationId());
-                    continue;
-                }
-                attempt(channel, new Notification(waiting.getNotificationId(), outcome, address.get(), recipient.getLocale()),
-                        waiting.getAttempts() + 1, waiting.getFirstAttemptAt() == null ? waiting.getAt() : waiting.getFirstAttemptAt(),
-                        Optional.empty());
+        Instant now = Instant.ofEpochMilli(nowMs);
+        List<KeyValue<String, NotificationIntent>> due = new ArrayList<>();
+        try (KeyValueIterator<String, NotificationIntent> it = retrySchedule.range(TimeOrderedKey.first(), TimeOrderedKey.dueBy(now))) {
+            while (it.hasNext() && due.size() < MAX_PER_TICK) {
+                due.add(it.next());
             }
+        }
+        for (KeyValue<String, NotificationIntent> entry : due) {
+            retrySchedule.delete(entry.key);
+            NotificationIntent next = entry.value;
+            SessionRecipient recipient = recipients.get(next.getSessionId());
+            Optional<String> address = recipient == null ? Optional.empty() : channelOf(next).flatMap(c -> c.address(recipient));
+            if (address.isEmpty()) {
+                giveUp(next, "the recipient has no address for " + next.getChannel() + " any more");
+                continue;
+            }
+            intend(NotificationIntent.newBuilder(next).setAddress(address.get())
+                    .setRecipientMasked(channelOf(next).map(c -> c.mask(address.get())).orElse(next.getRecipientMasked()))
+                    .setLocale(recipient.getLocale()).build());
+        }
+        metrics.backlog(retrySchedule.approximateNumEntries(), inFlight.approximateNumEntries(), oldestOverdue(now));
+    }
+
+    private Duration oldestOverdue(Instant now) {
+        try (KeyValueIterator<String, NotificationIntent> it = retrySchedule.range(TimeOrderedKey.first(), TimeOrderedKey.dueBy(now))) {
+            return it.hasNext() ? Duration.between(TimeOrderedKey.timeOf(it.next().key), now) : Duration.ZERO;
         }
     }
 
@@ -197,41 +259,38 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         for (NotificationChannel channel : channels) {
             String id = NotificationIds.of(sessionId, outcome.getOutcome(), channel.kind());
-            NotificationRecord waiting = retryQueue.get(id);
-            if (waiting == null) {
+            NotificationRecord waiting = ledger.get(id);
+            if (waiting == null || waiting.getStatus() != DeliveryStatus.RETRYING || waiting.getNextAttemptAt() == null) {
                 continue;
             }
-            retryQueue.delete(id);
-            NotificationRecord cancelled = NotificationRecord.newBuilder(waiting)
-                    .setStatus(DeliveryStatus.FAILED)
-                    .setReason("recipient removed before delivery")
-                    .setNextAttemptAt(null)
-                    .setAt(now())
-                    .build();
-            ledger.put(id, cancelled);
-            metrics.delivery(channel.kind().name(), cancelled.getStatus().name());
-            context.forward(new Record<>(sessionId, new DeliveryStep.Attempted(cancelled), context.currentSystemTimeMs()));
-        }
-    }
-
-    private void expireOutcomes(long nowMs) {
-        long pending = 0;
-        Instant oldest = Instant.ofEpochMilli(nowMs).minus(rules.notifyWindow());
-        try (KeyValueIterator<String, SessionOutcome> all = outcomes.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                if (entry.value.getOccurredAt().isBefore(oldest)) {
-                    outcomes.delete(entry.key);
-                } else if (recipients.get(entry.key) == null) {
-                    pending++;
-                }
+            String key = TimeOrderedKey.of(waiting.getNextAttemptAt(), id);
+            NotificationIntent next = retrySchedule.get(key);
+            retrySchedule.delete(key);
+            if (next != null) {
+                record(NotificationIntent.newBuilder(next).setAttempt(waiting.getAttempts()).build(),
+                        DeliveryStatus.FAILED, "recipient removed before delivery", null, null);
             }
         }
-        metrics.pendingWithoutRecipient(pending);
     }
 
-    private NotificationChannel channelOf(NotificationRecord record) {
-        return channels.stream().filter(c -> c.kind() == record.getChannel()).findFirst().orElse(null);
+    /** Outcomes past the notify window leave the store, a slice per tick, in the order they expire. */
+    private void expireOutcomes(long nowMs) {
+        List<KeyValue<String, String>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = outcomeExpiry.range(TimeOrderedKey.first(),
+                TimeOrderedKey.dueBy(Instant.ofEpochMilli(nowMs)))) {
+            while (it.hasNext() && expired.size() < MAX_PER_TICK) {
+                expired.add(it.next());
+            }
+        }
+        for (KeyValue<String, String> entry : expired) {
+            outcomeExpiry.delete(entry.key);
+            outcomes.delete(entry.value);
+        }
+        metrics.outcomesHeld(outcomes.approximateNumEntries());
+    }
+
+    private Optional<NotificationChannel> channelOf(NotificationIntent intent) {
+        return channels.stream().filter(c -> c.kind() == intent.getChannel()).findFirst();
     }
 
     private Instant now() {

@@ -1,6 +1,8 @@
 package dev.onramp.notifier.delivery;
 
 import static dev.onramp.schemas.Topics.NOTIFICATIONS;
+import static dev.onramp.schemas.Topics.NOTIFICATION_INTENTS;
+import static dev.onramp.schemas.Topics.NOTIFICATION_RESULTS;
 import static dev.onramp.schemas.Topics.NOTIFICATIONS_DLQ;
 import static dev.onramp.schemas.Topics.RECIPIENTS;
 import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
@@ -8,7 +10,9 @@ import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
 import java.util.List;
 
 import dev.onramp.schemas.NotificationDeadLetter;
+import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.Topics;
@@ -22,25 +26,33 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The notifier's data flow, top to bottom:
+ * The notifier's decisions, top to bottom. The topology decides and records; the sender ({@code sending}) sends.
  *
  * <pre>
- *   onramp.session-outcomes.v1 ─┐
- *   onramp.recipients.v1 ───────┴─ merge (both keyed by session id)
- *     -> when a session has an outcome and a recipient, each channel delivers once
- *          [stores: outcomes, recipients, notification-ledger, notification-retries]
- *     -> every attempt         -> onramp.notifications.v1
- *     -> every notification given up -> onramp.notifications.dlq.v1
- *   wall clock: due retries are attempted again
+ *   onramp.session-outcomes.v1 ───────┐
+ *   onramp.recipients.v1 ─────────────┼─ merge (all keyed by session id)
+ *   onramp.notification-results.v1 ───┘
+ *     -> NotificationProcessor
+ *          [stores: outcomes, outcome-expiry, recipients, notification-ledger, notifications-in-flight,
+ *                   notification-retries (time-ordered)]
+ *     -> split by kind of step:
+ *          intended  -> onramp.notification-intents.v1   (the sender reads it, committed only)
+ *          recorded  -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
+ *          given up  -> onramp.notifications.dlq.v1
+ *   wall clock: due retries become intents again; outcomes past the notify window leave
  * </pre>
  */
 public final class NotificationTopology {
     public static final String OUTCOMES_STORE = "outcomes";
+    public static final String OUTCOME_EXPIRY_STORE = "outcome-expiry";
     public static final String RECIPIENTS_STORE = "recipients";
     public static final String LEDGER_STORE = "notification-ledger";
+    public static final String IN_FLIGHT_STORE = "notifications-in-flight";
     public static final String RETRY_STORE = "notification-retries";
 
     private NotificationTopology() {
@@ -50,14 +62,18 @@ public final class NotificationTopology {
                                  NotifierMetrics metrics) {
         Serde<SessionOutcome> outcomeSerde = Topics.SESSION_OUTCOMES.valueSerde(registry);
         Serde<SessionRecipient> recipientSerde = Topics.RECIPIENTS.valueSerde(registry);
+        Serde<NotificationResult> resultSerde = Topics.NOTIFICATION_RESULTS.valueSerde(registry);
+        Serde<NotificationIntent> intentSerde = Topics.NOTIFICATION_INTENTS.valueSerde(registry);
         Serde<NotificationRecord> recordSerde = Topics.NOTIFICATIONS.valueSerde(registry);
         Serde<NotificationDeadLetter> deadLetterSerde = Topics.NOTIFICATIONS_DLQ.valueSerde(registry);
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOMES_STORE), Serdes.String(), outcomeSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECIPIENTS_STORE), Serdes.String(), recipientSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE), Serdes.String(), recordSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE), Serdes.String(), recordSerde));
+        builder.addStateStore(store(OUTCOMES_STORE, outcomeSerde));
+        builder.addStateStore(store(OUTCOME_EXPIRY_STORE, Serdes.String()));
+        builder.addStateStore(store(RECIPIENTS_STORE, recipientSerde));
+        builder.addStateStore(store(LEDGER_STORE, recordSerde));
+        builder.addStateStore(store(IN_FLIGHT_STORE, intentSerde));
+        builder.addStateStore(store(RETRY_STORE, intentSerde));
 
         KStream<String, NotifierInput> outcomes = builder
                 .stream(SESSION_OUTCOMES.name(), Consumed.with(Serdes.String(), outcomeSerde).withName("session-outcomes"))
@@ -65,21 +81,34 @@ public final class NotificationTopology {
         KStream<String, NotifierInput> recipients = builder
                 .stream(RECIPIENTS.name(), Consumed.with(Serdes.String(), recipientSerde).withName("recipients"))
                 .mapValues(NotifierInput.RecipientChanged::new, Named.as("as-recipient-input"));
+        KStream<String, NotifierInput> results = builder
+                .stream(NOTIFICATION_RESULTS.name(), Consumed.with(Serdes.String(), resultSerde).withName("notification-results"))
+                .mapValues(NotifierInput.ResultReported::new, Named.as("as-result-input"));
 
-        KStream<String, DeliveryStep> steps = outcomes.merge(recipients, Named.as("outcomes-and-recipients"))
-                .process(() -> new NotificationProcessor(channels, rules, metrics), Named.as("deliver"),
-                        OUTCOMES_STORE, RECIPIENTS_STORE, LEDGER_STORE, RETRY_STORE);
+        KStream<String, DeliveryStep> steps = outcomes
+                .merge(recipients, Named.as("outcomes-and-recipients"))
+                .merge(results, Named.as("and-results"))
+                .process(() -> new NotificationProcessor(channels, rules, metrics), Named.as("decide"),
+                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE);
 
         steps.split(Named.as("delivery-step-"))
-                .branch((id, step) -> step instanceof DeliveryStep.Attempted, Branched.withConsumer(attempts -> attempts
-                        .mapValues(step -> ((DeliveryStep.Attempted) step).record(), Named.as("record"))
+                .branch((id, step) -> step instanceof DeliveryStep.Intended, Branched.withConsumer(intents -> intents
+                        .mapValues(step -> ((DeliveryStep.Intended) step).intent(), Named.as("intent"))
+                        .to(NOTIFICATION_INTENTS.name(), Produced.with(Serdes.String(), intentSerde).withName("to-notification-intents")),
+                        "intended"))
+                .branch((id, step) -> step instanceof DeliveryStep.Recorded, Branched.withConsumer(records -> records
+                        .mapValues(step -> ((DeliveryStep.Recorded) step).record(), Named.as("record"))
                         .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications")),
-                        "attempted"))
+                        "recorded"))
                 .branch((id, step) -> step instanceof DeliveryStep.GivenUp, Branched.withConsumer(givenUp -> givenUp
                         .mapValues(step -> ((DeliveryStep.GivenUp) step).deadLetter(), Named.as("dead-letter"))
                         .to(NOTIFICATIONS_DLQ.name(), Produced.with(Serdes.String(), deadLetterSerde).withName("to-notifications-dlq")),
                         "given-up"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
     }
 }

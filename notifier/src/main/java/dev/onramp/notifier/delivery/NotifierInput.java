@@ -1,9 +1,10 @@
 package dev.onramp.notifier.delivery;
 
+import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 
-/** Either input of the notifier, merged into one stream; lives only inside the topology. */
+/** The notifier's three inputs, merged into one stream (all keyed by session id); lives only inside the topology. */
 sealed interface NotifierInput {
     /** A session ended. */
     record OutcomeArrived(SessionOutcome outcome) implements NotifierInput {
@@ -14,5 +15,9 @@ sealed interface NotifierInput {
         boolean removed() {
             return recipient == null;
         }
+    }
+
+    /** The sender reports how an attempt went. */
+    record ResultReported(NotificationResult result) implements NotifierInput {
     }
 }

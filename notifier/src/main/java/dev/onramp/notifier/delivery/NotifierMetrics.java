@@ -8,21 +8,30 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** sent / failed / retrying, outcomes waiting for a recipient, time from outcome to accepted message. */
+/**
+ * The decisions' side: audit steps by status, attempts by result, retry backlog, attempts with the sender, oldest
+ * overdue retry, outcomes held, and the time from the decision to notify to the provider accepting.
+ */
 public final class NotifierMetrics {
     private final MeterRegistry registry;
-    private final AtomicLong pendingWithoutRecipient = new AtomicLong();
-    private final Timer sendLatency;
-    private final Timer outcomeToAccepted;
+    private final AtomicLong outcomesHeld = new AtomicLong();
+    private final AtomicLong retryBacklog = new AtomicLong();
+    private final AtomicLong withSender = new AtomicLong();
+    private final AtomicLong oldestOverdueSeconds = new AtomicLong();
+    private final Timer decidedToAccepted;
 
     public NotifierMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("onramp.notifier.pending.without.recipient", pendingWithoutRecipient, AtomicLong::get)
-                .description("Outcomes known for which no recipient has been registered").register(registry);
-        this.sendLatency = Timer.builder("onramp.notifier.send.latency").publishPercentileHistogram()
-                .description("Duration of one delivery attempt").register(registry);
-        this.outcomeToAccepted = Timer.builder("onramp.notifier.outcome.to.accepted").publishPercentileHistogram()
-                .description("From the outcome's record time to the provider accepting the message").register(registry);
+        Gauge.builder("onramp.notifier.outcomes.held", outcomesHeld, AtomicLong::get)
+                .description("Outcomes within the notify window, kept for a recipient who may still register").register(registry);
+        Gauge.builder("onramp.notifier.retry.backlog", retryBacklog, AtomicLong::get)
+                .description("Notifications waiting for their next attempt (approximate)").register(registry);
+        Gauge.builder("onramp.notifier.attempts.with.sender", withSender, AtomicLong::get)
+                .description("Attempts handed to the sender, without a result yet (approximate)").register(registry);
+        Gauge.builder("onramp.notifier.retry.oldest.overdue.seconds", oldestOverdueSeconds, AtomicLong::get)
+                .description("How late the oldest due retry is: grows when retries are not being made").register(registry);
+        this.decidedToAccepted = Timer.builder("onramp.notifier.decided.to.accepted").publishPercentileHistogram()
+                .description("From the decision to notify to the provider accepting the message").register(registry);
     }
 
     void delivery(String channel, String status) {
@@ -30,15 +39,22 @@ public final class NotifierMetrics {
                 .register(registry).increment();
     }
 
-    void attempt(Duration took) {
-        sendLatency.record(took);
+    void attempted(String channel, String result) {
+        Counter.builder("onramp.notifier.attempts").tag("channel", channel).tag("result", result)
+                .register(registry).increment();
     }
 
-    void accepted(Duration sinceOutcome) {
-        outcomeToAccepted.record(sinceOutcome);
+    void accepted(Duration sinceDecided) {
+        decidedToAccepted.record(sinceDecided.isNegative() ? Duration.ZERO : sinceDecided);
     }
 
-    void pendingWithoutRecipient(long count) {
-        pendingWithoutRecipient.set(count);
+    void backlog(long retries, long atSender, Duration oldestOverdue) {
+        retryBacklog.set(retries);
+        withSender.set(atSender);
+        oldestOverdueSeconds.set(oldestOverdue.toSeconds());
+    }
+
+    void outcomesHeld(long count) {
+        outcomesHeld.set(count);
     }
 }

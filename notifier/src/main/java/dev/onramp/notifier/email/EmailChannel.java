@@ -52,13 +52,26 @@ public final class EmailChannel implements NotificationChannel {
         try {
             return new DeliveryResult.Sent(transport.send(message));
         } catch (MessagingException e) {
-            return classify(e);
+            return classify(e, transport.describe());
         }
     }
 
-    /** SMTP 5xx is permanent, 4xx transient; no reply at all (refused, timed out) is transient. */
-    static DeliveryResult classify(MessagingException failure) {
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    /**
+     * SMTP 5xx is permanent, 4xx transient; no reply at all (refused, timed out) is transient. A failure that
+     * configuration causes says which setting fixes it: it stays transient, so fixing the setting lets the
+     * retries through.
+     */
+    static DeliveryResult classify(MessagingException failure, String server) {
         for (Throwable t = failure; t != null; t = nextOf(t)) {
+            if (t.getMessage() != null && t.getMessage().contains("does not support STARTTLS")) {
+                return new DeliveryResult.Transient(server + " does not offer STARTTLS; set SMTP_STARTTLS=false for a local"
+                        + " server without TLS");
+            }
             int code = replyCode(t);
             if (code >= 500) {
                 return new DeliveryResult.Permanent("SMTP " + code + ": " + firstLine(t.getMessage()));

@@ -12,21 +12,32 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
 
 class EmailChannelTest {
+    private static final String SERVER = "smtp://127.0.0.1:2525";
+
+    @Test
+    void aServerWithoutStartTlsWhileItIsRequiredSaysWhichSettingFixesIt() {
+        var noTls = new MessagingException("STARTTLS is required but host does not support STARTTLS");
+        DeliveryResult result = EmailChannel.classify(noTls, SERVER);
+        assertThat(result).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(((DeliveryResult.Transient) result).reason())
+                .isEqualTo("smtp://127.0.0.1:2525 does not offer STARTTLS; set SMTP_STARTTLS=false for a local server without TLS");
+    }
+
     @Test
     void smtp5xxIsPermanentAnd4xxTransient() throws Exception {
         var refused = new SMTPAddressFailedException(new InternetAddress("x@example.com"), "RCPT TO", 550, "550 5.1.1 user unknown");
         var wrapped = new MessagingException("Invalid Addresses", refused);
         wrapped.setNextException(refused);
-        assertThat(EmailChannel.classify(wrapped)).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(EmailChannel.classify(wrapped, SERVER)).isInstanceOf(DeliveryResult.Permanent.class);
 
         var busy = new SMTPSendFailedException("DATA", 451, "451 4.3.0 try later", null, null, null, null);
-        assertThat(EmailChannel.classify(busy)).isInstanceOf(DeliveryResult.Transient.class);
-        assertThat(((DeliveryResult.Transient) EmailChannel.classify(busy)).reason()).startsWith("SMTP 451");
+        assertThat(EmailChannel.classify(busy, SERVER)).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(((DeliveryResult.Transient) EmailChannel.classify(busy, SERVER)).reason()).startsWith("SMTP 451");
     }
 
     @Test
     void noAnswerAtAllIsTransient() {
         var down = new MessagingException("Couldn't connect to host", new ConnectException("Connection refused"));
-        assertThat(EmailChannel.classify(down)).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(EmailChannel.classify(down, SERVER)).isInstanceOf(DeliveryResult.Transient.class);
     }
 }

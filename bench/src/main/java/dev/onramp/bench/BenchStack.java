@@ -9,13 +9,13 @@ import dev.onramp.schemas.TopicContracts;
 import org.apache.kafka.clients.admin.Admin;
 
 /** A fresh broker and registry for one benchmark run, with the contracts in place. */
-final class BenchPlatform implements AutoCloseable {
+final class BenchStack implements AutoCloseable {
     final LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral();
     final LocalSchemaRegistry registry = LocalSchemaRegistry.startEphemeral();
     final KafkaConnection connection = KafkaConnection.local(broker.bootstrapServers(), registry.url());
     final Admin admin = Admin.create(connection.clientConfig());
 
-    BenchPlatform() {
+    BenchStack() {
         TopicContracts.ensure(admin, connection.registryClient(), 3, (short) 1);
     }
 

@@ -1,0 +1,37 @@
+package dev.onramp.notifier.delivery;
+
+import java.time.Instant;
+
+/**
+ * Keys that sort by time in a state store ({@code 0001764151200000/ntf_...}): what is due is one range scan from
+ * the start, never a scan of everything kept. Millis are zero-padded to 16 digits, so the byte order of the
+ * strings is the order of the times.
+ */
+final class TimeOrderedKey {
+    private static final String FORMAT = "%016d/%s";
+
+    private TimeOrderedKey() {
+    }
+
+    static String of(Instant at, String id) {
+        return String.format(FORMAT, at.toEpochMilli(), id);
+    }
+
+    /** The smallest key of all. */
+    static String first() {
+        return String.format(FORMAT, 0L, "");
+    }
+
+    /** A key after every key due at or before {@code now} ({@code ~} sorts after every character of an id). */
+    static String dueBy(Instant now) {
+        return String.format(FORMAT, now.toEpochMilli(), "~");
+    }
+
+    static Instant timeOf(String key) {
+        return Instant.ofEpochMilli(Long.parseLong(key.substring(0, key.indexOf('/'))));
+    }
+
+    static String idOf(String key) {
+        return key.substring(key.indexOf('/') + 1);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.onramp.notifier.sending;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import dev.onramp.notifier.delivery.DeliveryResult;
+import dev.onramp.notifier.delivery.Notification;
+import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.runtime.HealthCheck;
+import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.NotificationIntent;
+import dev.onramp.schemas.SendResult;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the notifier's Streams app decided, outside any Kafka transaction: reads committed intents, sends each
+ * on one of {@code connections} workers (one provider connection each), and writes each result the moment the
+ * provider answered, acknowledged by Kafka before that worker takes its next intent.
+ *
+ * <p>So a crash repeats at most the sends in flight, one per worker: the restarted sender reads the same intents
+ * again, finds the results of all the others (see {@link SentLedger}), and sends only those that had none. A
+ * repeated message has the same Message-ID (derived from the notification id), which receiving systems use to
+ * drop it.
+ *
+ * <p>Each send waits its turn at the {@link SendGate}: a circuit breaker that pauses sending while the provider
+ * fails most attempts (intents wait with the sender instead of each using up a retry), and a rate limit.
+ */
+public final class IntentSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IntentSender.class);
+
+    /** How the sender sends. {@code ratePerSecond} 0: no limit. */
+    public record Settings(int connections, double ratePerSecond, Duration breakerOpenFor, Duration degradedAfter,
+                           String groupId, String instanceId) {
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final KafkaConsumer<String, NotificationIntent> intents;
+    private final ResultWriter results;
+    private final SentLedger ledger;
+    private final ExecutorService workers;
+    private final ThreadLocal<Map<Channel, NotificationChannel>> workerChannels;
+    private final Collection<NotificationChannel> openChannels = new ConcurrentLinkedQueue<>();
+    private final SendGate gate;
+    private final SenderHealth health;
+    private final SenderMetrics metrics;
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    public IntentSender(KafkaConnection kafka, Settings settings, Duration notifyWindow,
+                        Supplier<List<NotificationChannel>> channelsPerConnection, MeterRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.intents = new KafkaConsumer<>(consumerConfig(kafka, settings), new StringDeserializer(),
+                new RegistryAvroDeserializer<>(NotificationIntent.class, kafka.registryClient()));
+        this.ledger = new SentLedger(kafka, notifyWindow);
+        AtomicInteger threadNo = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.connections(),
+                r -> new Thread(r, "notification-sender-" + threadNo.incrementAndGet()));
+        this.workerChannels = ThreadLocal.withInitial(() -> {
+            Map<Channel, NotificationChannel> mine = new HashMap<>();
+            for (NotificationChannel channel : channelsPerConnection.get()) {
+                mine.put(channel.kind(), channel);
+                openChannels.add(channel);
+            }
+            return mine;
+        });
+        this.gate = new SendGate(settings.ratePerSecond(), settings.breakerOpenFor());
+        this.health = new SenderHealth(settings.degradedAfter(), System::nanoTime);
+        this.metrics = new SenderMetrics(registry, gate);
+        this.results = new ResultWriter(kafka, ledger, metrics, clock);
+        this.loop = new Thread(this::run, "notification-sender");
+    }
+
+    public IntentSender start() {
+        loop.start();
+        return this;
+    }
+
+    public HealthCheck health() {
+        return health;
+    }
+
+    private void run() {
+        try {
+            intents.subscribe(List.of(Topics.NOTIFICATION_INTENTS.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Offsets are committed after every batch; nothing is held between batches.
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // Another instance may have sent some of these partitions' intents since we last looked.
+                    ledger.catchUp();
+                }
+            });
+            while (running) {
+                ConsumerRecords<String, NotificationIntent> batch = intents.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    sendAll(batch);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("sending stopped: {}", e.toString(), e);
+        }
+    }
+
+    /** Sends a batch on the workers, keeping the group membership alive while they work, then commits it. */
+    private void sendAll(ConsumerRecords<String, NotificationIntent> batch) {
+        List<Future<?>> sends = new ArrayList<>();
+        for (ConsumerRecord<String, NotificationIntent> record : batch) {
+            sends.add(workers.submit(() -> handle(record.value())));
+        }
+        intents.pause(intents.assignment());
+        try {
+            while (sends.stream().anyMatch(f -> !f.isDone())) {
+                intents.poll(Duration.ofMillis(100));
+            }
+        } finally {
+            intents.resume(intents.assignment());
+        }
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        for (TopicPartition partition : batch.partitions()) {
+            List<ConsumerRecord<String, NotificationIntent>> records = batch.records(partition);
+            done.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        intents.commitSync(done);
+    }
+
+    private void handle(NotificationIntent intent) {
+        try {
+            if (ledger.wasSent(intent.getNotificationId())) {
+                report(intent, SendResult.ALREADY_SENT, null, "sent before");
+            } else if (ledger.wasAttempted(intent.getNotificationId(), intent.getAttempt())) {
+                log.debug("{} attempt {} already has a result", intent.getNotificationId(), intent.getAttempt());
+            } else {
+                send(intent);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("sending {} failed unexpectedly: {}", intent.getNotificationId(), e.toString(), e);
+        }
+    }
+
+    private void send(NotificationIntent intent) throws InterruptedException {
+        if (!gate.awaitTurn(() -> running)) {
+            return;
+        }
+        if (!clock.instant().isBefore(intent.getDeliverBy())) {
+            gate.unused();
+            report(intent, SendResult.EXPIRED, null, "the notify window ended at " + intent.getDeliverBy() + " before it could be sent");
+            return;
+        }
+        NotificationChannel channel = workerChannels.get().get(intent.getChannel());
+        metrics.inFlight(1);
+        long began = System.nanoTime();
+        DeliveryResult result;
+        try {
+            result = channel.deliver(new Notification(intent.getNotificationId(), intent.getOutcome(), intent.getAddress(),
+                    intent.getLocale()));
+        } finally {
+            metrics.inFlight(-1);
+        }
+        long took = System.nanoTime() - began;
+        if (result instanceof DeliveryResult.Sent sent) {
+            gate.answered(took);
+            health.succeeded();
+            report(intent, SendResult.SENT, sent.providerMessageId(), null);
+        } else if (result instanceof DeliveryResult.Transient failure) {
+            gate.failed(took, failure.reason());
+            health.failed(failure.reason());
+            report(intent, SendResult.TRANSIENT, null, failure.reason());
+        } else if (result instanceof DeliveryResult.Permanent failure) {
+            // The provider answered: it refuses this message, which says nothing about the provider's health.
+            gate.answered(took);
+            report(intent, SendResult.PERMANENT, null, failure.reason());
+        }
+        metrics.sent(took);
+    }
+
+    private void report(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason) {
+        results.write(intent, outcome, providerMessageId, reason, () -> running);
+    }
+
+    private static Map<String, Object> consumerConfig(KafkaConnection kafka, Settings settings) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Small batches: each is sent, then committed, so a batch is also how much a restart reads again.
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(8, settings.connections() * 4));
+        return config;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        intents.wakeup();
+        try {
+            loop.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        intents.close();
+        results.close();
+        ledger.close();
+        openChannels.forEach(NotificationChannel::close);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.onramp.notifier.sending;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.schemas.NotificationIntent;
+import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.SendResult;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes each attempt's result to onramp.notification-results.v1 and waits until Kafka has it. */
+final class ResultWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
+
+    private final KafkaProducer<String, NotificationResult> producer;
+    private final SentLedger ledger;
+    private final SenderMetrics metrics;
+    private final Clock clock;
+
+    ResultWriter(KafkaConnection kafka, SentLedger ledger, SenderMetrics metrics, Clock clock) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new RegistryAvroSerializer<>(kafka.registryClient()));
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Only once this returns is the attempt safe from a repeat. The message went out, so its result must not be
+     * lost: while Kafka is away this keeps trying (each failure a WARN), until told to stop.
+     */
+    void write(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason, BooleanSupplier running) {
+        NotificationResult result = NotificationResult.newBuilder()
+                .setNotificationId(intent.getNotificationId())
+                .setSessionId(intent.getSessionId())
+                .setChannel(intent.getChannel())
+                .setAttempt(intent.getAttempt())
+                .setResult(outcome)
+                .setProviderMessageId(providerMessageId)
+                .setReason(reason)
+                .setAt(clock.instant())
+                .build();
+        while (running.getAsBoolean()) {
+            try {
+                producer.send(new ProducerRecord<>(Topics.NOTIFICATION_RESULTS.name(), intent.getSessionId(), result)).get();
+                ledger.remember(result);
+                metrics.result(intent.getChannel().name(), outcome.name());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                log.warn("could not record the result of {} attempt {} yet: {}", intent.getNotificationId(), intent.getAttempt(),
+                        e.toString());
+                try {
+                    Thread.sleep(Duration.ofSeconds(1).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.onramp.notifier.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.DeliveryStatus;
+import dev.onramp.schemas.NotificationDeadLetter;
+import dev.onramp.schemas.NotificationIntent;
+import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SendResult;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The notifier's decisions under TopologyTestDriver: what becomes an intent, and how each result is folded. */
+class NotificationTopologyTest {
+    private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+    private static final String SESSION = "cos_TopologyTest0001";
+    private static final NotifierRules RULES = new NotifierRules(Duration.ofSeconds(30), Duration.ofMinutes(5),
+            Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(30));
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, SessionOutcome> outcomes;
+    private final TestInputTopic<String, SessionRecipient> recipients;
+    private final TestInputTopic<String, NotificationResult> results;
+    private final TestOutputTopic<String, NotificationIntent> intents;
+    private final TestOutputTopic<String, NotificationRecord> records;
+    private final TestOutputTopic<String, NotificationDeadLetter> deadLetters;
+
+    NotificationTopologyTest() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("notifier-topology").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        driver = new TopologyTestDriver(NotificationTopology.build(List.of(new AddressOnlyEmail()), RULES, registry,
+                new NotifierMetrics(new SimpleMeterRegistry())), props, START);
+        outcomes = driver.createInputTopic(Topics.SESSION_OUTCOMES.name(), Serdes.String().serializer(),
+                Topics.SESSION_OUTCOMES.valueSerde(registry).serializer());
+        recipients = driver.createInputTopic(Topics.RECIPIENTS.name(), Serdes.String().serializer(),
+                Topics.RECIPIENTS.valueSerde(registry).serializer());
+        results = driver.createInputTopic(Topics.NOTIFICATION_RESULTS.name(), Serdes.String().serializer(),
+                Topics.NOTIFICATION_RESULTS.valueSerde(registry).serializer());
+        intents = driver.createOutputTopic(Topics.NOTIFICATION_INTENTS.name(), Serdes.String().deserializer(),
+                Topics.NOTIFICATION_INTENTS.valueSerde(registry).deserializer());
+        records = driver.createOutputTopic(Topics.NOTIFICATIONS.name(), Serdes.String().deserializer(),
+                Topics.NOTIFICATIONS.valueSerde(registry).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DLQ.name(), Serdes.String().deserializer(),
+                Topics.NOTIFICATIONS_DLQ.valueSerde(registry).deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void anOutcomeWithARecipientBecomesOneIntentWhicheverArrivesFirst() {
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START.minusSeconds(5)));
+        NotificationIntent intent = intents.readValue();
+        assertThat(intent.getAddress()).isEqualTo("buyer@example.com");
+        assertThat(intent.getRecipientMasked()).isEqualTo("b***r@example.com");
+        assertThat(intent.getAttempt()).isEqualTo(1);
+        assertThat(intent.getDeliverBy()).isEqualTo(START.minusSeconds(5).plus(RULES.notifyWindow()));
+        assertThat(intent.getNotificationId()).isEqualTo(NotificationIds.of(SESSION, OutcomeKind.FULFILLED, Channel.EMAIL));
+
+        String other = "cos_TopologyTest0002";
+        outcomes.pipeInput(other, outcome(other, START));
+        assertThat(intents.isEmpty()).as("no recipient yet").isTrue();
+        recipients.pipeInput(other, recipient("late@example.com"));
+        assertThat(intents.readValue().getSessionId()).isEqualTo(other);
+        assertThat(records.isEmpty()).as("nothing is recorded until the sender answers").isTrue();
+    }
+
+    @Test
+    void aSecondOutcomeOrARepeatedRecipientNeverMakesASecondIntent() {
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        assertThat(intents.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void aSentResultIsRecordedOnceAndAResultReadTwiceIsFoldedOnce() {
+        NotificationIntent intent = due();
+        NotificationResult sent = result(intent, SendResult.SENT, "<ntf@onramp.local>", null);
+        results.pipeInput(SESSION, sent);
+        results.pipeInput(SESSION, sent);
+        List<NotificationRecord> trail = records.readValuesToList();
+        assertThat(trail).hasSize(1);
+        assertThat(trail.get(0).getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(trail.get(0).getProviderMessageId()).isEqualTo("<ntf@onramp.local>");
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        assertThat(intents.isEmpty()).as("a sent notification is never due again").isTrue();
+    }
+
+    @Test
+    void aTransientFailureWaitsInTheScheduleAndComesBackAsTheNextAttemptWhenDue() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.TRANSIENT, null, "SMTP 451: try later"));
+        NotificationRecord retrying = records.readValue();
+        assertThat(retrying.getStatus()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(retrying.getNextAttemptAt()).isAfter(START);
+        assertThat(intents.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(intents.isEmpty()).as("not due yet").isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        NotificationIntent second = intents.readValue();
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getFirstAttemptAt()).isEqualTo(intent.getFirstAttemptAt());
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+        assertThat(intents.isEmpty()).as("a retry is made once").isTrue();
+    }
+
+    @Test
+    void aRetryGoesToTheAddressTheRecipientHasWhenItIsDue() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.TRANSIENT, null, "connection refused"));
+        recipients.pipeInput(SESSION, recipient("corrected@example.com"));
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertThat(intents.readValue().getAddress()).isEqualTo("corrected@example.com");
+    }
+
+    @Test
+    void aPermanentFailureOrAnExpiredWindowIsGivenUpAndDeadLettered() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.PERMANENT, null, "SMTP 550: no such user"));
+        assertThat(records.readValue().getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        NotificationDeadLetter dead = deadLetters.readValue();
+        assertThat(dead.getReason()).isEqualTo("SMTP 550: no such user");
+        assertThat(dead.getRecipientMasked()).doesNotContain("buyer@");
+    }
+
+    @Test
+    void retriesStopAtTheEndOfTheRetryWindow() {
+        NotificationIntent intent = due();
+        NotificationIntent current = intent;
+        for (int i = 0; i < 100 && current != null; i++) {
+            results.pipeInput(SESSION, result(current, SendResult.TRANSIENT, null, "connection refused"));
+            driver.advanceWallClockTime(RULES.retryMaxDelay().plusSeconds(1));
+            current = intents.isEmpty() ? null : intents.readValue();
+        }
+        assertThat(current).isNull();
+        List<NotificationRecord> trail = records.readValuesToList();
+        assertThat(trail.get(trail.size() - 1).getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(trail.get(trail.size() - 1).getReason()).startsWith("gave up after");
+        assertThat(deadLetters.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void aRecipientRemovedWhileARetryWaitsCancelsIt() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.TRANSIENT, null, "connection refused"));
+        records.readValue();
+        recipients.pipeInput(SESSION, null);
+        NotificationRecord cancelled = records.readValue();
+        assertThat(cancelled.getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(cancelled.getReason()).isEqualTo("recipient removed before delivery");
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(intents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void alreadySentIsFoldedSilently() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.ALREADY_SENT, null, "sent before"));
+        assertThat(records.isEmpty()).as("the trail already says it was sent").isTrue();
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        assertThat(intents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutcomeOlderThanTheNotifyWindowIsNeverDue() {
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START.minus(RULES.notifyWindow()).minusSeconds(1)));
+        assertThat(intents.isEmpty()).isTrue();
+    }
+
+    private NotificationIntent due() {
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        return intents.readValue();
+    }
+
+    private static NotificationResult result(NotificationIntent intent, SendResult kind, String providerId, String reason) {
+        return NotificationResult.newBuilder()
+                .setNotificationId(intent.getNotificationId()).setSessionId(intent.getSessionId()).setChannel(intent.getChannel())
+                .setAttempt(intent.getAttempt()).setResult(kind).setProviderMessageId(providerId).setReason(reason)
+                .setAt(START).build();
+    }
+
+    private static SessionRecipient recipient(String email) {
+        return SessionRecipient.newBuilder().setSessionId(SESSION).setEmail(email).setLocale("en")
+                .setUpdatedAt(START).build();
+    }
+
+    private static SessionOutcome outcome(String sessionId, Instant occurredAt) {
+        return SessionOutcome.newBuilder().setSessionId(sessionId).setOutcome(OutcomeKind.FULFILLED)
+                .setPreviousStatus(SessionStatus.FULFILLMENT_PROCESSING).setOccurredAt(occurredAt)
+                .setDecidingEventId("evt_1").build();
+    }
+
+    /** The topology only addresses and masks; sending is the sender's. */
+    private static final class AddressOnlyEmail implements NotificationChannel {
+        @Override
+        public Channel kind() {
+            return Channel.EMAIL;
+        }
+
+        @Override
+        public Optional<String> address(SessionRecipient recipient) {
+            return Optional.ofNullable(recipient.getEmail());
+        }
+
+        @Override
+        public String mask(String address) {
+            return address.charAt(0) + "***" + address.substring(address.indexOf('@') - 1);
+        }
+
+        @Override
+        public DeliveryResult deliver(Notification notification) {
+            throw new AssertionError("the topology never sends");
+        }
+    }
+}
