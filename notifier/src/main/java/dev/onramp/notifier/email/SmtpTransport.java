@@ -5,6 +5,7 @@ import java.util.Properties;
 import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
@@ -47,19 +48,38 @@ public final class SmtpTransport implements MailTransport {
         return session;
     }
 
+    /**
+     * Sends on the open connection. Angus's {@code isConnected()} costs a NOOP round trip per message, so the
+     * connection is trusted until a send on it fails for want of an answer (the server closed an idle connection):
+     * then it is opened again and the message sent once more. A failure with an SMTP reply is the server's answer,
+     * and is not retried here.
+     */
     @Override
     public synchronized String send(MimeMessage message) throws MessagingException {
+        boolean reused = transport != null;
         try {
-            if (transport == null || !transport.isConnected()) {
-                transport = session.getTransport("smtp");
-                transport.connect();
-            }
-            transport.sendMessage(message, message.getAllRecipients());
-            return message.getMessageID();
+            sendOnce(message);
         } catch (MessagingException e) {
             close();
-            throw e;
+            if (!reused || e instanceof SendFailedException) {
+                throw e;
+            }
+            try {
+                sendOnce(message);
+            } catch (MessagingException again) {
+                close();
+                throw again;
+            }
         }
+        return message.getMessageID();
+    }
+
+    private void sendOnce(MimeMessage message) throws MessagingException {
+        if (transport == null) {
+            transport = session.getTransport("smtp");
+            transport.connect();
+        }
+        transport.sendMessage(message, message.getAllRecipients());
     }
 
     @Override

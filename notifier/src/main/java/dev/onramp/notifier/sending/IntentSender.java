@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -142,8 +144,8 @@ public final class IntentSender implements AutoCloseable {
         }
         intents.pause(intents.assignment());
         try {
-            while (sends.stream().anyMatch(f -> !f.isDone())) {
-                intents.poll(Duration.ofMillis(100));
+            for (Future<?> send : sends) {
+                awaitKeepingMembership(send);
             }
         } finally {
             intents.resume(intents.assignment());
@@ -154,6 +156,27 @@ public final class IntentSender implements AutoCloseable {
             done.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
         }
         intents.commitSync(done);
+    }
+
+    /**
+     * Waits for one send; a poll (of paused partitions: it returns nothing) now and then tells the group this
+     * consumer is alive even when a slow server holds the batch for minutes.
+     */
+    private void awaitKeepingMembership(Future<?> send) {
+        while (true) {
+            try {
+                send.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (TimeoutException e) {
+                intents.poll(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                // handle() reports its own failures; nothing is thrown out of it but a bug, already logged.
+                return;
+            }
+        }
     }
 
     private void handle(NotificationIntent intent) {
