@@ -108,7 +108,11 @@ public final class NotificationTopology {
         return builder.build();
     }
 
+    /**
+     * Cached: under exactly-once a store is flushed at every commit anyway, and the cache turns what a commit
+     * interval writes and undoes (an attempt put in flight, then folded) into no changelog record at all.
+     */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values).withCachingEnabled();
     }
 }
