@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * the system property {@code apicurio.home} or the environment variable {@code APICURIO_HOME}.
  */
 public final class LocalSchemaRegistry implements AutoCloseable {
+    private static final String PID_FILE = "registry.pid";
     private static final Logger log = LoggerFactory.getLogger(LocalSchemaRegistry.class);
     private static final String RUNNER_JAR = "apicurio-registry-app-2.6.13.Final-runner.jar";
 
@@ -61,10 +64,48 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Before choosing a port: a registry left behind holds both its port and the database's file lock.
+        stopLeftBehind(dataDir.resolve(PID_FILE));
         LocalSchemaRegistry registry = new LocalSchemaRegistry(
                 locateHome(), FreePorts.preferred(preferredPort), Optional.of(dataDir), dataDir.resolve("registry.log"));
         registry.start();
         return registry;
+    }
+
+    /**
+     * A registry whose parent was SIGKILLed keeps running (a JVM cannot make its children die with it), holding
+     * the H2 file lock, so the next start would fail on a locked database. Its pid is kept beside the database;
+     * if that process still runs and is an Apicurio registry, it is stopped first.
+     */
+    private static void stopLeftBehind(Path pidFile) {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            Optional<ProcessHandle> left = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(RUNNER_JAR)).orElse(false));
+            if (left.isPresent()) {
+                log.warn("a schema registry left running by an earlier start that was killed (pid {}) holds {}: stopping it",
+                        pid, pidFile.getParent());
+                left.get().destroy();
+                left.get().onExit().get(15, TimeUnit.SECONDS);
+            }
+        } catch (TimeoutException e) {
+            ProcessHandle.of(readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException | NumberFormatException | ExecutionException e) {
+            log.warn("could not read {}: {}", pidFile, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long readPid(Path pidFile) {
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The base URL that Confluent-API clients take as {@code schema.registry.url}. */
@@ -106,6 +147,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         }
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "registry-reaper"));
+        dataDir.ifPresent(dir -> writePid(dir.resolve(PID_FILE), started.pid()));
         awaitReady(Duration.ofSeconds(90));
         log.info("Schema registry ready at {} in {} ms (log {})",
                 url(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), logFile);
@@ -124,12 +166,21 @@ public final class LocalSchemaRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+        dataDir.ifPresent(dir -> dir.resolve(PID_FILE).toFile().delete());
         log.info("Schema registry at {} stopped", url());
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    private static void writePid(Path pidFile, long pid) {
+        try {
+            Files.writeString(pidFile, pid + "\n");
+        } catch (IOException e) {
+            log.warn("could not write {}: {}", pidFile, e.toString());
+        }
     }
 
     private void awaitReady(Duration timeout) {

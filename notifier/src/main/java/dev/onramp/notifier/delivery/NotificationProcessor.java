@@ -151,11 +151,11 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         metrics.attempted(intent.getChannel().name(), result.getResult().name());
         switch (result.getResult()) {
             case SENT -> {
-                record(intent, DeliveryStatus.SENT, result.getReason(), result.getProviderMessageId(), null);
+                record(intent, DeliveryStatus.SENT, result.getReason(), result.getProviderMessageId(), null, result.getAt());
                 metrics.accepted(Duration.between(intent.getFirstAttemptAt(), result.getAt()));
             }
             case ALREADY_SENT -> ledger.put(intent.getNotificationId(), step(intent, DeliveryStatus.SENT,
-                    "sent before, per onramp.notifications.v1; not sent again", null, null));
+                    "sent before, per onramp.notifications.v1; not sent again", null, null, now()));
             case TRANSIENT -> retryOrGiveUp(intent, result);
             default -> giveUp(intent, result.getReason() == null ? result.getResult().name() : result.getReason());
         }
@@ -174,11 +174,11 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setAttempt(intent.getAttempt() + 1)
                 .setCreatedAt(next.get())
                 .build());
-        record(intent, DeliveryStatus.RETRYING, result.getReason(), null, next.get());
+        record(intent, DeliveryStatus.RETRYING, result.getReason(), null, next.get(), result.getAt());
     }
 
     private void giveUp(NotificationIntent intent, String reason) {
-        NotificationRecord failed = record(intent, DeliveryStatus.FAILED, reason, null, null);
+        NotificationRecord failed = record(intent, DeliveryStatus.FAILED, reason, null, null, now());
         failures.gaveUp(intent.getNotificationId(), intent.getAttempt(), reason);
         NotificationDeadLetter deadLetter = NotificationDeadLetter.newBuilder()
                 .setNotificationId(intent.getNotificationId())
@@ -192,10 +192,10 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.GivenUp(deadLetter), failed.getAt().toEpochMilli()));
     }
 
-    /** Puts the step in the ledger and on the audit trail. */
+    /** Puts the step in the ledger and on the audit trail; {@code at}: when the provider answered, for an attempt. */
     private NotificationRecord record(NotificationIntent intent, DeliveryStatus status, String reason, String providerMessageId,
-                                      Instant nextAttemptAt) {
-        NotificationRecord step = step(intent, status, reason, providerMessageId, nextAttemptAt);
+                                      Instant nextAttemptAt, Instant at) {
+        NotificationRecord step = step(intent, status, reason, providerMessageId, nextAttemptAt, at);
         ledger.put(step.getNotificationId(), step);
         metrics.delivery(step.getChannel().name(), status.name());
         context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Recorded(step), step.getAt().toEpochMilli()));
@@ -203,7 +203,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     }
 
     private NotificationRecord step(NotificationIntent intent, DeliveryStatus status, String reason, String providerMessageId,
-                                    Instant nextAttemptAt) {
+                                    Instant nextAttemptAt, Instant at) {
         return NotificationRecord.newBuilder()
                 .setNotificationId(intent.getNotificationId())
                 .setSessionId(intent.getSessionId())
@@ -216,7 +216,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setReason(reason)
                 .setNextAttemptAt(nextAttemptAt)
                 .setFirstAttemptAt(intent.getFirstAttemptAt())
-                .setAt(now())
+                .setAt(at)
                 .build();
     }
 
@@ -268,7 +268,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             retrySchedule.delete(key);
             if (next != null) {
                 record(NotificationIntent.newBuilder(next).setAttempt(waiting.getAttempts()).build(),
-                        DeliveryStatus.FAILED, "recipient removed before delivery", null, null);
+                        DeliveryStatus.FAILED, "recipient removed before delivery", null, null, now());
             }
         }
     }
