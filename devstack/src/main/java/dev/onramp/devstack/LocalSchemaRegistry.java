@@ -78,29 +78,32 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * if that process still runs and is an Apicurio registry, it is stopped first.
      */
     private static void stopLeftBehind(Path pidFile) {
-        if (!Files.exists(pidFile)) {
+        long pid = readPid(pidFile);
+        if (pid <= 0) {
             return;
         }
+        Optional<ProcessHandle> left = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(RUNNER_JAR)).orElse(false));
+        if (left.isEmpty()) {
+            return;
+        }
+        log.warn("a schema registry left running by an earlier start that was killed (pid {}) holds {}: stopping it",
+                pid, pidFile.getParent());
+        left.get().destroy();
         try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            Optional<ProcessHandle> left = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(RUNNER_JAR)).orElse(false));
-            if (left.isPresent()) {
-                log.warn("a schema registry left running by an earlier start that was killed (pid {}) holds {}: stopping it",
-                        pid, pidFile.getParent());
-                left.get().destroy();
-                left.get().onExit().get(15, TimeUnit.SECONDS);
-            }
-        } catch (TimeoutException e) {
-            ProcessHandle.of(readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
-        } catch (IOException | NumberFormatException | ExecutionException e) {
-            log.warn("could not read {}: {}", pidFile, e.toString());
+            left.get().onExit().get(15, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            left.get().destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** The pid in the file, or -1 when there is none. */
     private static long readPid(Path pidFile) {
+        if (!Files.exists(pidFile)) {
+            return -1;
+        }
         try {
             return Long.parseLong(Files.readString(pidFile).trim());
         } catch (IOException | NumberFormatException e) {
