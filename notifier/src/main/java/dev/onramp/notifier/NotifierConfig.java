@@ -2,6 +2,9 @@ package dev.onramp.notifier;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.onramp.notifier.delivery.NotifierRules;
@@ -9,6 +12,7 @@ import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.schemas.Channel;
 
 /**
  * Everything the notifier reads from the environment, in one place.
@@ -29,6 +33,14 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *       crash can repeat); {@code NOTIFIER_SEND_RATE} (0: no limit): messages per second at most;
  *       {@code NOTIFIER_BREAKER_OPEN_FOR} (30s): how long sending pauses when most attempts fail;
  *       {@code NOTIFIER_DEGRADED_AFTER} (60s): how long every attempt must have failed before health says DEGRADED</li>
+ *   <li>{@code VAPID_PUBLIC_KEY}, {@code VAPID_PRIVATE_KEY} (base64url; unset: no Web Push), {@code VAPID_SUBJECT}
+ *       (default {@code mailto:ops@onramp.local}: set it to a contact push services can reach), {@code PUSH_TIMEOUT}
+ *       (10s), {@code PUSH_CONNECTIONS} (4)</li>
+ *   <li>{@code PLATFORM_WEBHOOK_URL} (unset: only sessions whose recipient names a URL), {@code PLATFORM_WEBHOOK_SECRETS}
+ *       (comma-separated {@code whsec_} secrets, each signs; unset: no webhooks), {@code WEBHOOK_TIMEOUT} (10s),
+ *       {@code WEBHOOK_CONNECTIONS} (4)</li>
+ *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): let push and webhooks reach http on loopback and private
+ *       addresses; {@code onramp dev} sets it, production must not</li>
  *   <li>{@code RETRY_INITIAL_DELAY} (30s), {@code RETRY_MAX_DELAY} (1h), {@code RETRY_WINDOW} (24h),
  *       {@code RETRY_CHECK_INTERVAL} (1s), {@code NOTIFY_WINDOW} (30d: how late a recipient may still arrive)</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
@@ -36,7 +48,33 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  */
 public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir,
                              Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,
+                             Push push, PlatformWebhook webhook, boolean allowPrivateNetworks,
                              NotifierRules rules, KafkaConnection kafka) {
+
+    /** Web Push; {@code publicKey == null}: not configured. */
+    public record Push(String publicKey, String privateKey, String subject, Duration timeout, int connections) {
+        public boolean configured() {
+            return publicKey != null && privateKey != null;
+        }
+
+        @Override
+        public String toString() {
+            return configured() ? "web push as " + subject + " (public key " + publicKey + ")" : "no web push (no VAPID keys)";
+        }
+    }
+
+    /** Outbound webhooks; no secrets: not configured. */
+    public record PlatformWebhook(String url, List<String> secrets, Duration timeout, int connections) {
+        public boolean configured() {
+            return !secrets.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return !configured() ? "no platform webhooks (no PLATFORM_WEBHOOK_SECRETS)"
+                    : "platform webhooks to " + (url == null ? "each session's own URL only" : url) + ", " + secrets.size() + " secret(s)";
+        }
+    }
 
     /** How the sender sends: see the class comment. */
     public record Sending(int connections, double ratePerSecond, Duration breakerOpenFor, Duration degradedAfter) {
@@ -71,6 +109,12 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 env.string("MAIL_FROM", "Onramp <no-reply@onramp.local>"),
                 env.string("MESSAGE_ID_DOMAIN", "onramp.local"),
                 Path.of(env.string("NOTIFIER_OUTBOX_DIR", "./data/outbox")),
+                new Push(env.string("VAPID_PUBLIC_KEY", null), env.string("VAPID_PRIVATE_KEY", null),
+                        env.string("VAPID_SUBJECT", "mailto:ops@onramp.local"), env.duration("PUSH_TIMEOUT", Duration.ofSeconds(10)),
+                        Math.max(1, env.integer("PUSH_CONNECTIONS", 4))),
+                new PlatformWebhook(env.string("PLATFORM_WEBHOOK_URL", null), secrets(env.string("PLATFORM_WEBHOOK_SECRETS", "")),
+                        env.duration("WEBHOOK_TIMEOUT", Duration.ofSeconds(10)), Math.max(1, env.integer("WEBHOOK_CONNECTIONS", 4))),
+                env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
                 new NotifierRules(
                         env.duration("RETRY_INITIAL_DELAY", defaults.retryInitialDelay()),
                         env.duration("RETRY_MAX_DELAY", defaults.retryMaxDelay()),
@@ -80,19 +124,31 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 KafkaConnection.fromEnv(env.values()));
     }
 
+    private static List<String> secrets(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     public Map<String, Object> streamsConfig() {
         return StreamsApp.baseConfig(kafka, applicationId, stateDir, instanceId);
     }
 
-    public IntentSender.Settings senderSettings() {
-        return new IntentSender.Settings(sending.connections(), sending.ratePerSecond(), sending.breakerOpenFor(),
-                sending.degradedAfter(), applicationId + "-sender", instanceId + "-sender");
+    /** Email keeps the group name it had before there were other channels, so its committed offsets stay. */
+    public IntentSender.Settings senderSettings(Channel channel) {
+        String suffix = channel == Channel.EMAIL ? "-sender" : "-sender-" + channel.name().toLowerCase(Locale.ROOT);
+        int connections = switch (channel) {
+            case PUSH -> push.connections();
+            case WEBHOOK -> webhook.connections();
+            default -> sending.connections();
+        };
+        return new IntentSender.Settings(channel, connections, sending.ratePerSecond(), sending.breakerOpenFor(),
+                sending.degradedAfter(), applicationId + suffix, instanceId + suffix);
     }
 
     @Override
     public String toString() {
         return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", instanceId=" + instanceId + ", stateDir=" + stateDir
-                + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir + ", rules=" + rules
+                + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir + ", push=" + push + ", webhook=" + webhook
+                + ", allowPrivateNetworks=" + allowPrivateNetworks + ", rules=" + rules
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

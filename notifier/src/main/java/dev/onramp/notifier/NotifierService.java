@@ -1,7 +1,11 @@
 package dev.onramp.notifier;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.onramp.notifier.delivery.NotificationChannel;
@@ -12,11 +16,17 @@ import dev.onramp.notifier.email.EmailComposer;
 import dev.onramp.notifier.email.MailTransport;
 import dev.onramp.notifier.email.OutboxTransport;
 import dev.onramp.notifier.email.SmtpTransport;
-import dev.onramp.notifier.sending.IntentSender;
+import dev.onramp.notifier.push.VapidKeys;
+import dev.onramp.notifier.push.WebPushChannel;
+import dev.onramp.notifier.sending.ChannelSenders;
+import dev.onramp.notifier.webhook.PlatformWebhookChannel;
 import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
+import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.Topics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -38,27 +48,50 @@ public final class NotifierService implements AutoCloseable {
 
     public static NotifierService start(NotifierConfig config) {
         return Service.start("notifier", config, config.kafka(), service -> {
-            // One channel set per sender connection; the topology uses one more only to address and mask.
-            Supplier<List<NotificationChannel>> channels = () -> List.of(emailChannel(config));
-            List<NotificationChannel> addressing = channels.get();
+            // One channel per sender connection; the topology uses one more of each only to address and mask.
+            Map<Channel, Supplier<NotificationChannel>> channels = channels(config);
+            List<NotificationChannel> addressing = channels.values().stream().map(Supplier::get).toList();
             addressing.forEach(service::own);
             StreamsApp app = service.own(new StreamsApp(
                     NotificationTopology.build(addressing, config.rules(), service.registry(), new NotifierMetrics(service.metrics())),
                     config.streamsConfig(), service.registry(), service.metrics()));
-            IntentSender sender = service.own(new IntentSender(config.kafka(), config.senderSettings(),
-                    config.rules().notifyWindow(), channels, service.metrics(), Clock.systemUTC()));
-            ServiceHttp http = service.http(List.of(app.aliveCheck()),
-                    List.of(DependencyChecks.kafka(service.admin()),
-                            DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck(),
-                            sender.health()),
-                    config.adminPort() >= 0);
-            log.info("emails go to {}, {} connection(s) at once", config.smtp().host() == null ? "the outbox " + config.outboxDir()
-                    : config.smtp(), config.sending().connections());
+            List<ChannelSenders.Lane> lanes = channels.entrySet().stream()
+                    .map(c -> new ChannelSenders.Lane(config.senderSettings(c.getKey()), c.getValue())).toList();
+            ChannelSenders senders = service.own(new ChannelSenders(config.kafka(), config.rules().notifyWindow(), lanes,
+                    service.metrics(), Clock.systemUTC()));
+            List<HealthCheck> ready = new ArrayList<>(List.of(DependencyChecks.kafka(service.admin()),
+                    DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()));
+            ready.addAll(senders.health());
+            ServiceHttp http = service.http(List.of(app.aliveCheck()), ready, config.adminPort() >= 0);
+            log.info("emails go to {}, {} connection(s) at once; {}; {}", config.smtp().host() == null ? "the outbox " + config.outboxDir()
+                    : config.smtp(), config.sending().connections(), config.push(), config.webhook());
             app.start();
-            sender.start();
+            senders.start();
             http.start(config.host(), config.port(), config.adminPort());
             return new NotifierService(service, app, http);
         });
+    }
+
+    /** Email always (SMTP or the outbox); push and webhooks when configured. */
+    private static Map<Channel, Supplier<NotificationChannel>> channels(NotifierConfig config) {
+        Map<Channel, Supplier<NotificationChannel>> channels = new LinkedHashMap<>();
+        channels.put(Channel.EMAIL, () -> emailChannel(config));
+        OutboundUrlPolicy policy = OutboundUrlPolicy.of(config.allowPrivateNetworks());
+        if (config.push().configured()) {
+            NotifierConfig.Push push = config.push();
+            VapidKeys vapid = VapidKeys.of(push.publicKey(), push.privateKey(), push.subject());
+            channels.put(Channel.PUSH, () -> new WebPushChannel(vapid, push.timeout(), policy, Clock.systemUTC()));
+        }
+        if (config.webhook().configured()) {
+            NotifierConfig.PlatformWebhook webhook = config.webhook();
+            Optional<String> url = Optional.ofNullable(webhook.url());
+            url.flatMap(policy::refusal).ifPresent(reason -> {
+                throw new IllegalArgumentException("PLATFORM_WEBHOOK_URL " + reason);
+            });
+            channels.put(Channel.WEBHOOK, () -> new PlatformWebhookChannel(url, webhook.secrets(), webhook.timeout(), policy,
+                    Clock.systemUTC()));
+        }
+        return channels;
     }
 
     private static EmailChannel emailChannel(NotifierConfig config) {

@@ -43,6 +43,12 @@ public final class Topics {
     /** notifier: every delivery step. Forever (what each user was told, and when). */
     public static final Topic<NotificationRecord> NOTIFICATIONS =
             Topic.forever("onramp.notifications.v1", NotificationRecord.class);
+    /**
+     * ingest (unsubscribe) and notifier (gone): addresses never to use again. Compacted; keyed by channel and
+     * address hash, not by session.
+     */
+    public static final Topic<ChannelSuppression> SUPPRESSIONS =
+            Topic.compacted("onramp.suppressions.v1", ChannelSuppression.class);
     /** notifier: notifications given up on, with the reason. */
     public static final Topic<NotificationDeadLetter> NOTIFICATIONS_DLQ =
             Topic.expiring("onramp.notifications.dlq.v1", NotificationDeadLetter.class, Duration.ofDays(30));
@@ -54,7 +60,8 @@ public final class Topics {
     public static final List<Topic<?>> ALL = List.of(
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
-            NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, POISON_RECORDS);
+            NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, SUPPRESSIONS,
+            POISON_RECORDS);
 
     private Topics() {
     }

@@ -1,5 +1,6 @@
 package dev.onramp.notifier.delivery;
 
+import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
@@ -12,6 +13,10 @@ sealed interface DeliveryStep {
 
     /** The audit trail's next line: sent, retrying or failed. */
     record Recorded(NotificationRecord record) implements DeliveryStep {
+    }
+
+    /** An address not to use again, keyed by its suppression key (not the session). */
+    record Suppressed(ChannelSuppression suppression) implements DeliveryStep {
     }
 
     /** A notification given up on. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
@@ -14,6 +15,8 @@ import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SuppressionKeys;
+import dev.onramp.schemas.SuppressionReason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,6 +24,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
     private KeyValueStore<String, NotificationIntent> retrySchedule;
+    private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
     NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics) {
         this.channels = channels;
@@ -68,6 +74,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
         this.retrySchedule = context.getStateStore(NotificationTopology.RETRY_STORE);
+        this.suppressions = context.getStateStore(NotificationTopology.SUPPRESSIONS_STORE);
         context.schedule(rules.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireOutcomes);
     }
@@ -100,10 +107,14 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         outcomes.put(sessionId, outcome);
         outcomeExpiry.put(TimeOrderedKey.of(windowEnd, sessionId), sessionId);
+        // Nobody registered yet: the platform's webhook (a deployment-wide address) is still due.
+        intendAll(sessionId, outcome, recipientOf(sessionId));
+    }
+
+    private SessionRecipient recipientOf(String sessionId) {
         SessionRecipient recipient = recipients.get(sessionId);
-        if (recipient != null) {
-            intendAll(sessionId, outcome, recipient);
-        }
+        return recipient != null ? recipient
+                : SessionRecipient.newBuilder().setSessionId(sessionId).setUpdatedAt(Instant.EPOCH).build();
     }
 
     private void intendAll(String sessionId, SessionOutcome outcome, SessionRecipient recipient) {
@@ -119,7 +130,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 continue;
             }
             Instant now = now();
-            intend(NotificationIntent.newBuilder()
+            NotificationIntent intent = NotificationIntent.newBuilder()
                     .setNotificationId(id)
                     .setSessionId(sessionId)
                     .setOutcome(outcome)
@@ -131,8 +142,24 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                     .setFirstAttemptAt(now)
                     .setDeliverBy(deliverBy)
                     .setCreatedAt(now)
-                    .build());
+                    .build();
+            Optional<ChannelSuppression> suppressed = suppression(channel, address.get());
+            if (suppressed.isPresent()) {
+                record(intent, DeliveryStatus.SUPPRESSED, "not sent: " + describe(suppressed.get()), null, null, now);
+            } else {
+                intend(intent);
+            }
         }
+    }
+
+    private Optional<ChannelSuppression> suppression(NotificationChannel channel, String address) {
+        ValueAndTimestamp<ChannelSuppression> entry = suppressions.get(SuppressionKeys.key(channel.kind(), channel.identity(address)));
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.value());
+    }
+
+    private static String describe(ChannelSuppression suppression) {
+        return suppression.getReason() == SuppressionReason.UNSUBSCRIBED ? "the address unsubscribed"
+                : "the address is gone (" + suppression.getDetail() + ")";
     }
 
     private void intend(NotificationIntent intent) {
@@ -157,14 +184,18 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             case ALREADY_SENT -> ledger.put(intent.getNotificationId(), step(intent, DeliveryStatus.SENT,
                     "sent before, per onramp.notifications.v1; not sent again", null, null, now()));
             case TRANSIENT -> retryOrGiveUp(intent, result);
+            case GONE -> gone(intent, result);
             default -> giveUp(intent, result.getReason() == null ? result.getResult().name() : result.getReason());
         }
     }
 
     private void retryOrGiveUp(NotificationIntent intent, NotificationResult result) {
         Instant now = now();
+        // Not before the provider said it would take another attempt (its Retry-After).
+        Instant notBefore = result.getRetryAfter() == null ? now : result.getRetryAfter();
         Optional<Instant> next = retries.nextAttempt(intent.getAttempt(), intent.getFirstAttemptAt(), now)
-                .filter(at -> at.isBefore(intent.getDeliverBy()));
+                .map(at -> at.isBefore(notBefore) ? notBefore : at)
+                .filter(at -> at.isBefore(intent.getDeliverBy()) && !at.isAfter(intent.getFirstAttemptAt().plus(rules.retryWindow())));
         if (next.isEmpty()) {
             giveUp(intent, "gave up after " + intent.getAttempt() + " attempts: " + result.getReason());
             return;
@@ -175,6 +206,23 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setCreatedAt(next.get())
                 .build());
         record(intent, DeliveryStatus.RETRYING, result.getReason(), null, next.get(), result.getAt());
+    }
+
+    /** The address no longer exists: no retry, no dead letter (nothing to fix), and no later session uses it. */
+    private void gone(NotificationIntent intent, NotificationResult result) {
+        NotificationRecord failed = record(intent, DeliveryStatus.FAILED, "gone: " + result.getReason(), null, null, result.getAt());
+        channelOf(intent).ifPresent(channel -> {
+            String key = SuppressionKeys.key(intent.getChannel(), channel.identity(intent.getAddress()));
+            ChannelSuppression suppression = ChannelSuppression.newBuilder()
+                    .setChannel(intent.getChannel())
+                    .setAddressHash(key.substring(key.indexOf(':') + 1))
+                    .setReason(SuppressionReason.GONE)
+                    .setDetail(result.getReason())
+                    .setSessionId(intent.getSessionId())
+                    .setAt(failed.getAt())
+                    .build();
+            context.forward(new Record<>(key, new DeliveryStep.Suppressed(suppression), failed.getAt().toEpochMilli()));
+        });
     }
 
     private void giveUp(NotificationIntent intent, String reason) {
@@ -231,18 +279,28 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         for (KeyValue<String, NotificationIntent> entry : due) {
             retrySchedule.delete(entry.key);
-            NotificationIntent next = entry.value;
-            SessionRecipient recipient = recipients.get(next.getSessionId());
-            Optional<String> address = recipient == null ? Optional.empty() : channelOf(next).flatMap(c -> c.address(recipient));
-            if (address.isEmpty()) {
-                giveUp(next, "the recipient has no address for " + next.getChannel() + " any more");
-                continue;
-            }
-            intend(NotificationIntent.newBuilder(next).setAddress(address.get())
-                    .setRecipientMasked(channelOf(next).map(c -> c.mask(address.get())).orElse(next.getRecipientMasked()))
-                    .setLocale(recipient.getLocale()).build());
+            retryNow(entry.value);
         }
         metrics.backlog(retrySchedule.approximateNumEntries(), inFlight.approximateNumEntries(), oldestOverdue(now));
+    }
+
+    private void retryNow(NotificationIntent next) {
+        SessionRecipient recipient = recipientOf(next.getSessionId());
+        Optional<NotificationChannel> channel = channelOf(next);
+        Optional<String> address = channel.flatMap(c -> c.address(recipient));
+        if (address.isEmpty()) {
+            giveUp(next, "the recipient has no address for " + next.getChannel() + " any more");
+            return;
+        }
+        NotificationIntent retry = NotificationIntent.newBuilder(next).setAddress(address.get())
+                .setRecipientMasked(channel.get().mask(address.get()))
+                .setLocale(recipient.getLocale()).build();
+        Optional<ChannelSuppression> suppressed = suppression(channel.get(), address.get());
+        if (suppressed.isPresent()) {
+            record(retry, DeliveryStatus.SUPPRESSED, "not sent: " + describe(suppressed.get()), null, null, now());
+        } else {
+            intend(retry);
+        }
     }
 
     private Duration oldestOverdue(Instant now) {
@@ -257,7 +315,11 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         if (outcome == null) {
             return;
         }
+        SessionRecipient nobody = recipientOf(sessionId);
         for (NotificationChannel channel : channels) {
+            if (channel.address(nobody).isPresent()) {
+                continue; // a deployment-wide address (the platform's webhook) does not depend on the recipient
+            }
             String id = NotificationIds.of(sessionId, outcome.getOutcome(), channel.kind());
             NotificationRecord waiting = ledger.get(id);
             if (waiting == null || waiting.getStatus() != DeliveryStatus.RETRYING || waiting.getNextAttemptAt() == null) {

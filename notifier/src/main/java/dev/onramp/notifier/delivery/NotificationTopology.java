@@ -6,9 +6,11 @@ import static dev.onramp.schemas.Topics.NOTIFICATION_RESULTS;
 import static dev.onramp.schemas.Topics.NOTIFICATIONS_DLQ;
 import static dev.onramp.schemas.Topics.RECIPIENTS;
 import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
+import static dev.onramp.schemas.Topics.SUPPRESSIONS;
 
 import java.util.List;
 
+import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
@@ -19,11 +21,13 @@ import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -54,6 +58,8 @@ public final class NotificationTopology {
     public static final String LEDGER_STORE = "notification-ledger";
     public static final String IN_FLIGHT_STORE = "notifications-in-flight";
     public static final String RETRY_STORE = "notification-retries";
+    /** A global table: an address is suppressed for every session, whichever partition the session is on. */
+    public static final String SUPPRESSIONS_STORE = "suppressions";
 
     private NotificationTopology() {
     }
@@ -66,6 +72,7 @@ public final class NotificationTopology {
         Serde<NotificationIntent> intentSerde = Topics.NOTIFICATION_INTENTS.valueSerde(registry);
         Serde<NotificationRecord> recordSerde = Topics.NOTIFICATIONS.valueSerde(registry);
         Serde<NotificationDeadLetter> deadLetterSerde = Topics.NOTIFICATIONS_DLQ.valueSerde(registry);
+        Serde<ChannelSuppression> suppressionSerde = Topics.SUPPRESSIONS.valueSerde(registry);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(OUTCOMES_STORE, outcomeSerde));
@@ -74,6 +81,9 @@ public final class NotificationTopology {
         builder.addStateStore(store(LEDGER_STORE, recordSerde));
         builder.addStateStore(store(IN_FLIGHT_STORE, intentSerde));
         builder.addStateStore(store(RETRY_STORE, intentSerde));
+        builder.globalTable(SUPPRESSIONS.name(), Consumed.with(Serdes.String(), suppressionSerde).withName("suppressions"),
+                Materialized.<String, ChannelSuppression, KeyValueStore<Bytes, byte[]>>as(SUPPRESSIONS_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(suppressionSerde));
 
         KStream<String, NotifierInput> outcomes = builder
                 .stream(SESSION_OUTCOMES.name(), Consumed.with(Serdes.String(), outcomeSerde).withName("session-outcomes"))
@@ -100,6 +110,10 @@ public final class NotificationTopology {
                         .mapValues(step -> ((DeliveryStep.Recorded) step).record(), Named.as("record"))
                         .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications")),
                         "recorded"))
+                .branch((id, step) -> step instanceof DeliveryStep.Suppressed, Branched.withConsumer(suppressed -> suppressed
+                        .mapValues(step -> ((DeliveryStep.Suppressed) step).suppression(), Named.as("suppression"))
+                        .to(SUPPRESSIONS.name(), Produced.with(Serdes.String(), suppressionSerde).withName("to-suppressions")),
+                        "suppressed"))
                 .branch((id, step) -> step instanceof DeliveryStep.GivenUp, Branched.withConsumer(givenUp -> givenUp
                         .mapValues(step -> ((DeliveryStep.GivenUp) step).deadLetter(), Named.as("dead-letter"))
                         .to(NOTIFICATIONS_DLQ.name(), Produced.with(Serdes.String(), deadLetterSerde).withName("to-notifications-dlq")),

@@ -3,6 +3,7 @@ package dev.onramp.notifier.email;
 import java.util.Locale;
 import java.util.ResourceBundle;
 
+import dev.onramp.notifier.delivery.ExplorerLinks;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.TransactionDetails;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +57,11 @@ import org.slf4j.LoggerFactory;
 public final class IntentSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IntentSender.class);
 
-    /** How the sender sends. {@code ratePerSecond} 0: no limit. */
-    public record Settings(int connections, double ratePerSecond, Duration breakerOpenFor, Duration degradedAfter,
+    /**
+     * How one channel's sender sends. {@code ratePerSecond} 0: no limit. Each channel has its own consumer group,
+     * workers, breaker and health, so a slow webhook endpoint or a push-service outage never holds back email.
+     */
+    public record Settings(Channel channel, int connections, double ratePerSecond, Duration breakerOpenFor, Duration degradedAfter,
                            String groupId, String instanceId) {
     }
 
@@ -67,7 +71,7 @@ public final class IntentSender implements AutoCloseable {
     private final ResultWriter results;
     private final SentLedger ledger;
     private final ExecutorService workers;
-    private final ThreadLocal<Map<Channel, NotificationChannel>> workerChannels;
+    private final ThreadLocal<NotificationChannel> workerChannels;
     private final Collection<NotificationChannel> openChannels = new ConcurrentLinkedQueue<>();
     private final SendGate gate;
     private final SenderHealth health;
@@ -75,29 +79,27 @@ public final class IntentSender implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
 
-    public IntentSender(KafkaConnection kafka, Settings settings, Duration notifyWindow,
-                        Supplier<List<NotificationChannel>> channelsPerConnection, MeterRegistry registry, Clock clock) {
+    IntentSender(KafkaConnection kafka, Settings settings, Supplier<NotificationChannel> connection, SentLedger ledger,
+                 ResultWriter results, MeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.intents = new KafkaConsumer<>(consumerConfig(kafka, settings), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(NotificationIntent.class, kafka.registryClient()));
-        this.ledger = new SentLedger(kafka, notifyWindow);
+        this.ledger = ledger;
+        this.results = results;
+        String name = "sender-" + settings.channel().name().toLowerCase(Locale.ROOT);
         AtomicInteger threadNo = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(settings.connections(),
-                r -> new Thread(r, "notification-sender-" + threadNo.incrementAndGet()));
+        this.workers = Executors.newFixedThreadPool(settings.connections(), r -> new Thread(r, name + "-" + threadNo.incrementAndGet()));
         this.workerChannels = ThreadLocal.withInitial(() -> {
-            Map<Channel, NotificationChannel> mine = new HashMap<>();
-            for (NotificationChannel channel : channelsPerConnection.get()) {
-                mine.put(channel.kind(), channel);
-                openChannels.add(channel);
-            }
+            NotificationChannel mine = connection.get();
+            openChannels.add(mine);
             return mine;
         });
-        this.gate = new SendGate(settings.ratePerSecond(), settings.breakerOpenFor());
-        this.health = new SenderHealth(settings.degradedAfter(), System::nanoTime);
-        this.metrics = new SenderMetrics(registry, gate);
-        this.results = new ResultWriter(kafka, ledger, metrics, clock);
-        this.loop = new Thread(this::run, "notification-sender");
+        this.gate = new SendGate(name, settings.ratePerSecond(), settings.breakerOpenFor());
+        this.health = new SenderHealth("sending " + settings.channel().name().toLowerCase(Locale.ROOT), settings.degradedAfter(),
+                System::nanoTime);
+        this.metrics = new SenderMetrics(registry, settings.channel().name(), gate);
+        this.loop = new Thread(this::run, name);
     }
 
     public IntentSender start() {
@@ -140,7 +142,9 @@ public final class IntentSender implements AutoCloseable {
     private void sendAll(ConsumerRecords<String, NotificationIntent> batch) {
         List<Future<?>> sends = new ArrayList<>();
         for (ConsumerRecord<String, NotificationIntent> record : batch) {
-            sends.add(workers.submit(() -> handle(record.value())));
+            if (record.value().getChannel() == settings.channel()) {
+                sends.add(workers.submit(() -> handle(record.value())));
+            }
         }
         intents.pause(intents.assignment());
         try {
@@ -204,7 +208,7 @@ public final class IntentSender implements AutoCloseable {
             report(intent, SendResult.EXPIRED, null, "the notify window ended at " + intent.getDeliverBy() + " before it could be sent");
             return;
         }
-        NotificationChannel channel = workerChannels.get().get(intent.getChannel());
+        NotificationChannel channel = workerChannels.get();
         metrics.inFlight(1);
         long began = System.nanoTime();
         DeliveryResult result;
@@ -215,24 +219,14 @@ public final class IntentSender implements AutoCloseable {
             metrics.inFlight(-1);
         }
         long took = System.nanoTime() - began;
-        if (result instanceof DeliveryResult.Sent sent) {
-            gate.answered(took);
-            health.succeeded();
-            report(intent, SendResult.SENT, sent.providerMessageId(), null);
-        } else if (result instanceof DeliveryResult.Transient failure) {
-            gate.failed(took, failure.reason());
-            health.failed(failure.reason());
-            report(intent, SendResult.TRANSIENT, null, failure.reason());
-        } else if (result instanceof DeliveryResult.Permanent failure) {
-            // The provider answered: it refuses this message, which says nothing about the provider's health.
-            gate.answered(took);
-            report(intent, SendResult.PERMANENT, null, failure.reason());
-        }
+        gate.observe(result, took);
+        health.observe(result);
+        results.write(intent, result, () -> running);
         metrics.sent(took);
     }
 
     private void report(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason) {
-        results.write(intent, outcome, providerMessageId, reason, () -> running);
+        results.write(intent, outcome, providerMessageId, reason, null, () -> running);
     }
 
     private static Map<String, Object> consumerConfig(KafkaConnection kafka, Settings settings) {
@@ -263,8 +257,6 @@ public final class IntentSender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         intents.close();
-        results.close();
-        ledger.close();
         openChannels.forEach(NotificationChannel::close);
     }
 }

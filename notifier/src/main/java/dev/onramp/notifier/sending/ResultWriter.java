@@ -2,16 +2,20 @@ package dev.onramp.notifier.sending;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.SendResult;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,25 +29,41 @@ final class ResultWriter implements AutoCloseable {
 
     private final KafkaProducer<String, NotificationResult> producer;
     private final SentLedger ledger;
-    private final SenderMetrics metrics;
+    private final MeterRegistry registry;
     private final Clock clock;
 
-    ResultWriter(KafkaConnection kafka, SentLedger ledger, SenderMetrics metrics, Clock clock) {
+    ResultWriter(KafkaConnection kafka, SentLedger ledger, MeterRegistry registry, Clock clock) {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new RegistryAvroSerializer<>(kafka.registryClient()));
         this.ledger = ledger;
-        this.metrics = metrics;
+        this.registry = registry;
         this.clock = clock;
+    }
+
+    /** What the provider said, as a result record; see {@link #write(NotificationIntent, SendResult, String, String, Instant,
+     * BooleanSupplier)}. */
+    void write(NotificationIntent intent, DeliveryResult result, BooleanSupplier running) {
+        if (result instanceof DeliveryResult.Sent sent) {
+            write(intent, SendResult.SENT, sent.providerMessageId(), null, null, running);
+        } else if (result instanceof DeliveryResult.Transient failure) {
+            Instant retryAfter = failure.retryAfter().isZero() ? null : clock.instant().plus(failure.retryAfter());
+            write(intent, SendResult.TRANSIENT, null, failure.reason(), retryAfter, running);
+        } else if (result instanceof DeliveryResult.Permanent failure) {
+            write(intent, SendResult.PERMANENT, null, failure.reason(), null, running);
+        } else if (result instanceof DeliveryResult.Gone gone) {
+            write(intent, SendResult.GONE, null, gone.reason(), null, running);
+        }
     }
 
     /**
      * Only once this returns is the attempt safe from a repeat. The message went out, so its result must not be
      * lost: while Kafka is away this keeps trying (each failure a WARN), until told to stop.
      */
-    void write(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason, BooleanSupplier running) {
+    void write(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason, Instant retryAfter,
+               BooleanSupplier running) {
         NotificationResult result = NotificationResult.newBuilder()
                 .setNotificationId(intent.getNotificationId())
                 .setSessionId(intent.getSessionId())
@@ -52,13 +72,15 @@ final class ResultWriter implements AutoCloseable {
                 .setResult(outcome)
                 .setProviderMessageId(providerMessageId)
                 .setReason(reason)
+                .setRetryAfter(retryAfter)
                 .setAt(clock.instant())
                 .build();
         while (running.getAsBoolean()) {
             try {
                 producer.send(new ProducerRecord<>(Topics.NOTIFICATION_RESULTS.name(), intent.getSessionId(), result)).get();
                 ledger.remember(result);
-                metrics.result(intent.getChannel().name(), outcome.name());
+                Counter.builder("onramp.notifier.sends").description("Attempts by channel and result, as the sender recorded them")
+                        .tag("channel", intent.getChannel().name()).tag("result", outcome.name()).register(registry).increment();
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

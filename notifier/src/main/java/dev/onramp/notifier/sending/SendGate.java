@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.onramp.notifier.delivery.DeliveryResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -22,8 +23,8 @@ final class SendGate {
     private final CircuitBreaker breaker;
     private final RateLimiter rateLimiter;
 
-    SendGate(double ratePerSecond, Duration openFor) {
-        this.breaker = CircuitBreaker.of("notification-sender", CircuitBreakerConfig.custom()
+    SendGate(String name, double ratePerSecond, Duration openFor) {
+        this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
                 .minimumNumberOfCalls(10)
@@ -32,12 +33,12 @@ final class SendGate {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
-        breaker.getEventPublisher().onStateTransition(e -> log.warn("sending: circuit breaker {} ({})", e.getStateTransition(),
+        breaker.getEventPublisher().onStateTransition(e -> log.warn("{}: circuit breaker {} ({})", name, e.getStateTransition(),
                 e.getStateTransition().getToState() == CircuitBreaker.State.OPEN
                         ? "most attempts fail; intents wait instead of using up their retries, probing again in "
                         + openFor.toSeconds() + " s"
                         : "sending again"));
-        this.rateLimiter = ratePerSecond <= 0 ? null : RateLimiter.of("notification-sender", RateLimiterConfig.custom()
+        this.rateLimiter = ratePerSecond <= 0 ? null : RateLimiter.of(name, RateLimiterConfig.custom()
                 .limitForPeriod((int) Math.max(1, Math.round(ratePerSecond)))
                 .limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ofMinutes(10))
@@ -61,6 +62,15 @@ final class SendGate {
     /** The turn was not used for a send. */
     void unused() {
         breaker.releasePermission();
+    }
+
+    /** A transient failure counts towards opening the breaker; any answer of the provider's says it is up. */
+    void observe(DeliveryResult result, long nanos) {
+        if (result instanceof DeliveryResult.Transient failure) {
+            failed(nanos, failure.reason());
+        } else {
+            answered(nanos);
+        }
     }
 
     /** The provider answered (accepted, or refused this one message): it is up. */

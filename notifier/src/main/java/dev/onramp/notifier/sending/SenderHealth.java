@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
+import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.runtime.HealthCheck;
 
 /**
@@ -13,14 +14,25 @@ import dev.onramp.runtime.HealthCheck;
  * rotation would not bring the mail server back.
  */
 final class SenderHealth implements HealthCheck {
+    private final String name;
     private final Duration after;
     private final LongSupplier nanos;
     private final AtomicLong failingSince = new AtomicLong(-1);
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
-    SenderHealth(Duration after, LongSupplier nanos) {
+    SenderHealth(String name, Duration after, LongSupplier nanos) {
+        this.name = name;
         this.after = after;
         this.nanos = nanos;
+    }
+
+    /** A refusal of one message (permanent, gone) says nothing either way about the provider. */
+    void observe(DeliveryResult result) {
+        if (result instanceof DeliveryResult.Sent) {
+            succeeded();
+        } else if (result instanceof DeliveryResult.Transient failure) {
+            failed(failure.reason());
+        }
     }
 
     void succeeded() {
@@ -34,7 +46,7 @@ final class SenderHealth implements HealthCheck {
 
     @Override
     public String name() {
-        return "sending";
+        return name;
     }
 
     @Override

@@ -3,24 +3,21 @@ package dev.onramp.notifier.sending;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /** The sender's side: results by kind, sends in flight, how long a send takes, and whether the breaker is open. */
 final class SenderMetrics {
-    private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Timer sendLatency;
 
-    SenderMetrics(MeterRegistry registry, SendGate gate) {
-        this.registry = registry;
-        Gauge.builder("onramp.notifier.sends.in.flight", inFlight, AtomicInteger::get)
+    SenderMetrics(MeterRegistry registry, String channel, SendGate gate) {
+        Gauge.builder("onramp.notifier.sends.in.flight", inFlight, AtomicInteger::get).tag("channel", channel)
                 .description("Messages handed to the provider, not answered yet").register(registry);
-        Gauge.builder("onramp.notifier.sender.breaker.open", gate, g -> g.open() ? 1 : 0)
+        Gauge.builder("onramp.notifier.sender.breaker.open", gate, g -> g.open() ? 1 : 0).tag("channel", channel)
                 .description("1 while sending is paused because most attempts failed").register(registry);
-        this.sendLatency = Timer.builder("onramp.notifier.send.latency").publishPercentileHistogram()
+        this.sendLatency = Timer.builder("onramp.notifier.send.latency").publishPercentileHistogram().tag("channel", channel)
                 .description("Duration of one delivery attempt").register(registry);
     }
 
@@ -32,8 +29,4 @@ final class SenderMetrics {
         sendLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void result(String channel, String result) {
-        Counter.builder("onramp.notifier.sends").tag("channel", channel).tag("result", result)
-                .register(registry).increment();
-    }
 }

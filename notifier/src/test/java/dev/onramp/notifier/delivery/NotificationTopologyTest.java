@@ -1,9 +1,11 @@
 package dev.onramp.notifier.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
@@ -22,10 +25,13 @@ import dev.onramp.schemas.SendResult;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.SuppressionKeys;
+import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -40,16 +46,27 @@ class NotificationTopologyTest {
     private static final NotifierRules RULES = new NotifierRules(Duration.ofSeconds(30), Duration.ofMinutes(5),
             Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(30));
 
+    private static final String PLATFORM_URL = "https://platform.example.com/onramp-hooks";
+
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private final TopologyTestDriver driver;
-    private final TestInputTopic<String, SessionOutcome> outcomes;
-    private final TestInputTopic<String, SessionRecipient> recipients;
-    private final TestInputTopic<String, NotificationResult> results;
-    private final TestOutputTopic<String, NotificationIntent> intents;
-    private final TestOutputTopic<String, NotificationRecord> records;
-    private final TestOutputTopic<String, NotificationDeadLetter> deadLetters;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SessionOutcome> outcomes;
+    private TestInputTopic<String, SessionRecipient> recipients;
+    private TestInputTopic<String, NotificationResult> results;
+    private TestInputTopic<String, ChannelSuppression> suppressionsIn;
+    private TestOutputTopic<String, NotificationIntent> intents;
+    private TestOutputTopic<String, NotificationRecord> records;
+    private TestOutputTopic<String, NotificationDeadLetter> deadLetters;
+    private TestOutputTopic<String, ChannelSuppression> suppressions;
 
     NotificationTopologyTest() {
+        start(List.of(new AddressOnlyEmail(), new AddressOnlyWebhook(Optional.empty())));
+    }
+
+    private void start(List<NotificationChannel> channels) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -58,7 +75,7 @@ class NotificationTopologyTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(NotificationTopology.build(List.of(new AddressOnlyEmail()), RULES, registry,
+        driver = new TopologyTestDriver(NotificationTopology.build(channels, RULES, registry,
                 new NotifierMetrics(new SimpleMeterRegistry())), props, START);
         outcomes = driver.createInputTopic(Topics.SESSION_OUTCOMES.name(), Serdes.String().serializer(),
                 Topics.SESSION_OUTCOMES.valueSerde(registry).serializer());
@@ -72,6 +89,10 @@ class NotificationTopologyTest {
                 Topics.NOTIFICATIONS.valueSerde(registry).deserializer());
         deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DLQ.name(), Serdes.String().deserializer(),
                 Topics.NOTIFICATIONS_DLQ.valueSerde(registry).deserializer());
+        suppressionsIn = driver.createInputTopic(Topics.SUPPRESSIONS.name(), Serdes.String().serializer(),
+                Topics.SUPPRESSIONS.valueSerde(registry).serializer());
+        suppressions = driver.createOutputTopic(Topics.SUPPRESSIONS.name(), Serdes.String().deserializer(),
+                Topics.SUPPRESSIONS.valueSerde(registry).deserializer());
     }
 
     @AfterEach
@@ -204,6 +225,92 @@ class NotificationTopologyTest {
         assertThat(intents.isEmpty()).isTrue();
     }
 
+    @Test
+    void thePlatformsWebhookIsDueWithoutARecipientAndTheUsersChannelsWhenOneArrives() {
+        start(List.of(new AddressOnlyEmail(), new AddressOnlyWebhook(Optional.of(PLATFORM_URL))));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        NotificationIntent webhook = intents.readValue();
+        assertThat(webhook.getChannel()).isEqualTo(Channel.WEBHOOK);
+        assertThat(webhook.getAddress()).isEqualTo(PLATFORM_URL);
+        assertThat(intents.isEmpty()).isTrue();
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        List<NotificationIntent> then = intents.readValuesToList();
+        assertThat(then).extracting(NotificationIntent::getChannel).containsExactly(Channel.EMAIL);
+
+        recipients.pipeInput(SESSION, null);
+        assertThat(records.isEmpty()).as("removing the recipient does not cancel the platform's webhook").isTrue();
+    }
+
+    @Test
+    void eachChannelOfARecipientIsItsOwnNotification() {
+        recipients.pipeInput(SESSION, SessionRecipient.newBuilder(recipient("buyer@example.com")).setWebhookUrl(PLATFORM_URL).build());
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        List<NotificationIntent> due = intents.readValuesToList();
+        assertThat(due).extracting(NotificationIntent::getChannel).containsExactlyInAnyOrder(Channel.EMAIL, Channel.WEBHOOK);
+        assertThat(due).extracting(NotificationIntent::getNotificationId).doesNotHaveDuplicates();
+        NotificationIntent webhook = due.stream().filter(i -> i.getChannel() == Channel.WEBHOOK).findFirst().orElseThrow();
+        results.pipeInput(SESSION, result(webhook, SendResult.TRANSIENT, null, "platform endpoint answered 503"));
+        NotificationIntent email = due.stream().filter(i -> i.getChannel() == Channel.EMAIL).findFirst().orElseThrow();
+        results.pipeInput(SESSION, result(email, SendResult.SENT, "<id@onramp.local>", null));
+        assertThat(records.readValuesToList()).extracting(NotificationRecord::getChannel, NotificationRecord::getStatus)
+                .containsExactly(tuple(Channel.WEBHOOK, DeliveryStatus.RETRYING), tuple(Channel.EMAIL, DeliveryStatus.SENT));
+    }
+
+    @Test
+    void aGoneAddressIsFailedWithoutRetryOrDeadLetterAndSuppressedForEveryLaterSession() {
+        recipients.pipeInput(SESSION, SessionRecipient.newBuilder(recipient(null)).setWebhookUrl(PLATFORM_URL).build());
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        NotificationIntent intent = intents.readValue();
+        results.pipeInput(SESSION, result(intent, SendResult.GONE, null, "platform endpoint answered 410"));
+        NotificationRecord failed = records.readValue();
+        assertThat(failed.getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(failed.getReason()).isEqualTo("gone: platform endpoint answered 410");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        KeyValue<String, ChannelSuppression> suppression = suppressions.readKeyValue();
+        assertThat(suppression.key).isEqualTo(SuppressionKeys.key(Channel.WEBHOOK, PLATFORM_URL));
+        assertThat(suppression.value.getReason()).isEqualTo(SuppressionReason.GONE);
+        assertThat(suppression.value.toString()).doesNotContain("platform.example.com");
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(intents.isEmpty()).as("never retried").isTrue();
+
+        suppressionsIn.pipeInput(suppression.key, suppression.value);
+        String later = "cos_TopologyTest0003";
+        recipients.pipeInput(later, SessionRecipient.newBuilder(recipient("later@example.com")).setSessionId(later)
+                .setWebhookUrl(PLATFORM_URL).build());
+        outcomes.pipeInput(later, outcome(later, START));
+        assertThat(intents.readValuesToList()).extracting(NotificationIntent::getChannel).containsExactly(Channel.EMAIL);
+        NotificationRecord suppressed = records.readValue();
+        assertThat(suppressed.getChannel()).isEqualTo(Channel.WEBHOOK);
+        assertThat(suppressed.getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED);
+        assertThat(suppressed.getReason()).startsWith("not sent: the address is gone");
+    }
+
+    @Test
+    void anUnsubscribedAddressIsSuppressedWhateverItsCase() {
+        suppressionsIn.pipeInput(SuppressionKeys.key(Channel.EMAIL, "Buyer@Example.com"), ChannelSuppression.newBuilder()
+                .setChannel(Channel.EMAIL).setAddressHash(SuppressionKeys.addressHash(Channel.EMAIL, "Buyer@Example.com"))
+                .setReason(SuppressionReason.UNSUBSCRIBED).setAt(START).build());
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        assertThat(intents.isEmpty()).isTrue();
+        NotificationRecord suppressed = records.readValue();
+        assertThat(suppressed.getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED);
+        assertThat(suppressed.getReason()).isEqualTo("not sent: the address unsubscribed");
+    }
+
+    @Test
+    void aRetryWaitsAtLeastAsLongAsTheProviderAsked() {
+        NotificationIntent intent = due();
+        Instant asked = START.plus(Duration.ofMinutes(20));
+        results.pipeInput(SESSION, NotificationResult.newBuilder(result(intent, SendResult.TRANSIENT, null, "push service answered 429"))
+                .setRetryAfter(asked).build());
+        assertThat(records.readValue().getNextAttemptAt()).isEqualTo(asked);
+        driver.advanceWallClockTime(Duration.ofMinutes(19));
+        assertThat(intents.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertThat(intents.readValue().getAttempt()).isEqualTo(2);
+    }
+
     private NotificationIntent due() {
         recipients.pipeInput(SESSION, recipient("buyer@example.com"));
         outcomes.pipeInput(SESSION, outcome(SESSION, START));
@@ -226,6 +333,29 @@ class NotificationTopologyTest {
         return SessionOutcome.newBuilder().setSessionId(sessionId).setOutcome(OutcomeKind.FULFILLED)
                 .setPreviousStatus(SessionStatus.FULFILLMENT_PROCESSING).setOccurredAt(occurredAt)
                 .setDecidingEventId("evt_1").build();
+    }
+
+    /** A webhook channel with, or without, a deployment-wide URL. */
+    private record AddressOnlyWebhook(Optional<String> deploymentUrl) implements NotificationChannel {
+        @Override
+        public Channel kind() {
+            return Channel.WEBHOOK;
+        }
+
+        @Override
+        public Optional<String> address(SessionRecipient recipient) {
+            return Optional.ofNullable(recipient.getWebhookUrl()).or(() -> deploymentUrl);
+        }
+
+        @Override
+        public String mask(String address) {
+            return "webhook:" + URI.create(address).getHost();
+        }
+
+        @Override
+        public DeliveryResult deliver(Notification notification) {
+            throw new AssertionError("the topology never sends");
+        }
     }
 
     /** The topology only addresses and masks; sending is the sender's. */

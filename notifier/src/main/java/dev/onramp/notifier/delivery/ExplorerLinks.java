@@ -1,4 +1,4 @@
-package dev.onramp.notifier.email;
+package dev.onramp.notifier.delivery;
 
 import java.util.Locale;
 import java.util.Map;

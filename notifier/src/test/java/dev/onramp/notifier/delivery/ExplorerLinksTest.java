@@ -1,4 +1,4 @@
-package dev.onramp.notifier.email;
+package dev.onramp.notifier.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
