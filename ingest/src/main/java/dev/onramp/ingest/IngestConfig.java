@@ -23,12 +23,16 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
  *   <li>{@code INGEST_WRITERS} (default 2): transactional producers committing in parallel</li>
+ *   <li>{@code UNSUBSCRIBE_SECRETS} (comma-separated, shared with the notifier; unset: no unsubscribe endpoint): verify
+ *       the emails' one-click unsubscribe links</li>
+ *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): accept http loopback and private push endpoints and webhook
+ *       URLs in the recipient API; {@code onramp dev} sets it, production must not</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
-                           int writers, KafkaConnection kafka) {
+                           int writers, List<String> unsubscribeSecrets, boolean allowPrivateNetworks, KafkaConnection kafka) {
 
     static final int MAX_WRITABLE_BODY = 900 * 1024;
 
@@ -50,6 +54,8 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + Env.hostname()),
                 maxBodyBytes(env),
                 env.integer("INGEST_WRITERS", 2),
+                Arrays.stream(env.string("UNSUBSCRIBE_SECRETS", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -72,6 +78,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
         return "IngestConfig[host=" + host + ", port=" + port + ", webhookSecrets=" + webhookSecrets.size()
                 + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
+                + ", unsubscribeSecrets=" + unsubscribeSecrets.size() + " configured, allowPrivateNetworks=" + allowPrivateNetworks
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
+import dev.onramp.ingest.recipient.UnsubscribeEndpoint;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
 import dev.onramp.ingest.webhook.SignatureVerifier;
 import dev.onramp.ingest.webhook.SignedJson;
@@ -16,6 +17,7 @@ import dev.onramp.runtime.BearerAuth;
 import dev.onramp.runtime.DependencyChecks;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
+import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.Topics;
 
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
@@ -44,7 +46,8 @@ public final class IngestService implements AutoCloseable {
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
                     config.kafkaTimeout(), config.maxBodyBytes(), clock);
-            RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock);
+            RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock,
+                    OutboundUrlPolicy.of(config.allowPrivateNetworks()));
             BearerAuth auth = new BearerAuth(config.platformKeys());
 
             ServiceHttp http = service.http(List.of(),
@@ -57,6 +60,12 @@ public final class IngestService implements AutoCloseable {
             http.app().before("/v1/*", auth);
             http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
+            if (!config.unsubscribeSecrets().isEmpty()) {
+                UnsubscribeEndpoint unsubscribe = new UnsubscribeEndpoint(config.unsubscribeSecrets(), writer, metrics,
+                        config.kafkaTimeout(), clock);
+                http.app().get("/unsubscribe", unsubscribe::confirm);
+                http.app().post("/unsubscribe", unsubscribe::unsubscribe);
+            }
             http.start(config.host(), config.port(), config.adminPort());
             return new IngestService(service, http);
         });

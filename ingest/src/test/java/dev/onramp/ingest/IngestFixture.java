@@ -74,6 +74,10 @@ final class IngestFixture implements AutoCloseable {
         return send(request.build());
     }
 
+    URI uri(String path) {
+        return URI.create(url(path));
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).build());
     }

@@ -2,6 +2,7 @@ package dev.onramp.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,10 +14,14 @@ import java.util.Map;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.SuppressionKeys;
+import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import dev.onramp.testkit.DevStackExtension;
@@ -41,10 +46,13 @@ class IngestIntegrationTest {
 
     private static final String SESSION = "cos_0MYfrA2eZvKYlo2CMoXbgkWb";
     private static final long NOW = System.currentTimeMillis() / 1000;
+    private static final String UNSUBSCRIBE_SECRET = "unsubscribe-secret-for-tests-0123";
+    private static final String P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+    private static final String AUTH = "tBHItJI5svbpez7KI4CCXg";
 
     @BeforeAll
     static void start() {
-        ingest = new IngestFixture(STACK, Map.of());
+        ingest = new IngestFixture(STACK, Map.of("UNSUBSCRIBE_SECRETS", UNSUBSCRIBE_SECRET));
     }
 
     @AfterAll
@@ -209,6 +217,60 @@ class IngestIntegrationTest {
                 assertThat(indexOf(value, secretPart)).as(topic.name()).isEqualTo(-1);
             }
         }
+    }
+
+    @Test
+    @Order(10)
+    void aRecipientNamesItsChannelsAndClientChosenUrlsMustBePublicHttps() {
+        String session = "cos_ChannelsRecipient01";
+        String push = "{\"endpoint\":\"https://fcm.googleapis.com/fcm/send/abc123\",\"expirationTime\":null,"
+                + "\"keys\":{\"p256dh\":\"" + P256DH + "\",\"auth\":\"" + AUTH + "\"}}";
+        String all = "{\"push_subscription\":" + push + ",\"webhook_url\":\"https://platform.example.com/hooks\",\"locale\":\"es\"}";
+        assertThat(ingest.recipient("PUT", session, all, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
+
+        assertError(ingest.recipient("PUT", session, "{\"locale\":\"en\"}", IngestFixture.API_KEY), 400, "no_channel");
+        assertError(ingest.recipient("PUT", session, "{\"webhook_url\":\"http://platform.example.com/hooks\"}", IngestFixture.API_KEY),
+                400, "invalid_webhook_url");
+        assertError(ingest.recipient("PUT", session, "{\"webhook_url\":\"https://169.254.169.254/latest\"}", IngestFixture.API_KEY),
+                400, "invalid_webhook_url");
+        assertError(ingest.recipient("PUT", session, "{\"push_subscription\":" + push.replace("https://fcm.googleapis.com", "https://10.0.0.7")
+                + "}", IngestFixture.API_KEY), 400, "invalid_push_subscription");
+        assertError(ingest.recipient("PUT", session, "{\"push_subscription\":" + push.replace(AUTH, "c2hvcnQ") + "}", IngestFixture.API_KEY),
+                400, "invalid_push_subscription");
+        assertError(ingest.recipient("PUT", session, "{\"push_subscription\":\"yes\"}", IngestFixture.API_KEY), 400,
+                "invalid_push_subscription");
+
+        var mine = ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class).stream().filter(r -> r.key().equals(session)).toList();
+        assertThat(mine).hasSize(1);
+        SessionRecipient kept = mine.get(0).value();
+        assertThat(kept.getEmail()).isNull();
+        assertThat(kept.getWebhookUrl()).isEqualTo("https://platform.example.com/hooks");
+        assertThat(kept.getPushSubscription()).contains("\"endpoint\":\"https://fcm.googleapis.com/fcm/send/abc123\"")
+                .contains(P256DH).contains(AUTH).doesNotContain("expirationTime");
+    }
+
+    @Test
+    @Order(11)
+    void theOneClickUnsubscribeLinkSuppressesTheAddressAndAGetChangesNothing() {
+        String token = SuppressionKeys.unsubscribeToken(UNSUBSCRIBE_SECRET, "Leaving@Example.com");
+        HttpResponse<String> page = ingest.get("/unsubscribe?t=" + token);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form method=post").doesNotContain("Leaving@");
+        assertThat(ingest.read(Topics.SUPPRESSIONS.name(), ChannelSuppression.class)).as("a GET (a link scanner) changes nothing").isEmpty();
+
+        HttpResponse<String> forged = ingest.send(HttpRequest.newBuilder(ingest.uri("/unsubscribe?t="
+                + SuppressionKeys.unsubscribeToken("some-other-secret-0123456789", "victim@example.com")))
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());
+        assertThat(forged.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> oneClick = ingest.send(HttpRequest.newBuilder(ingest.uri("/unsubscribe?t=" + token))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build());
+        assertThat(oneClick.statusCode()).isEqualTo(200);
+        var suppressions = ingest.read(Topics.SUPPRESSIONS.name(), ChannelSuppression.class);
+        assertThat(suppressions).hasSize(1);
+        assertThat(suppressions.get(0).key()).isEqualTo(SuppressionKeys.key(Channel.EMAIL, "leaving@example.com"));
+        assertThat(suppressions.get(0).value().getReason()).isEqualTo(SuppressionReason.UNSUBSCRIBED);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {

@@ -6,8 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.onramp.notifier.delivery.NotifierRules;
+import dev.onramp.notifier.email.EmailComposer;
 import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.StreamsApp;
@@ -29,6 +31,8 @@ import dev.onramp.schemas.Channel;
  *   <li>{@code MAIL_FROM} (default {@code Onramp <no-reply@onramp.local>}), {@code MESSAGE_ID_DOMAIN}
  *       (default {@code onramp.local})</li>
  *   <li>{@code NOTIFIER_OUTBOX_DIR} (default {@code ./data/outbox})</li>
+ *   <li>{@code UNSUBSCRIBE_BASE_URL} (ingest's public URL) and {@code UNSUBSCRIBE_SECRETS} (the first signs; shared
+ *       with ingest): both set, every email carries a one-click unsubscribe link (RFC 8058); either unset, none</li>
  *   <li>{@code SMTP_CONNECTIONS} (4): messages sent at once, one provider connection each (also the most a sender
  *       crash can repeat); {@code NOTIFIER_SEND_RATE} (0: no limit): messages per second at most;
  *       {@code NOTIFIER_BREAKER_OPEN_FOR} (30s): how long sending pauses when most attempts fail;
@@ -48,7 +52,8 @@ import dev.onramp.schemas.Channel;
  */
 public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir,
                              Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,
-                             Push push, PlatformWebhook webhook, boolean allowPrivateNetworks,
+                             Optional<EmailComposer.Unsubscribe> unsubscribe, Push push, PlatformWebhook webhook,
+                             boolean allowPrivateNetworks,
                              NotifierRules rules, KafkaConnection kafka) {
 
     /** Web Push; {@code publicKey == null}: not configured. */
@@ -109,6 +114,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 env.string("MAIL_FROM", "Onramp <no-reply@onramp.local>"),
                 env.string("MESSAGE_ID_DOMAIN", "onramp.local"),
                 Path.of(env.string("NOTIFIER_OUTBOX_DIR", "./data/outbox")),
+                unsubscribe(env.string("UNSUBSCRIBE_BASE_URL", null), secrets(env.string("UNSUBSCRIBE_SECRETS", ""))),
                 new Push(env.string("VAPID_PUBLIC_KEY", null), env.string("VAPID_PRIVATE_KEY", null),
                         env.string("VAPID_SUBJECT", "mailto:ops@onramp.local"), env.duration("PUSH_TIMEOUT", Duration.ofSeconds(10)),
                         Math.max(1, env.integer("PUSH_CONNECTIONS", 4))),
@@ -122,6 +128,10 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                         env.duration("RETRY_CHECK_INTERVAL", defaults.retryCheckInterval()),
                         env.duration("NOTIFY_WINDOW", defaults.notifyWindow())),
                 KafkaConnection.fromEnv(env.values()));
+    }
+
+    private static Optional<EmailComposer.Unsubscribe> unsubscribe(String baseUrl, List<String> secrets) {
+        return baseUrl == null || secrets.isEmpty() ? Optional.empty() : Optional.of(new EmailComposer.Unsubscribe(baseUrl, secrets.get(0)));
     }
 
     private static List<String> secrets(String value) {
@@ -147,7 +157,9 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
     @Override
     public String toString() {
         return "NotifierConfig[port=" + port + ", applicationId=" + applicationId + ", instanceId=" + instanceId + ", stateDir=" + stateDir
-                + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir + ", push=" + push + ", webhook=" + webhook
+                + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir
+                + ", unsubscribe=" + unsubscribe.map(Object::toString).orElse("no links")
+                + ", push=" + push + ", webhook=" + webhook
                 + ", allowPrivateNetworks=" + allowPrivateNetworks + ", rules=" + rules
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }

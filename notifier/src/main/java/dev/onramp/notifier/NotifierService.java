@@ -96,7 +96,7 @@ public final class NotifierService implements AutoCloseable {
 
     private static EmailChannel emailChannel(NotifierConfig config) {
         MailTransport transport = transport(config);
-        return new EmailChannel(new EmailComposer(transport.session(), config.mailFrom(), config.messageIdDomain()), transport);
+        return new EmailChannel(new EmailComposer(transport.session(), config.mailFrom(), config.messageIdDomain(), config.unsubscribe()), transport);
     }
 
     /** SMTP when a host is set, else the outbox directory a developer reads. */

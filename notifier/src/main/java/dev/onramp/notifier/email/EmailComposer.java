@@ -1,11 +1,13 @@
 package dev.onramp.notifier.email;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ResourceBundle;
 
 import dev.onramp.notifier.delivery.ExplorerLinks;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SuppressionKeys;
 import dev.onramp.schemas.TransactionDetails;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -33,9 +35,30 @@ public final class EmailComposer {
     private final Session session;
     private final InternetAddress from;
     private final String messageIdDomain;
+    private final Optional<Unsubscribe> unsubscribe;
+
+    /**
+     * Where the one-click unsubscribe link points ({@code <baseUrl>/unsubscribe?t=<token>}, served by ingest) and the
+     * secret its token is signed with.
+     */
+    public record Unsubscribe(String baseUrl, String secret) {
+        String link(String to) {
+            return baseUrl.replaceAll("/+$", "") + "/unsubscribe?t=" + SuppressionKeys.unsubscribeToken(secret, to);
+        }
+
+        @Override
+        public String toString() {
+            return "unsubscribe links to " + baseUrl;
+        }
+    }
 
     public EmailComposer(Session session, String mailFrom, String messageIdDomain) {
+        this(session, mailFrom, messageIdDomain, Optional.empty());
+    }
+
+    public EmailComposer(Session session, String mailFrom, String messageIdDomain, Optional<Unsubscribe> unsubscribe) {
         this.session = session;
+        this.unsubscribe = unsubscribe;
         this.messageIdDomain = messageIdDomain;
         try {
             this.from = new InternetAddress(mailFrom, true);
@@ -45,7 +68,8 @@ public final class EmailComposer {
     }
 
     public MimeMessage compose(String notificationId, SessionOutcome outcome, String to, String locale) throws MessagingException {
-        EmailContent content = content(outcome, locale);
+        String unsubscribeUrl = unsubscribe.map(u -> u.link(to)).orElse(null);
+        EmailContent content = content(outcome, locale, unsubscribeUrl);
         String template = outcome.getOutcome() == OutcomeKind.FULFILLED ? "fulfilled.jte" : "rejected.jte";
 
         MimeBodyPart plain = new MimeBodyPart();
@@ -62,12 +86,21 @@ public final class EmailComposer {
         message.setSubject(content.subject(), "UTF-8");
         message.setHeader("Content-Language", content.language());
         message.setHeader("X-Onramp-Notification-Id", notificationId);
+        if (unsubscribeUrl != null) {
+            // RFC 8058: a mail client's "unsubscribe" button POSTs List-Unsubscribe=One-Click to this URL.
+            message.setHeader("List-Unsubscribe", "<" + unsubscribeUrl + ">");
+            message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         message.setContent(alternative);
         message.saveChanges();
         return message;
     }
 
     EmailContent content(SessionOutcome outcome, String locale) {
+        return content(outcome, locale, null);
+    }
+
+    EmailContent content(SessionOutcome outcome, String locale, String unsubscribeUrl) {
         ResourceBundle texts = ResourceBundle.getBundle(BUNDLE, Locale.forLanguageTag(locale == null ? "en" : locale),
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
         boolean fulfilled = outcome.getOutcome() == OutcomeKind.FULFILLED;
@@ -79,7 +112,7 @@ public final class EmailComposer {
                 orDash(d.getDestinationAmount()), upper(d.getDestinationCurrency()), capitalized(d.getDestinationNetwork()),
                 orDash(d.getSourceAmount()), upper(d.getSourceCurrency()), fees, txFee,
                 shorten(d.getWalletAddress()), d.getTransactionId(),
-                ExplorerLinks.transaction(d.getDestinationNetwork(), d.getTransactionId(), outcome.getLivemode()));
+                ExplorerLinks.transaction(d.getDestinationNetwork(), d.getTransactionId(), outcome.getLivemode()), unsubscribeUrl);
     }
 
     private static String render(TemplateEngine engine, String template, EmailContent content) {

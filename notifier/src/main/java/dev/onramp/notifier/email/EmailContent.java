@@ -10,7 +10,8 @@ import java.util.ResourceBundle;
  */
 public record EmailContent(ResourceBundle texts, String subject, String destinationAmount, String destinationCurrency,
                            String network, String sourceAmount, String sourceCurrency, String networkFee,
-                           String transactionFee, String walletShort, String transactionId, String explorerUrl) {
+                           String transactionFee, String walletShort, String transactionId, String explorerUrl,
+                           String unsubscribeUrl) {
 
     public String t(String key) {
         return texts.getString(key);
