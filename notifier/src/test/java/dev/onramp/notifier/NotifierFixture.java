@@ -41,6 +41,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -131,6 +132,14 @@ final class NotifierFixture implements AutoCloseable {
     void recipient(String sessionId, String email, String locale) {
         produce(Topics.RECIPIENTS.name(), sessionId, SessionRecipient.newBuilder()
                 .setSessionId(sessionId).setEmail(email).setLocale(locale).setUpdatedAt(Instant.now()).build());
+    }
+
+    void recipient(SessionRecipient recipient) {
+        produce(Topics.RECIPIENTS.name(), recipient.getSessionId(), recipient);
+    }
+
+    <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
+        return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(), new RegistryAvroDeserializer<>(type, registry));
     }
 
     void removeRecipient(String sessionId) {
