@@ -88,6 +88,14 @@ final class DevCommand implements Callable<Integer> {
             env.putIfAbsent("NOTIFIER_STATE_DIR", dataDir.resolve("notifier-state").toString());
             env.putIfAbsent("NOTIFIER_OUTBOX_DIR", dataDir.resolve("outbox").toString());
             env.putIfAbsent("INGEST_TRANSACTIONAL_ID", "onramp-ingest-dev");
+            env.putIfAbsent("VAPID_PUBLIC_KEY", secrets.vapidPublicKey());
+            env.putIfAbsent("VAPID_PRIVATE_KEY", secrets.vapidPrivateKey());
+            env.putIfAbsent("VAPID_SUBJECT", "mailto:dev@onramp.local");
+            env.putIfAbsent("PLATFORM_WEBHOOK_SECRETS", secrets.platformWebhookSecret());
+            env.putIfAbsent("UNSUBSCRIBE_SECRETS", secrets.unsubscribeSecret());
+            env.putIfAbsent("UNSUBSCRIBE_BASE_URL", "http://127.0.0.1:" + env.get("INGEST_PORT"));
+            // Push endpoints and webhook URLs on this machine (a local page, onramp simulate) are the point in dev.
+            env.putIfAbsent("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
             Env config = new Env(env);
 
             IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
@@ -105,6 +113,11 @@ final class DevCommand implements Callable<Integer> {
             summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));
             summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n", secrets.webhookSecret()));
             summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n", secrets.platformApiKey()));
+            summary.append(String.format("  VAPID public key   %s   (applicationServerKey for pushManager.subscribe)%n",
+                    secrets.vapidPublicKey()));
+            summary.append(String.format("  Platform webhooks  %s, signed with %s   (PLATFORM_WEBHOOK_SECRETS; development only)%n",
+                    notifierConfig.webhook().url() == null ? "to each session's webhook_url" : notifierConfig.webhook().url(),
+                    secrets.platformWebhookSecret()));
             summary.append(String.format("  Emails             %s%n", notifierConfig.smtp().host() == null
                     ? "written to " + notifierConfig.outboxDir().toAbsolutePath() + " (set SMTP_HOST to send)"
                     : notifierConfig.smtp().toString()));

@@ -9,16 +9,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.onramp.notifier.push.VapidKeys;
+
 /**
- * The local platform's webhook secret and platform API key: taken from the environment when set, otherwise
+ * The local stack's secrets (Stripe's webhook secret, the platform API key, the VAPID key pair, the platform
+ * webhook secret, the unsubscribe-link secret): taken from the environment when set, otherwise
  * generated once and kept (owner-readable only) under the data directory, so a restart keeps working with
  * whatever was configured against it (a simulator, {@code stripe listen}, a platform backend).
  */
-record DevSecrets(String webhookSecret, String platformApiKey) {
+record DevSecrets(String webhookSecret, String platformApiKey, String vapidPublicKey, String vapidPrivateKey,
+                  String platformWebhookSecret, String unsubscribeSecret) {
 
     static DevSecrets loadOrCreate(Path dataDir, Map<String, String> env) {
         Path file = dataDir.resolve("dev-secrets.properties");
@@ -39,6 +44,23 @@ record DevSecrets(String webhookSecret, String platformApiKey) {
                 stored.setProperty("platform.api.key", "dev_" + random(24));
                 changed = true;
             }
+            if (stored.getProperty("vapid.private.key") == null) {
+                VapidKeys.Generated vapid = VapidKeys.generate();
+                stored.setProperty("vapid.public.key", vapid.publicKey());
+                stored.setProperty("vapid.private.key", vapid.privateKey());
+                changed = true;
+            }
+            if (stored.getProperty("platform.webhook.secret") == null) {
+                // Standard Webhooks secrets are whsec_ + base64 of the key bytes.
+                byte[] key = new byte[24];
+                new SecureRandom().nextBytes(key);
+                stored.setProperty("platform.webhook.secret", "whsec_" + Base64.getEncoder().encodeToString(key));
+                changed = true;
+            }
+            if (stored.getProperty("unsubscribe.secret") == null) {
+                stored.setProperty("unsubscribe.secret", random(24));
+                changed = true;
+            }
             if (changed) {
                 // Owner-only from its first byte: written to a file created 0600, then moved into place.
                 Path next = dataDir.resolve("dev-secrets.properties.new");
@@ -57,12 +79,17 @@ record DevSecrets(String webhookSecret, String platformApiKey) {
             throw new UncheckedIOException(e);
         }
         String secrets = env.getOrDefault("STRIPE_WEBHOOK_SECRETS", stored.getProperty("webhook.secret"));
-        return new DevSecrets(secrets, env.getOrDefault("PLATFORM_API_KEY", stored.getProperty("platform.api.key")));
+        return new DevSecrets(secrets, env.getOrDefault("PLATFORM_API_KEY", stored.getProperty("platform.api.key")),
+                env.getOrDefault("VAPID_PUBLIC_KEY", stored.getProperty("vapid.public.key")),
+                env.getOrDefault("VAPID_PRIVATE_KEY", stored.getProperty("vapid.private.key")),
+                env.getOrDefault("PLATFORM_WEBHOOK_SECRETS", stored.getProperty("platform.webhook.secret")),
+                env.getOrDefault("UNSUBSCRIBE_SECRETS", stored.getProperty("unsubscribe.secret")));
     }
 
     @Override
     public String toString() {
-        return "DevSecrets[webhookSecret=***, platformApiKey=***]";
+        return "DevSecrets[webhookSecret=***, platformApiKey=***, vapidPublicKey=" + vapidPublicKey
+                + ", vapidPrivateKey=***, platformWebhookSecret=***, unsubscribeSecret=***]";
     }
 
     private static String random(int bytes) {

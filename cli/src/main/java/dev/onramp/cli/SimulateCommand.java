@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.onramp.audit.SentNotifications;
+import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.LatencyStats;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
@@ -57,13 +58,16 @@ public final class SimulateCommand implements Callable<Integer> {
     /** With --bootstrap, also report the outcomes notified and the latency to each. */
     @Mixin
     KafkaOptions kafka;
+    @Option(names = "--channels", negatable = true,
+            description = "Register push subscriptions and platform webhook URLs too, served by local stand-ins (default on).")
+    boolean channels = true;
     @Option(names = "--wait", description = "Seconds to wait for notifications, with --bootstrap (default ${DEFAULT-VALUE}).")
     int waitSeconds = 60;
 
     @Override
     public Integer call() throws Exception {
         Properties dev = new Properties();
-        Path devSecrets = Path.of("data", "dev-secrets.properties");
+        Path devSecrets = Path.of(System.getenv().getOrDefault("ONRAMP_DATA_DIR", "data"), "dev-secrets.properties");
         if (Files.exists(devSecrets)) {
             try (var in = Files.newBufferedReader(devSecrets)) {
                 dev.load(in);
@@ -80,6 +84,21 @@ public final class SimulateCommand implements Callable<Integer> {
                 quirks ? SimulationPlan.Quirks.all() : SimulationPlan.Quirks.none(), seed);
         OnrampSimulator simulator = new OnrampSimulator(new OnrampSimulator.Target(url, webhookSecret, key),
                 new OnrampSimulator.Options(concurrency, rate, forged, System.err, Duration.ofSeconds(retryForSeconds)));
+        String platformSecret = first(System.getenv("PLATFORM_WEBHOOK_SECRETS"), dev.getProperty("platform.webhook.secret"));
+        ChannelStandIns standIns = channels && platformSecret != null ? new ChannelStandIns(platformSecret.split(",")[0].trim()) : null;
+        if (standIns != null) {
+            simulator.withChannels(standIns);
+        }
+        try {
+            return play(plan, simulator, standIns);
+        } finally {
+            if (standIns != null) {
+                standIns.close();
+            }
+        }
+    }
+
+    private int play(SimulationPlan plan, OnrampSimulator simulator, ChannelStandIns standIns) throws Exception {
         long began = System.nanoTime();
         OnrampSimulator.Report report = simulator.run(plan);
         double seconds = (System.nanoTime() - began) / 1e9;
@@ -109,6 +128,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             });
             System.out.printf("notified: %d of %d outcomes with a recipient%n", sent.size(), toNotify);
+            System.out.printf("sent by channel (onramp.notifications.v1): %s%n", SentNotifications.countByChannel(kafka.connection(),
+                    plan.sessionIds()));
+            if (standIns != null) {
+                // Every SENT above was recorded after the stand-in answered, so these counts are complete.
+                System.out.println("stand-ins received: " + standIns.summary());
+            }
             System.out.printf("webhook accepted -> message sent (recipient known first): %s%n",
                     LatencyStats.of(micros.stream().mapToLong(Long::longValue).toArray()));
         }

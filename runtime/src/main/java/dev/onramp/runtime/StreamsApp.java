@@ -40,6 +40,8 @@ public final class StreamsApp implements AutoCloseable {
         props.putAll(config);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
+        // A global table's record that cannot be processed is a poison record too (the default from Kafka 5.0).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(PoisonRecordHandler.CONFIG, new PoisonRecords(name, registry, meters));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> log.info("{}: kafka streams {} -> {}", name, before, now));

@@ -57,6 +57,13 @@ public final class OnrampSimulator {
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     private final Map<String, Instant> terminalAcceptedAt = new ConcurrentHashMap<>();
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
+    private ChannelStandIns standIns;
+
+    /** Also registers a push subscription (every second session) and a webhook URL (every third) pointing at these. */
+    public OnrampSimulator withChannels(ChannelStandIns standIns) {
+        this.standIns = standIns;
+        return this;
+    }
 
     public OnrampSimulator(Target target, Options options) {
         this.target = target;
@@ -191,12 +198,20 @@ public final class OnrampSimulator {
 
     private void registerRecipient(SessionScript session) {
         String locale = session.sessionId().hashCode() % 3 == 0 ? "es" : "en";
-        String body = "{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + locale + "\"}";
+        StringBuilder body = new StringBuilder("{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + locale + "\"");
+        int mix = Math.floorMod(session.sessionId().hashCode(), 6);
+        if (standIns != null && mix % 2 == 0) {
+            body.append(",\"push_subscription\":").append(standIns.pushSubscription(session.sessionId()));
+        }
+        if (standIns != null && mix % 3 == 0) {
+            body.append(",\"webhook_url\":\"").append(standIns.webhookUrl()).append('"');
+        }
+        body.append('}');
         HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/sessions/" + session.sessionId() + "/recipient"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + target.apiKey())
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         Retry retry = new Retry();
         do {
             try {
