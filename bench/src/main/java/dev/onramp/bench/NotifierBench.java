@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,10 +15,13 @@ import java.util.concurrent.locks.LockSupport;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.LatencyStats;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.runtime.Env;
+import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OutcomeKind;
@@ -38,14 +42,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Messages/s to a real SMTP server (GreenMail), and the latency the notifier adds from outcome to SMTP accepted. */
-@Command(name = "notifier", mixinStandardHelpOptions = true, description = "Emails/s to GreenMail and outcome-to-accepted latency.")
+/**
+ * Messages/s on one channel: emails to a real SMTP server (GreenMail), pushes to a local push endpoint (encrypted and
+ * VAPID-signed for real), webhooks to a local endpoint that verifies each signature; and the latency the notifier adds
+ * from outcome to the provider's acceptance.
+ */
+@Command(name = "notifier", mixinStandardHelpOptions = true,
+        description = "Messages/s on one channel (email to GreenMail, push, webhook to local stand-ins) and outcome-to-accepted latency.")
 public final class NotifierBench implements Callable<Integer> {
     /**
      * Recipients share a few mailboxes: GreenMail keeps one per address and looks them up one by one, so ten
      * thousand distinct addresses would measure GreenMail's bookkeeping, not the notifier.
      */
     private static final int MAILBOXES = 16;
+    private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final VapidKeys.Generated VAPID = VapidKeys.generate();
 
     @Option(names = "--burst", description = "Outcomes produced at once for each throughput figure (default ${DEFAULT-VALUE}).")
     int burst = 3_000;
@@ -55,22 +66,22 @@ public final class NotifierBench implements Callable<Integer> {
     int rate = 200;
     @Option(names = "--seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
     int seconds = 30;
+    @Option(names = "--channel", description = "EMAIL, PUSH or WEBHOOK (default ${DEFAULT-VALUE}).")
+    Channel channel = Channel.EMAIL;
 
     @Override
     public Integer call() throws Exception {
         int smtpPort = FreePorts.pick();
         GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
-        try (BenchStack stack = new BenchStack();
+        try (BenchStack stack = new BenchStack(); ChannelStandIns standIns = new ChannelStandIns(WEBHOOK_SECRET);
              var producer = new KafkaProducer<String, SpecificRecord>(stack.connection.clientConfig(), new StringSerializer(),
                      new RegistryAvroSerializer<>(stack.connection.registryClient()))) {
             int latencyCount = rate * seconds;
             int total = burst * connections.size() + latencyCount;
             for (int i = 0; i < total; i++) {
                 String session = session(i);
-                producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, SessionRecipient.newBuilder()
-                        .setSessionId(session).setEmail("buyer" + i % MAILBOXES + "@example.com").setLocale(i % 2 == 0 ? "en" : "es")
-                        .setUpdatedAt(Instant.now()).build()));
+                producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, recipient(i, session, standIns)));
             }
             producer.flush();
             String stateDir = Files.createTempDirectory("bench-notifier").toString();
@@ -79,20 +90,28 @@ public final class NotifierBench implements Callable<Integer> {
             int lastK = connections.get(connections.size() - 1);
             for (int k : connections) {
                 // One application throughout: each run continues from the last one's offsets and state.
+                Received received = switch (channel) {
+                    case PUSH -> standIns::pushes;
+                    case WEBHOOK -> standIns::webhooksVerified;
+                    default -> () -> greenMail.getReceivedMessages().length;
+                };
                 try (NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, smtpPort, stateDir, k))))) {
-                    figures.add(String.format("K = %2d connections:   %.0f emails/s (%d outcomes at once, recipients known)",
-                            k, burst(producer, greenMail, next, burst), burst));
+                    figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes at once, recipients known)",
+                            k, channel == Channel.EMAIL ? burst(producer, greenMail, next, burst) : burst(producer, received, next, burst),
+                            channel.name().toLowerCase(Locale.ROOT) + " messages", burst));
                     next += burst;
                     if (k == lastK) {
                         LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
-                        greenMail.waitForIncomingEmail(60_000, next + latencyCount);
+                        if (channel == Channel.EMAIL) {
+                            greenMail.waitForIncomingEmail(60_000, next + latencyCount);
+                        }
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
                     }
                 }
             }
-            System.out.printf("%nmachine: %d cores, Java %s; GreenMail SMTP on loopback, exactly_once_v2%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            System.out.printf("%nmachine: %d cores, Java %s; %s on loopback, exactly_once_v2%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), provider());
             figures.forEach(System.out::println);
         } finally {
             greenMail.stop();
@@ -100,12 +119,60 @@ public final class NotifierBench implements Callable<Integer> {
         return 0;
     }
 
+    /** Only the channel measured: email, a push subscription, or the session's own webhook URL. */
+    private SessionRecipient recipient(int i, String session, ChannelStandIns standIns) {
+        SessionRecipient.Builder recipient = SessionRecipient.newBuilder().setSessionId(session)
+                .setLocale(i % 2 == 0 ? "en" : "es").setUpdatedAt(Instant.now());
+        switch (channel) {
+            case PUSH -> recipient.setPushSubscription(standIns.pushSubscription(session));
+            case WEBHOOK -> recipient.setWebhookUrl(standIns.webhookUrl());
+            default -> recipient.setEmail("buyer" + i % MAILBOXES + "@example.com");
+        }
+        return recipient.build();
+    }
+
+    private String provider() {
+        return switch (channel) {
+            case PUSH -> "push endpoint (aes128gcm + VAPID ES256 per message)";
+            case WEBHOOK -> "webhook endpoint verifying each Standard Webhooks signature";
+            default -> "GreenMail SMTP";
+        };
+    }
+
     private static Map<String, String> env(BenchStack stack, int smtpPort, String stateDir, int connections) {
-        return new HashMap<>(Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(), "SCHEMA_REGISTRY_URL", stack.registry.url(),
                 "NOTIFIER_HOST", "127.0.0.1", "NOTIFIER_PORT", "0", "NOTIFIER_APPLICATION_ID", "bench-notifier",
                 "NOTIFIER_STATE_DIR", stateDir, "SMTP_CONNECTIONS", String.valueOf(connections),
                 "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(smtpPort), "SMTP_STARTTLS", "false"));
+        env.putAll(Map.of("PUSH_CONNECTIONS", String.valueOf(connections), "WEBHOOK_CONNECTIONS", String.valueOf(connections),
+                "VAPID_PUBLIC_KEY", VAPID.publicKey(), "VAPID_PRIVATE_KEY", VAPID.privateKey(),
+                "PLATFORM_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
+        return env;
+    }
+
+    /** How many messages the stand-in has received so far. */
+    private interface Received {
+        long count();
+    }
+
+    /** Messages/s for {@code count} outcomes produced at once, until the stand-in has them all. */
+    private static double burst(KafkaProducer<String, SpecificRecord> producer, Received received, int from, int count)
+            throws InterruptedException {
+        long target = received.count() + count;
+        long began = System.nanoTime();
+        for (int i = from; i < from + count; i++) {
+            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
+        }
+        producer.flush();
+        long deadline = began + Duration.ofMinutes(10).toNanos();
+        while (received.count() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not every message arrived");
+            }
+            Thread.sleep(5);
+        }
+        return count / ((System.nanoTime() - began) / 1e9);
     }
 
     /** Emails/s for {@code count} outcomes produced at once, from the first produce to the last email received. */

@@ -83,6 +83,16 @@ public final class ChannelStandIns implements AutoCloseable {
                 pushedTopics.size(), pushRequests.get(), webhookIds.size(), webhookRequests.get(), webhooksRefused.get());
     }
 
+    /** Distinct pushes received (one per session: by Topic). */
+    public long pushes() {
+        return pushedTopics.size();
+    }
+
+    /** Distinct webhooks verified (by webhook-id). */
+    public long webhooksVerified() {
+        return webhookIds.size();
+    }
+
     private String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
