@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OutcomeKind;
@@ -55,14 +56,22 @@ public final class AuditReport {
         Map<String, NotificationRecord> latestBySession = new HashMap<>();
         read(Topics.NOTIFICATIONS, null).forEach(r -> {
             latestNotification.put(r.value().getNotificationId(), r.value());
+            if (r.value().getChannel() == Channel.WEBHOOK) {
+                return; // the platform was told; "without notification" is about the user
+            }
             NotificationRecord known = latestBySession.get(r.key());
             if (known == null || known.getStatus() != DeliveryStatus.SENT) {
                 latestBySession.put(r.key(), r.value());
             }
         });
-        for (DeliveryStatus status : new DeliveryStatus[]{DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.RETRYING}) {
-            counts.put("notifications." + status.name().toLowerCase(Locale.ROOT), latestNotification.values().stream()
-                    .filter(n -> n.getStatus() == status && within(n.getAt(), from, to)).count());
+        for (DeliveryStatus status : new DeliveryStatus[]{DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.RETRYING,
+            DeliveryStatus.SUPPRESSED}) {
+            String name = "notifications." + status.name().toLowerCase(Locale.ROOT);
+            counts.put(name, latestNotification.values().stream().filter(n -> n.getStatus() == status && within(n.getAt(), from, to)).count());
+            for (Channel channel : new Channel[]{Channel.EMAIL, Channel.PUSH, Channel.WEBHOOK}) {
+                counts.put(name + "." + channel.name().toLowerCase(Locale.ROOT), latestNotification.values().stream()
+                        .filter(n -> n.getStatus() == status && n.getChannel() == channel && within(n.getAt(), from, to)).count());
+            }
         }
 
         Map<String, SessionRecipient> recipients = new HashMap<>();

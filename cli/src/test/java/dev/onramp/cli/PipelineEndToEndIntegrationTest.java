@@ -27,9 +27,11 @@ import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.audit.AuditAccess;
+import dev.onramp.audit.SentNotifications;
 import dev.onramp.audit.replay.ReplayDifference;
 import dev.onramp.audit.replay.SessionReplay;
 import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
@@ -38,12 +40,14 @@ import dev.onramp.ingest.IngestService;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.processor.session.SessionStateMachine;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.RawWebhook;
@@ -74,6 +78,8 @@ class PipelineEndToEndIntegrationTest {
 
     private static final String SECRET = "whsec_end_to_end_secret_0123456789";
     private static final String API_KEY = "end-to-end-platform-key-0123456789";
+    private static final String PLATFORM_WEBHOOK_SECRET = "whsec_ZW5kLXRvLWVuZC1wbGF0Zm9ybS1zZWNyZXQ=";
+    private static final VapidKeys.Generated VAPID = VapidKeys.generate();
 
     @Test
     void simulatedSessionsEndAsTheirContractsSay() throws Exception {
@@ -86,12 +92,13 @@ class PipelineEndToEndIntegrationTest {
 
         SimulationPlan plan = SimulationPlan.generate(200, new SimulationPlan.Mix(0.6, 0.2, 0.8), SimulationPlan.Quirks.all(), 42);
         OnrampSimulator.Report report;
-        try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+        try (ChannelStandIns standIns = new ChannelStandIns(PLATFORM_WEBHOOK_SECRET);
+             IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
              ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
              NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
             processor.awaitRunning(Duration.ofSeconds(60));
             report = new OnrampSimulator(new OnrampSimulator.Target("http://127.0.0.1:" + ingest.port(), SECRET, API_KEY),
-                    new OnrampSimulator.Options(8, 0, 10, null, Duration.ofSeconds(30))).run(plan);
+                    new OnrampSimulator.Options(8, 0, 10, null, Duration.ofSeconds(30))).withChannels(standIns).run(plan);
             assertThat(report.failed()).isZero();
             assertThat(report.forgedRefused()).isEqualTo(20);
             assertThat(report.refused()).as("only the forged and stale deliveries are refused").isEqualTo(20);
@@ -111,6 +118,7 @@ class PipelineEndToEndIntegrationTest {
                     KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()), plan, Duration.ofSeconds(90));
             assertThat(notified).hasSize((int) toNotify);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= toNotify);
+            onePushAndOneWebhookPerOutcomeThatAskedForThem(plan, standIns);
         }
 
         MimeMessage[] received = greenMail.getReceivedMessages();
@@ -148,7 +156,27 @@ class PipelineEndToEndIntegrationTest {
         env.put("SMTP_HOST", "127.0.0.1");
         env.put("SMTP_PORT", String.valueOf(smtpPort));
         env.put("SMTP_STARTTLS", "false");
+        env.put("VAPID_PUBLIC_KEY", VAPID.publicKey());
+        env.put("VAPID_PRIVATE_KEY", VAPID.privateKey());
+        env.put("PLATFORM_WEBHOOK_SECRETS", PLATFORM_WEBHOOK_SECRET);
+        env.put("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
         return new Env(env);
+    }
+
+    /** The recipients that also named a push subscription or a webhook URL got exactly one of each. */
+    private static void onePushAndOneWebhookPerOutcomeThatAskedForThem(SimulationPlan plan, ChannelStandIns standIns) {
+        long pushes = plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null)
+                .filter(s -> OnrampSimulator.registersPush(s.sessionId())).count();
+        long webhooks = plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null)
+                .filter(s -> OnrampSimulator.registersWebhook(s.sessionId())).count();
+        assertThat(pushes).isPositive();
+        assertThat(webhooks).isPositive();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> standIns.pushes() >= pushes && standIns.webhooksVerified() >= webhooks);
+        Map<Channel, Long> sent = SentNotifications.countByChannel(KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()),
+                plan.sessionIds());
+        assertThat(sent).containsEntry(Channel.PUSH, pushes).containsEntry(Channel.WEBHOOK, webhooks);
+        assertThat(standIns.pushRequests()).isEqualTo(pushes);
+        assertThat(standIns.webhookRequests()).as("every webhook verified on its first delivery").isEqualTo(webhooks);
     }
 
     /** Exactly one email per terminal session with a recipient, with the right outcome; none for the rest. */
@@ -219,7 +247,8 @@ class PipelineEndToEndIntegrationTest {
         List<String> lines = new ArrayList<>();
         logs.list.forEach(e -> lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
         assertThat(lines).isNotEmpty();
-        assertThat(lines).noneMatch(line -> line.contains("_secret_") || line.contains(SECRET) || line.contains(API_KEY));
+        assertThat(lines).noneMatch(line -> line.contains("_secret_") || line.contains(SECRET) || line.contains(API_KEY)
+                || line.contains(PLATFORM_WEBHOOK_SECRET) || line.contains(VAPID.privateKey()) || line.contains("/push/cos_"));
     }
 
     /** `onramp replay`: the same rules reproduce production; a changed rule shows exactly the sessions it changes. */
@@ -270,8 +299,12 @@ class PipelineEndToEndIntegrationTest {
         assertThat(timeline.stream().filter(e -> e.get("kind").equals("state"))).hasSize((int) distinctEvents);
         assertThat(timeline.stream().filter(e -> e.get("kind").equals("outcome"))).singleElement()
                 .satisfies(e -> assertThat(e.get("outcome")).isEqualTo("FULFILLED"));
-        assertThat(timeline.stream().filter(e -> e.get("kind").equals("notification"))).singleElement()
-                .satisfies(e -> assertThat(e.get("status")).isEqualTo("SENT"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("notification") && e.get("channel").equals("email")))
+                .singleElement().satisfies(e -> assertThat(e.get("status")).isEqualTo("SENT"));
+        assertThat(timeline.stream().filter(e -> e.get("kind").equals("notification")))
+                .hasSize(1 + (OnrampSimulator.registersPush(session.sessionId()) ? 1 : 0)
+                        + (OnrampSimulator.registersWebhook(session.sessionId()) ? 1 : 0))
+                .allSatisfy(e -> assertThat(e.get("status")).isEqualTo("SENT"));
         assertThat(timeline.stream().filter(e -> e.get("kind").equals("recipient"))).singleElement()
                 .satisfies(e -> assertThat(String.valueOf(e.get("email"))).contains("***").doesNotContain(session.recipientEmail()));
 
@@ -285,8 +318,10 @@ class PipelineEndToEndIntegrationTest {
         assertThat(counts.get("outcomes.fulfilled")).isEqualTo(fulfilled);
         assertThat(counts.get("outcomes.rejected")).isEqualTo(rejected);
         assertThat(counts.get("sessions.final_status.fulfillment_complete")).isEqualTo(fulfilled);
-        assertThat(counts.get("notifications.sent"))
+        assertThat(counts.get("notifications.sent.email"))
                 .isEqualTo(plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count());
+        assertThat(counts.get("notifications.sent")).isEqualTo(counts.get("notifications.sent.email") + counts.get("notifications.sent.push")
+                + counts.get("notifications.sent.webhook"));
         assertThat(counts.get("fulfilled_without_notification")).isEqualTo(fulfilledNoRecipient);
         assertThat(counts.getOrDefault("fulfilled_without_notification.no_recipient", 0L)).isEqualTo(fulfilledNoRecipient);
     }

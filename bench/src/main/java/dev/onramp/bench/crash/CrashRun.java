@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +21,16 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.audit.SentNotifications;
 import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.DeliveryStatus;
+import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.RawWebhook;
@@ -44,6 +50,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class CrashRun {
     private static final String SECRET = "whsec_crash_run_secret_0123456789";
     private static final String API_KEY = "crash-run-platform-key-0123456789";
+    private static final String PLATFORM_WEBHOOK_SECRET = "whsec_Y3Jhc2gtcnVuLXBsYXRmb3JtLXNlY3JldA==";
 
     /** What a kill takes away. */
     public enum Victim {
@@ -90,7 +97,7 @@ public final class CrashRun {
                          int outcomes, Set<String> lostWebhooks, Set<String> terminalWithoutOutcome,
                          Map<String, Integer> duplicateOutcomes, Set<String> wrongOrUnexpectedOutcomes,
                          Set<String> missedNotifications, Set<String> emailsWithMoreThanOneMessageId,
-                         int emails, int repeatedEmails) {
+                         int emails, int repeatedEmails, long pushes, long repeatedPushes, long webhooks, long repeatedWebhooks) {
         /** One restart follows each kill. */
         public int kills() {
             return readyAfterRestart.size();
@@ -112,11 +119,12 @@ public final class CrashRun {
             List<Long> ready = readyAfterRestart.stream().map(Duration::toMillis).sorted().toList();
             return String.format("webhooks accepted %d, retried %d, given up %d; kills %d; outcomes %d; lost %d; terminal without "
                             + "outcome %d; duplicate outcomes %d; wrong or unexpected outcomes %d; missed notifications %d; "
-                            + "emails %d, repeated (same Message-ID) %d, second different email %d; ready after restart "
+                            + "emails %d, repeated (same Message-ID) %d, second different email %d; pushes %d, repeated (same "
+                            + "Topic) %d; platform webhooks %d, repeated (same webhook-id) %d; ready after restart "
                             + "p50 %s ms, max %s ms (all: %s)",
                     webhooksAccepted, deliveriesRetried, deliveriesGivenUp, kills(), outcomes, lostWebhooks.size(), terminalWithoutOutcome.size(),
                     duplicateOutcomes.size(), wrongOrUnexpectedOutcomes.size(), missedNotifications.size(), emails,
-                    repeatedEmails, emailsWithMoreThanOneMessageId.size(),
+                    repeatedEmails, emailsWithMoreThanOneMessageId.size(), pushes, repeatedPushes, webhooks, repeatedWebhooks,
                     ready.isEmpty() ? "-" : ready.get(ready.size() / 2), ready.isEmpty() ? "-" : ready.get(ready.size() - 1), ready);
         }
     }
@@ -138,8 +146,13 @@ public final class CrashRun {
         env.put("INGEST_ADMIN_PORT", String.valueOf(FreePorts.pick()));
         // Shorter than a broker restart, so that ingest answers 503 while Kafka is away and Stripe retries.
         env.put("INGEST_KAFKA_TIMEOUT", "2s");
+        VapidKeys.Generated vapid = VapidKeys.generate();
+        env.put("VAPID_PUBLIC_KEY", vapid.publicKey());
+        env.put("VAPID_PRIVATE_KEY", vapid.privateKey());
+        env.put("PLATFORM_WEBHOOK_SECRETS", PLATFORM_WEBHOOK_SECRET);
+        env.put("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
         List<Duration> readyAfterRestart = new ArrayList<>();
-        try (CrashableStack stack = switch (victim) {
+        try (ChannelStandIns standIns = new ChannelStandIns(PLATFORM_WEBHOOK_SECRET); CrashableStack stack = switch (victim) {
             case WHOLE_STACK -> new DevStackProcess(dataDir, env);
             case BROKER -> new ChildBrokerStack(dataDir, env, 1);
             case EVENTS_LEADER -> new ChildBrokerStack(dataDir, env, 3);
@@ -147,7 +160,7 @@ public final class CrashRun {
             log.printf("stack ready in %d ms%n", stack.start(Duration.ofMinutes(3)).toMillis());
             OnrampSimulator simulator = new OnrampSimulator(
                     new OnrampSimulator.Target(stack.ingestUrl(), SECRET, API_KEY),
-                    new OnrampSimulator.Options(8, webhooksPerSecond, 0, null, Duration.ofMinutes(5)));
+                    new OnrampSimulator.Options(8, webhooksPerSecond, 0, null, Duration.ofMinutes(5))).withChannels(standIns);
             CompletableFuture<OnrampSimulator.Report> simulation = CompletableFuture.supplyAsync(() -> {
                 try {
                     return simulator.run(plan);
@@ -177,10 +190,10 @@ public final class CrashRun {
             long toNotify = plan.toNotify();
             SentNotifications.await(KafkaConnection.local(bootstrap, registryUrl), plan.sessionIds(), toNotify, Duration.ofMinutes(3));
             long quietSince = System.nanoTime();
-            int lastCount = -1;
-            // Emails still in flight land within a retry or two; wait until the count is stable for 5 s.
+            long lastCount = -1;
+            // Messages still in flight land within a retry or two; wait until the counts are stable for 5 s.
             while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(5)) {
-                int count = smtp.getReceivedMessages().length;
+                long count = smtp.getReceivedMessages().length + standIns.pushRequests() + standIns.webhookRequests();
                 if (count != lastCount) {
                     lastCount = count;
                     quietSince = System.nanoTime();
@@ -188,14 +201,14 @@ public final class CrashRun {
                 Thread.sleep(200);
             }
             log.printf("simulation done: %d webhooks accepted; %d emails expected%n", simulated.accepted(), toNotify);
-            return count(simulated, bootstrap, registryUrl, smtp.getReceivedMessages(), readyAfterRestart);
+            return count(simulated, bootstrap, registryUrl, smtp.getReceivedMessages(), standIns, readyAfterRestart);
         } finally {
             smtp.stop();
         }
     }
 
     private Report count(OnrampSimulator.Report simulated, String bootstrap, String registryUrl, MimeMessage[] received,
-                         List<Duration> readyAfterRestart) throws MessagingException {
+                         ChannelStandIns standIns, List<Duration> readyAfterRestart) throws MessagingException {
         TopicReader scan = TopicReader.of(bootstrap);
         SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl, Duration.ofSeconds(5));
         Set<String> rawIds = scan.read(Topics.WEBHOOKS_RAW.name(), new RegistryAvroDeserializer<>(RawWebhook.class, registry),
@@ -219,7 +232,7 @@ public final class CrashRun {
             messageIdsByAddress.computeIfAbsent(message.getAllRecipients()[0].toString(), a -> new HashSet<>())
                     .add(message.getMessageID());
         }
-        Set<String> missed = new HashSet<>();
+        Set<String> missed = new HashSet<>(missedOnOtherChannels(scan, registry));
         for (SessionScript session : plan.sessions()) {
             List<SessionOutcome> mine = outcomes.getOrDefault(session.sessionId(), List.of());
             if (session.terminal()) {
@@ -243,6 +256,33 @@ public final class CrashRun {
         int repeated = received.length - messageIdsByAddress.size();
         return new Report(simulated.accepted(), simulated.retried(), simulated.failed(), List.copyOf(readyAfterRestart),
                 outcomes.values().stream().mapToInt(List::size).sum(), lost, withoutOutcome, duplicates, wrong, missed,
-                twoDifferent, received.length, repeated);
+                twoDifferent, received.length, repeated, standIns.pushes(), standIns.pushRequests() - standIns.pushes(),
+                standIns.webhooksVerified(), standIns.webhookRequests() - standIns.webhooksVerified());
+    }
+
+    /** Terminal sessions whose recipient named a push subscription or a webhook URL, with no SENT on that channel. */
+    private Set<String> missedOnOtherChannels(TopicReader scan, SchemaRegistryClient registry) {
+        Map<Channel, Set<String>> sent = new EnumMap<>(Channel.class);
+        for (ConsumerRecord<String, NotificationRecord> r : scan.read(Topics.NOTIFICATIONS.name(),
+                new RegistryAvroDeserializer<>(NotificationRecord.class, registry), null, k -> true)) {
+            if (r.value().getStatus() == DeliveryStatus.SENT) {
+                sent.computeIfAbsent(r.value().getChannel(), c -> new HashSet<>()).add(r.value().getSessionId());
+            }
+        }
+        Set<String> missed = new HashSet<>();
+        for (SessionScript session : plan.sessions()) {
+            if (!session.terminal() || session.recipientEmail() == null) {
+                continue;
+            }
+            if (OnrampSimulator.registersPush(session.sessionId())
+                    && !sent.getOrDefault(Channel.PUSH, Set.of()).contains(session.sessionId())) {
+                missed.add(session.sessionId() + " (push)");
+            }
+            if (OnrampSimulator.registersWebhook(session.sessionId())
+                    && !sent.getOrDefault(Channel.WEBHOOK, Set.of()).contains(session.sessionId())) {
+                missed.add(session.sessionId() + " (webhook)");
+            }
+        }
+        return missed;
     }
 }

@@ -17,5 +17,10 @@ final class CrashInvariants {
         assertThat(report.missedNotifications()).isEmpty();
         assertThat(report.emailsWithMoreThanOneMessageId()).as("a second, different email to one user").isEmpty();
         assertThat(report.outcomes()).isPositive();
+        assertThat(report.pushes()).as("push and webhook channels were exercised").isPositive();
+        assertThat(report.webhooks()).isPositive();
+        // A kill repeats at most the sends in flight: one per connection (4 by default) on each channel.
+        assertThat(report.repeatedPushes()).isLessThanOrEqualTo(4L * kills);
+        assertThat(report.repeatedWebhooks()).isLessThanOrEqualTo(4L * kills);
     }
 }

@@ -93,6 +93,14 @@ public final class ChannelStandIns implements AutoCloseable {
         return webhookIds.size();
     }
 
+    public long pushRequests() {
+        return pushRequests.get();
+    }
+
+    public long webhookRequests() {
+        return webhookRequests.get();
+    }
+
     private String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -59,6 +59,16 @@ public final class OnrampSimulator {
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
     private ChannelStandIns standIns;
 
+    /** Whether a session's recipient gets a push subscription too (with {@link #withChannels}): every second one. */
+    public static boolean registersPush(String sessionId) {
+        return Math.floorMod(sessionId.hashCode(), 6) % 2 == 0;
+    }
+
+    /** Whether a session's recipient names a platform webhook URL too (with {@link #withChannels}): every third one. */
+    public static boolean registersWebhook(String sessionId) {
+        return Math.floorMod(sessionId.hashCode(), 6) % 3 == 0;
+    }
+
     /** Also registers a push subscription (every second session) and a webhook URL (every third) pointing at these. */
     public OnrampSimulator withChannels(ChannelStandIns standIns) {
         this.standIns = standIns;
@@ -199,11 +209,10 @@ public final class OnrampSimulator {
     private void registerRecipient(SessionScript session) {
         String locale = session.sessionId().hashCode() % 3 == 0 ? "es" : "en";
         StringBuilder body = new StringBuilder("{\"email\":\"" + session.recipientEmail() + "\",\"locale\":\"" + locale + "\"");
-        int mix = Math.floorMod(session.sessionId().hashCode(), 6);
-        if (standIns != null && mix % 2 == 0) {
+        if (standIns != null && registersPush(session.sessionId())) {
             body.append(",\"push_subscription\":").append(standIns.pushSubscription(session.sessionId()));
         }
-        if (standIns != null && mix % 3 == 0) {
+        if (standIns != null && registersWebhook(session.sessionId())) {
             body.append(",\"webhook_url\":\"").append(standIns.webhookUrl()).append('"');
         }
         body.append('}');

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationDeadLetter;
@@ -211,6 +212,13 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     /** The address no longer exists: no retry, no dead letter (nothing to fix), and no later session uses it. */
     private void gone(NotificationIntent intent, NotificationResult result) {
         NotificationRecord failed = record(intent, DeliveryStatus.FAILED, "gone: " + result.getReason(), null, null, result.getAt());
+        // A browser dropping its subscription is routine; a platform endpoint answering 410 is someone's to fix.
+        String line = "{} to {} is gone ({}); not retried, and not used again for any session";
+        if (intent.getChannel() == Channel.WEBHOOK) {
+            log.warn(line, intent.getNotificationId(), intent.getRecipientMasked(), result.getReason());
+        } else {
+            log.info(line, intent.getNotificationId(), intent.getRecipientMasked(), result.getReason());
+        }
         channelOf(intent).ifPresent(channel -> {
             String key = SuppressionKeys.key(intent.getChannel(), channel.identity(intent.getAddress()));
             ChannelSuppression suppression = ChannelSuppression.newBuilder()

@@ -70,6 +70,15 @@ class PlatformWebhookChannelTest {
     }
 
     @Test
+    void aStaleTimestampIsRefusedByThePlatformLikeAWrongSignature() {
+        PlatformWebhookChannel late = new PlatformWebhookChannel(Optional.empty(), List.of(SECRET), Duration.ofSeconds(5),
+                OutboundUrlPolicy.allowingPrivateNetworks(), Clock.fixed(Instant.now().minus(Duration.ofMinutes(10)), ZoneOffset.UTC));
+        assertThat(late.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(receiver.refused()).hasSize(1);
+        assertThat(receiver.delivered()).isEmpty();
+    }
+
+    @Test
     void goneRetryAfterAndSlowEndpointsAreSortedAsTheSpecSays() {
         PlatformWebhookChannel channel = channel(List.of(SECRET), Duration.ofMillis(500));
         receiver.answerNext(410, null);
