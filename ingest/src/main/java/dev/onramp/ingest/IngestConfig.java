@@ -27,12 +27,27 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *       the emails' one-click unsubscribe links</li>
  *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): accept http loopback and private push endpoints and webhook
  *       URLs in the recipient API; {@code onramp dev} sets it, production must not</li>
+ *   <li>{@code STRIPE_API_KEY} (unset: minting answers 503 {@code minting_not_configured}), {@code STRIPE_API_BASE}
+ *       (default {@code https://api.stripe.com}), {@code STRIPE_TIMEOUT} (default 10s per attempt)</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
-                           int writers, List<String> unsubscribeSecrets, boolean allowPrivateNetworks, KafkaConnection kafka) {
+                           int writers, List<String> unsubscribeSecrets, boolean allowPrivateNetworks, Stripe stripe,
+                           KafkaConnection kafka) {
+
+    /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
+    public record Stripe(String apiBase, String apiKey, Duration timeout) {
+        public boolean configured() {
+            return apiKey != null && !apiKey.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return configured() ? apiBase + " (key " + apiKey.substring(0, Math.min(8, apiKey.length())) + "…)" : "not configured";
+        }
+    }
 
     static final int MAX_WRITABLE_BODY = 900 * 1024;
 
@@ -56,6 +71,8 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 env.integer("INGEST_WRITERS", 2),
                 Arrays.stream(env.string("UNSUBSCRIBE_SECRETS", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
+                new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
+                        env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10))),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -79,6 +96,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
                 + ", unsubscribeSecrets=" + unsubscribeSecrets.size() + " configured, allowPrivateNetworks=" + allowPrivateNetworks
+                + ", stripe=" + stripe
                 + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -36,6 +36,11 @@ public final class IngestMetrics {
         Counter.builder("onramp.ingest.recipient.requests").tag("outcome", outcome).register(registry).increment();
     }
 
+    public void mint(String outcome) {
+        Counter.builder("onramp.ingest.mints").tag("outcome", outcome)
+                .description("Session mints by outcome: minted, refused (400), unavailable (Stripe or Kafka)").register(registry).increment();
+    }
+
     public void produced(Duration latency) {
         produceLatency.record(latency);
     }

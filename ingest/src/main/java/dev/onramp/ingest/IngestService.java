@@ -3,9 +3,12 @@ package dev.onramp.ingest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.mint.MintEndpoint;
+import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
 import dev.onramp.ingest.recipient.UnsubscribeEndpoint;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
@@ -60,6 +63,15 @@ public final class IngestService implements AutoCloseable {
             http.app().before("/v1/*", auth);
             http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
+            if (config.stripe().configured()) {
+                MintEndpoint mints = new MintEndpoint(new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(),
+                        config.stripe().timeout()), writer, new WebhookMapper(), metrics, OutboundUrlPolicy.of(config.allowPrivateNetworks()),
+                        config.kafkaTimeout(), clock);
+                http.app().post("/v1/onramp-sessions", mints::mint);
+            } else {
+                http.app().post("/v1/onramp-sessions", ctx -> ctx.status(503).json(Map.of("error", Map.of(
+                        "type", "api_error", "code", "minting_not_configured", "message", "set STRIPE_API_KEY to mint sessions"))));
+            }
             if (!config.unsubscribeSecrets().isEmpty()) {
                 UnsubscribeEndpoint unsubscribe = new UnsubscribeEndpoint(config.unsubscribeSecrets(), writer, metrics,
                         config.kafkaTimeout(), clock);

@@ -26,7 +26,7 @@ public final class TrustedContracts {
                 .add(SessionStatus.class).add(OutcomeKind.class)
                 .add(NotificationIntent.class).add(NotificationResult.class).add(SendResult.class)
                 .add(PoisonRecord.class).add(PoisonStage.class)
-                .add(ChannelSuppression.class).add(SuppressionReason.class)
+                .add(ChannelSuppression.class).add(SuppressionReason.class).add(EventSource.class)
                 .build();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
         done = true;

@@ -24,7 +24,7 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static String validSessionId(String sessionId) {
+    public static String validSessionId(String sessionId) {
         if (!SessionIds.isValid(sessionId)) {
             throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
                     "session id must look like cos_ followed by 8 to 64 letters or digits");
@@ -33,7 +33,7 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     }
 
     /** A bare address that passes Jakarta Mail's strict RFC 5322 parse; no display name, no group. */
-    static String validEmail(String email) {
+    public static String validEmail(String email) {
         if (email == null || email.isBlank() || email.length() > 254) {
             throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "email is required (at most 254 characters)");
         }
@@ -58,7 +58,7 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     }
 
     /** A language ({@code en}) or language-region ({@code pt-BR}) tag; English when absent. */
-    static String validLocale(String locale) {
+    public static String validLocale(String locale) {
         if (locale == null || locale.isBlank()) {
             return "en";
         }
@@ -76,7 +76,7 @@ public record RecipientRequest(String sessionId, String email, String locale) {
      * uncompressed P-256 point (65 bytes) and {@code keys.auth} 16 base64url bytes. Kept as that same JSON, minus
      * anything else the browser put in it.
      */
-    static String validPushSubscription(JsonNode subscription, OutboundUrlPolicy policy) {
+    public static String validPushSubscription(JsonNode subscription, OutboundUrlPolicy policy) {
         if (subscription == null || subscription.isNull()) {
             return null;
         }
@@ -102,7 +102,7 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     }
 
     /** The platform's endpoint for this session's webhooks: https, public (outside dev). */
-    static String validWebhookUrl(String url, OutboundUrlPolicy policy) {
+    public static String validWebhookUrl(String url, OutboundUrlPolicy policy) {
         if (url == null) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.Fees;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
@@ -100,6 +101,31 @@ public final class WebhookMapper {
                 .setReceivedAt(receivedAt)
                 .setBodySha256(bodySha256)
                 .build());
+    }
+
+    /**
+     * The session object as Stripe's API returned it (to a mint, or a reconciliation lookup), as an event of that
+     * {@code source}. Its event id is derived, so the same snapshot written twice is one event to the processor.
+     */
+    public OnrampSessionEvent snapshot(JsonNode session, EventSource source, String eventId, String eventType, Instant receivedAt)
+            throws UnmappableWebhook {
+        String statusRaw = requiredText(session, "status");
+        Instant created = epochSeconds(session, "created", "created");
+        return OnrampSessionEvent.newBuilder()
+                .setEventId(eventId)
+                .setEventType(eventType)
+                .setEventCreated(source == EventSource.MINT ? created : receivedAt)
+                .setLivemode(session.path("livemode").asBoolean(false))
+                .setApiVersion(null)
+                .setSessionId(requiredText(session, "id"))
+                .setStatus(status(statusRaw))
+                .setStatusRaw(statusRaw)
+                .setSessionCreated(created)
+                .setKycDetailsProvided(session.hasNonNull("kyc_details_provided") ? session.get("kyc_details_provided").asBoolean() : null)
+                .setTransactionDetails(transactionDetails(session.get("transaction_details")))
+                .setReceivedAt(receivedAt)
+                .setSource(source)
+                .build();
     }
 
     /** A status Stripe adds later is carried as UNKNOWN with its raw string, not refused. */

@@ -1,0 +1,168 @@
+package dev.onramp.ingest.mint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.ingest.IngestMetrics;
+import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.webhook.UnmappableWebhook;
+import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.BoundedBody;
+import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.Topics;
+import io.javalin.http.Context;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/onramp-sessions}: the platform mints a session through the pipeline, so the pipeline knows it from
+ * its first second (Stripe sends no webhook at creation) and knows whom to tell. Every rule of the reference is
+ * checked first ({@link MintParameters}); then Stripe is called with an {@code Idempotency-Key} derived from the
+ * platform's own (a retried mint never creates a second session); then the session (status {@code initialized},
+ * without its client secret) and the recipient are written in one transaction; then Stripe's session, with its
+ * {@code client_secret}, goes back to the platform: the only place it ever goes.
+ *
+ * <p>Kept: the session's parameters as Stripe returns them (amounts, networks, currencies, wallet addresses) on
+ * {@code onramp.session-events.v1}, and the recipient. Not kept anywhere: {@code customer_information} and
+ * {@code customer_ip_address} (Stripe needs them for KYC and geography; the pipeline does not), and the client
+ * secret.
+ */
+public final class MintEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(MintEndpoint.class);
+    private static final int MAX_BODY_BYTES = 32 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final StripeOnramp stripe;
+    private final TransactionalEventWriter writer;
+    private final WebhookMapper mapper;
+    private final IngestMetrics metrics;
+    private final OutboundUrlPolicy urls;
+    private final Duration kafkaTimeout;
+    private final Clock clock;
+
+    public MintEndpoint(StripeOnramp stripe, TransactionalEventWriter writer, WebhookMapper mapper, IngestMetrics metrics,
+                        OutboundUrlPolicy urls, Duration kafkaTimeout, Clock clock) {
+        this.stripe = stripe;
+        this.writer = writer;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.urls = urls;
+        this.kafkaTimeout = kafkaTimeout;
+        this.clock = clock;
+    }
+
+    public void mint(Context ctx) {
+        try {
+            String platformKey = idempotencyKey(ctx);
+            JsonNode body = body(ctx);
+            Map<String, Object> form = MintParameters.validate(body);
+            Optional<MintRecipient> recipient = MintRecipient.of(body, urls);
+            StripeOnramp.Answer answer = stripe.create(form, "onramp-mint-" + sha256(platformKey));
+            if (!(answer instanceof StripeOnramp.Answer.Session minted)) {
+                throw refusal(answer);
+            }
+            record(minted.session(), recipient);
+            metrics.mint("minted");
+            ctx.status(200).contentType("application/json").header("Cache-Control", "no-store").result(minted.body());
+        } catch (MintRefused refused) {
+            metrics.mint(refused.status() == 400 ? "refused" : "unavailable");
+            ctx.status(refused.status()).json(Map.of("error", errorBody(refused)));
+        }
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String platformKey = ctx.header("Idempotency-Key");
+        if (platformKey == null || platformKey.isBlank() || platformKey.length() > 255) {
+            throw new MintRefused(400, "invalid_request_error", "idempotency_key_required", null,
+                    "send an Idempotency-Key header (your request id, at most 255 characters): a retried mint must not create a second session");
+        }
+        return platformKey;
+    }
+
+    private static JsonNode body(Context ctx) {
+        try {
+            return JSON.readTree(BoundedBody.read(ctx, MAX_BODY_BYTES));
+        } catch (ApiError e) {
+            throw new MintRefused(e.status().getCode(), "invalid_request_error", e.code(), null, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw MintRefused.invalid(null, "the body must be a JSON object of the session's creation parameters");
+        }
+    }
+
+    /** The session and its recipient, in one transaction; a failure here is answered 503: retrying is safe. */
+    private void record(JsonNode session, Optional<MintRecipient> recipient) {
+        String sessionId = session.path("id").asText();
+        OnrampSessionEvent event;
+        try {
+            event = mapper.snapshot(session, EventSource.MINT, "mint_" + sessionId, "onramp.session_minted", clock.instant());
+        } catch (UnmappableWebhook e) {
+            log.warn("Stripe's answer to a mint could not be read ({}); the session {} exists at Stripe, not here", e.getMessage(), sessionId);
+            throw new MintRefused(502, "api_error", "stripe_answer_unreadable", null, "Stripe's answer could not be read; retry later");
+        }
+        List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>();
+        records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), sessionId, event));
+        recipient.ifPresent(r -> records.add(new ProducerRecord<>(Topics.RECIPIENTS.name(), sessionId, r.toRecord(sessionId, clock.instant()))));
+        try {
+            writer.write(records, kafkaTimeout);
+        } catch (TransactionalEventWriter.WriteFailed e) {
+            throw new MintRefused(503, "api_error", "kafka_unavailable", null, "the session was created at Stripe but could not be"
+                    + " recorded; retry with the same Idempotency-Key (it returns the same session)");
+        }
+    }
+
+    private MintRefused refusal(StripeOnramp.Answer answer) {
+        if (answer instanceof StripeOnramp.Answer.Refused refused) {
+            if (refused.status() == 401 || refused.status() == 403) {
+                log.warn("Stripe refused the pipeline's API key ({} {}): check STRIPE_API_KEY", refused.status(), refused.code());
+                return new MintRefused(502, "api_error", "stripe_authentication", null,
+                        "Stripe refused this pipeline's API key; the operator must fix STRIPE_API_KEY");
+            }
+            if (refused.status() == 429) {
+                return new MintRefused(503, "rate_limit_error", "rate_limit", null, "Stripe is rate limiting session creation; retry"
+                        + " with the same Idempotency-Key after a pause");
+            }
+            return new MintRefused(refused.status() == 400 || refused.status() == 402 ? 400 : 502, refused.type(), refused.code(),
+                    refused.param(), refused.message());
+        }
+        StripeOnramp.Answer.Unavailable unavailable = (StripeOnramp.Answer.Unavailable) answer;
+        log.warn("minting failed: {}", unavailable.reason());
+        return unavailable.status() == 0
+                ? new MintRefused(503, "api_error", "stripe_unavailable", null, unavailable.reason() + "; retry with the same Idempotency-Key")
+                : new MintRefused(502, "api_error", "stripe_error", null, unavailable.reason() + "; retry with the same Idempotency-Key");
+    }
+
+    private static Map<String, Object> errorBody(MintRefused refused) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", refused.type());
+        error.put("code", refused.code());
+        error.put("param", refused.param());
+        error.put("message", refused.getMessage());
+        return error;
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

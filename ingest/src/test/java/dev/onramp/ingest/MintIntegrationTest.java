@@ -1,0 +1,167 @@
+package dev.onramp.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onramp.devstack.stripe.FakeStripe;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.Topics;
+import dev.onramp.testkit.DevStackExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code POST /v1/onramp-sessions} against a real broker and the local Stripe: what is written, what is answered,
+ * and each way Stripe can say no.
+ */
+class MintIntegrationTest {
+    @RegisterExtension
+    static final DevStackExtension STACK = new DevStackExtension();
+    private static final String STRIPE_KEY = "sk_test_mint_integration_0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MINT = """
+        {"destination_networks": ["ethereum"], "destination_network": "ethereum", "destination_currency": "eth",
+         "source_amount": "150.00", "source_currency": "usd", "customer_ip_address": "%s",
+         "wallet_addresses": {"ethereum": "0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2"},
+         "customer_information": {"email": "minted@example.com", "first_name": "Ada", "last_name": "Lovelace",
+                                  "dob": {"year": 1990, "month": 4, "day": 1}, "address": {"country": "US", "line1": "1 Market St"}}}
+        """;
+
+    private static FakeStripe stripe;
+    private static IngestFixture ingest;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stripe = new FakeStripe(0, STRIPE_KEY, null, 1);
+        ingest = new IngestFixture(STACK, Map.of("STRIPE_API_KEY", STRIPE_KEY, "STRIPE_API_BASE", stripe.apiBase(), "STRIPE_TIMEOUT", "1s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        ingest.close();
+        stripe.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        stripe.shutOff(false);
+        stripe.hang(Duration.ZERO);
+        stripe.failNext(0, 500);
+    }
+
+    @Test
+    void aMintIsWrittenAsTheSessionsFirstStateWithItsRecipientAndOnlyThePlatformGetsTheClientSecret() throws Exception {
+        HttpResponse<String> answer = mint("mint-request-0001", MINT.formatted("8.8.8.8"));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode session = JSON.readTree(answer.body());
+        String id = session.path("id").asText();
+        assertThat(session.path("client_secret").asText()).startsWith(id + "_secret_");
+        assertThat(session.path("status").asText()).isEqualTo("initialized");
+
+        List<ConsumerRecord<String, OnrampSessionEvent>> events = mine(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class), id);
+        assertThat(events).hasSize(1);
+        OnrampSessionEvent minted = events.get(0).value();
+        assertThat(minted.getEventId()).isEqualTo("mint_" + id);
+        assertThat(minted.getSource()).isEqualTo(EventSource.MINT);
+        assertThat(minted.getStatus()).isEqualTo(SessionStatus.INITIALIZED);
+        assertThat(minted.getTransactionDetails().getSourceAmount()).isEqualTo("150.00");
+        assertThat(minted.getTransactionDetails().getWalletAddresses()).containsKey("ethereum");
+        List<ConsumerRecord<String, SessionRecipient>> recipients = mine(ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class), id);
+        assertThat(recipients).singleElement().satisfies(r -> assertThat(r.value().getEmail()).isEqualTo("minted@example.com"));
+
+        for (var topic : Topics.ALL) {
+            for (byte[] value : TopicReader.rawValues(STACK.bootstrapServers(), topic.name())) {
+                String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
+                assertThat(text).as(topic.name()).doesNotContain("_secret_").doesNotContain("Lovelace").doesNotContain("1 Market St")
+                        .doesNotContain("8.8.8.8");
+            }
+        }
+    }
+
+    @Test
+    void aRetriedMintReturnsTheSameSessionAndStripeCreatesOne() throws Exception {
+        int before = stripe.sessionsCreated();
+        HttpResponse<String> first = mint("mint-request-retry", MINT.formatted("8.8.4.4"));
+        HttpResponse<String> again = mint("mint-request-retry", MINT.formatted("8.8.4.4"));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("id")).isEqualTo(JSON.readTree(first.body()).path("id"));
+        assertThat(stripe.sessionsCreated()).isEqualTo(before + 1);
+        assertError(mint(null, MINT.formatted("8.8.4.4")), 400, "idempotency_key_required");
+    }
+
+    @Test
+    void eachOfStripesRefusalsIsAnsweredClearlyAndNothingIsWritten() throws Exception {
+        int eventsBefore = ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class).size();
+        assertError(mint("geo-1", MINT.formatted("203.0.113.9")), 400, "crypto_onramp_unsupportable_customer");
+        stripe.shutOff(true);
+        assertError(mint("fraud-1", MINT.formatted("8.8.8.8")), 400, "crypto_onramp_disabled");
+        stripe.shutOff(false);
+        stripe.failNext(10, 429);
+        assertError(mint("busy-1", MINT.formatted("8.8.8.8")), 503, "rate_limit");
+        stripe.failNext(10, 500);
+        assertError(mint("down-1", MINT.formatted("8.8.8.8")), 502, "stripe_error");
+        stripe.failNext(0, 500);
+        stripe.hang(Duration.ofSeconds(3));
+        assertError(mint("slow-1", MINT.formatted("8.8.8.8")), 503, "stripe_unavailable");
+        stripe.hang(Duration.ZERO);
+        assertThat(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class)).hasSize(eventsBefore);
+    }
+
+    @Test
+    void aWrongApiKeyIsTheOperatorsProblemNotThePlatforms() throws Exception {
+        try (IngestFixture misconfigured = new IngestFixture(STACK, Map.of("STRIPE_API_KEY", "sk_test_wrong_key_000000000",
+                "STRIPE_API_BASE", stripe.apiBase()))) {
+            HttpResponse<String> answer = misconfigured.send(HttpRequest.newBuilder(URI.create(misconfigured.url("/v1/onramp-sessions")))
+                    .header("Authorization", "Bearer " + IngestFixture.API_KEY).header("Idempotency-Key", "key-1")
+                    .POST(HttpRequest.BodyPublishers.ofString(MINT.formatted("8.8.8.8"))).build());
+            assertError(answer, 502, "stripe_authentication");
+        }
+    }
+
+    @Test
+    void aRuleBrokenIsRefusedBeforeStripeIsCalled() throws Exception {
+        int before = stripe.sessionsCreated();
+        HttpResponse<String> answer = mint("rule-1", "{\"source_amount\":\"10.005\"}");
+        assertError(answer, 400, "parameter_invalid");
+        assertThat(JSON.readTree(answer.body()).path("error").path("param").asText()).isEqualTo("source_amount");
+        assertThat(stripe.sessionsCreated()).isEqualTo(before);
+    }
+
+    private static HttpResponse<String> mint(String idempotencyKey, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingest.url("/v1/onramp-sessions")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + IngestFixture.API_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return ingest.send(request.build());
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).as(response.body()).isEqualTo(code);
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> mine(List<ConsumerRecord<String, V>> records, String sessionId) {
+        return records.stream().filter(r -> sessionId.equals(r.key())).toList();
+    }
+}
