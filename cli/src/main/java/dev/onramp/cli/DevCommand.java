@@ -1,6 +1,8 @@
 package dev.onramp.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.LocalKafkaBroker;
 import dev.onramp.devstack.LocalSchemaRegistry;
+import dev.onramp.devstack.stripe.FakeStripe;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.notifier.NotifierConfig;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Option;
         description = "Start Kafka, the schema registry, ingest, processor and notifier locally; Ctrl-C stops them.")
 final class DevCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
+    private static final String LOCAL_STRIPE_KEY = "sk_test_onramp_local_stripe";
 
     @Option(names = "--data", description = "Where Kafka, the registry, state and the outbox live (default: ${DEFAULT-VALUE}).")
     Path dataDir = Path.of(System.getenv().getOrDefault("ONRAMP_DATA_DIR", "data"));
@@ -39,7 +43,7 @@ final class DevCommand implements Callable<Integer> {
     boolean kafkaOnly;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         long began = System.nanoTime();
         DataDirLock lock = DataDirLock.acquire(dataDir);
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -74,28 +78,11 @@ final class DevCommand implements Callable<Integer> {
 
         if (!kafkaOnly) {
             DevSecrets secrets = DevSecrets.loadOrCreate(dataDir, env);
-            env.putIfAbsent("STRIPE_WEBHOOK_SECRETS", secrets.webhookSecret());
-            env.putIfAbsent("PLATFORM_API_KEY", secrets.platformApiKey());
-            env.putIfAbsent("INGEST_HOST", "127.0.0.1");
-            env.putIfAbsent("PROCESSOR_HOST", "127.0.0.1");
-            env.putIfAbsent("NOTIFIER_HOST", "127.0.0.1");
-            env.putIfAbsent("INGEST_PORT", String.valueOf(FreePorts.preferred(8080)));
-            env.putIfAbsent("INGEST_ADMIN_PORT", String.valueOf(FreePorts.preferred(8090)));
-            env.putIfAbsent("PROCESSOR_PORT", String.valueOf(FreePorts.preferred(8081)));
-            env.putIfAbsent("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + env.get("PROCESSOR_PORT"));
-            env.putIfAbsent("NOTIFIER_PORT", String.valueOf(FreePorts.preferred(8082)));
-            env.putIfAbsent("PROCESSOR_STATE_DIR", dataDir.resolve("processor-state").toString());
-            env.putIfAbsent("NOTIFIER_STATE_DIR", dataDir.resolve("notifier-state").toString());
-            env.putIfAbsent("NOTIFIER_OUTBOX_DIR", dataDir.resolve("outbox").toString());
-            env.putIfAbsent("INGEST_TRANSACTIONAL_ID", "onramp-ingest-dev");
-            env.putIfAbsent("VAPID_PUBLIC_KEY", secrets.vapidPublicKey());
-            env.putIfAbsent("VAPID_PRIVATE_KEY", secrets.vapidPrivateKey());
-            env.putIfAbsent("VAPID_SUBJECT", "mailto:dev@onramp.local");
-            env.putIfAbsent("PLATFORM_WEBHOOK_SECRETS", secrets.platformWebhookSecret());
-            env.putIfAbsent("UNSUBSCRIBE_SECRETS", secrets.unsubscribeSecret());
-            env.putIfAbsent("UNSUBSCRIBE_BASE_URL", "http://127.0.0.1:" + env.get("INGEST_PORT"));
-            // Push endpoints and webhook URLs on this machine (a local page, onramp simulate) are the point in dev.
-            env.putIfAbsent("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
+            defaults(env, secrets);
+            FakeStripe stripe = env.get("STRIPE_API_KEY") == null ? localStripe(env, secrets) : null;
+            if (stripe != null) {
+                running.push(stripe);
+            }
             Env config = new Env(env);
 
             IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
@@ -113,6 +100,10 @@ final class DevCommand implements Callable<Integer> {
             summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));
             summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n", secrets.webhookSecret()));
             summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n", secrets.platformApiKey()));
+            summary.append(String.format("  Stripe API         %s%n", stripe != null
+                    ? stripe.apiBase() + "   (a local stand-in: minted sessions move on their own and send their webhooks here;"
+                    + " set STRIPE_API_KEY for Stripe's test mode)"
+                    : env.getOrDefault("STRIPE_API_BASE", "https://api.stripe.com") + "   (STRIPE_API_KEY set)"));
             summary.append(String.format("  VAPID public key   %s   (applicationServerKey for pushManager.subscribe)%n",
                     secrets.vapidPublicKey()));
             summary.append(String.format("  Platform webhooks  %s, signed with %s   (PLATFORM_WEBHOOK_SECRETS; development only)%n",
@@ -127,5 +118,42 @@ final class DevCommand implements Callable<Integer> {
         System.out.println(summary);
         stopped.await();
         return 0;
+    }
+
+    /** Every service setting {@code onramp dev} chooses, unless the environment already has it. */
+    private void defaults(Map<String, String> env, DevSecrets secrets) {
+        env.putIfAbsent("STRIPE_WEBHOOK_SECRETS", secrets.webhookSecret());
+        env.putIfAbsent("PLATFORM_API_KEY", secrets.platformApiKey());
+        env.putIfAbsent("INGEST_HOST", "127.0.0.1");
+        env.putIfAbsent("PROCESSOR_HOST", "127.0.0.1");
+        env.putIfAbsent("NOTIFIER_HOST", "127.0.0.1");
+        env.putIfAbsent("INGEST_PORT", String.valueOf(FreePorts.preferred(8080)));
+        env.putIfAbsent("INGEST_ADMIN_PORT", String.valueOf(FreePorts.preferred(8090)));
+        env.putIfAbsent("PROCESSOR_PORT", String.valueOf(FreePorts.preferred(8081)));
+        env.putIfAbsent("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + env.get("PROCESSOR_PORT"));
+        env.putIfAbsent("NOTIFIER_PORT", String.valueOf(FreePorts.preferred(8082)));
+        env.putIfAbsent("PROCESSOR_STATE_DIR", dataDir.resolve("processor-state").toString());
+        env.putIfAbsent("NOTIFIER_STATE_DIR", dataDir.resolve("notifier-state").toString());
+        env.putIfAbsent("NOTIFIER_OUTBOX_DIR", dataDir.resolve("outbox").toString());
+        env.putIfAbsent("INGEST_TRANSACTIONAL_ID", "onramp-ingest-dev");
+        env.putIfAbsent("VAPID_PUBLIC_KEY", secrets.vapidPublicKey());
+        env.putIfAbsent("VAPID_PRIVATE_KEY", secrets.vapidPrivateKey());
+        env.putIfAbsent("VAPID_SUBJECT", "mailto:dev@onramp.local");
+        env.putIfAbsent("PLATFORM_WEBHOOK_SECRETS", secrets.platformWebhookSecret());
+        env.putIfAbsent("UNSUBSCRIBE_SECRETS", secrets.unsubscribeSecret());
+        env.putIfAbsent("UNSUBSCRIBE_BASE_URL", "http://127.0.0.1:" + env.get("INGEST_PORT"));
+        // Push endpoints and webhook URLs on this machine (a local page, onramp simulate) are the point in dev.
+        env.putIfAbsent("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
+    }
+
+    /** Stripe's onramp endpoints on this machine, moving each minted session along and sending its webhooks to ingest. */
+    private static FakeStripe localStripe(Map<String, String> env, DevSecrets secrets) throws IOException {
+        FakeStripe stripe = new FakeStripe(FreePorts.preferred(12111), LOCAL_STRIPE_KEY, new FakeStripe.Lifecycle(
+                "http://127.0.0.1:" + env.get("INGEST_PORT") + "/webhooks/stripe", secrets.webhookSecret().split(",")[0].trim(),
+                Duration.ofMillis(Long.parseLong(env.getOrDefault("ONRAMP_LOCAL_STRIPE_STEP_MS", "2000"))), 0.15, 0.10),
+                System.nanoTime());
+        env.put("STRIPE_API_KEY", LOCAL_STRIPE_KEY);
+        env.put("STRIPE_API_BASE", stripe.apiBase());
+        return stripe;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,17 @@ import java.util.concurrent.Callable;
 import dev.onramp.audit.SentNotifications;
 import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.LatencyStats;
+import dev.onramp.devstack.simulate.MintSimulation;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,6 +66,9 @@ public final class SimulateCommand implements Callable<Integer> {
     /** With --bootstrap, also report the outcomes notified and the latency to each. */
     @Mixin
     KafkaOptions kafka;
+    @Option(names = "--mint", description = "Start each session by minting it through ingest (POST /v1/onramp-sessions); Stripe"
+            + " (onramp dev's local one) then moves it on and sends its webhooks.")
+    boolean mint;
     @Option(names = "--channels", negatable = true,
             description = "Register push subscriptions and platform webhook URLs too, served by local stand-ins (default on).")
     boolean channels = true;
@@ -90,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
             simulator.withChannels(standIns);
         }
         try {
-            return play(plan, simulator, standIns);
+            return mint ? mintAndWatch(key, standIns) : play(plan, simulator, standIns);
         } finally {
             if (standIns != null) {
                 standIns.close();
@@ -138,6 +149,40 @@ public final class SimulateCommand implements Callable<Integer> {
                     LatencyStats.of(micros.stream().mapToLong(Long::longValue).toArray()));
         }
         return report.failed() == 0 ? 0 : 1;
+    }
+
+    private int mintAndWatch(String key, ChannelStandIns standIns) throws InterruptedException {
+        long began = System.nanoTime();
+        MintSimulation.Report minted = new MintSimulation(url, key, standIns).run(sessions, seed, concurrency);
+        System.out.printf("%nminted %d sessions through %s/v1/onramp-sessions in %.1f s: %d refused, %d failed%n", minted.sessionIds().size(),
+                url, (System.nanoTime() - began) / 1e9, minted.refused(), minted.failed());
+        if (!kafka.bootstrapGiven()) {
+            System.out.println("(pass --bootstrap to watch them end)");
+            return minted.failed() == 0 ? 0 : 1;
+        }
+        Set<String> ids = new HashSet<>(minted.sessionIds());
+        Map<String, SessionOutcome> outcomes = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        long quietSince = System.nanoTime();
+        // Stripe's own pace decides when sessions end; stop once nothing has ended for 15 s.
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < Duration.ofSeconds(15).toNanos()) {
+            int before = outcomes.size();
+            TopicReader.readAll(kafka.connection().bootstrapServers(), Topics.SESSION_OUTCOMES.name(), new StringDeserializer(),
+                    new RegistryAvroDeserializer<>(SessionOutcome.class, kafka.connection().registryClient())).stream()
+                    .filter(r -> ids.contains(r.key())).forEach(r -> outcomes.put(r.key(), r.value()));
+            if (outcomes.size() != before) {
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(1_000);
+        }
+        long fulfilled = outcomes.values().stream().filter(o -> o.getOutcome() == OutcomeKind.FULFILLED).count();
+        System.out.printf("outcomes: %d fulfilled, %d rejected, %d still open (abandoned at requires_payment, or not ended yet)%n",
+                fulfilled, outcomes.size() - fulfilled, ids.size() - outcomes.size());
+        System.out.printf("sent by channel (onramp.notifications.v1): %s%n", SentNotifications.countByChannel(kafka.connection(), ids));
+        if (standIns != null) {
+            System.out.println("stand-ins received: " + standIns.summary());
+        }
+        return minted.failed() == 0 ? 0 : 1;
     }
 
     /** SENT records on onramp.notifications.v1 for the plan's sessions, by session, as they were committed. */
