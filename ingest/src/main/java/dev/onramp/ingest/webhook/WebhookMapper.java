@@ -114,7 +114,9 @@ public final class WebhookMapper {
         return OnrampSessionEvent.newBuilder()
                 .setEventId(eventId)
                 .setEventType(eventType)
-                .setEventCreated(source == EventSource.MINT ? created : receivedAt)
+                // The session's own creation time: a snapshot can move a session forward by its status, and is never
+                // newer than a webhook of the same status (so it never restarts a stall timer or re-ends a session).
+                .setEventCreated(created)
                 .setLivemode(session.path("livemode").asBoolean(false))
                 .setApiVersion(null)
                 .setSessionId(requiredText(session, "id"))

@@ -73,12 +73,12 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         SessionStateMachine.Transition transition = accepted.get();
         SessionState state = transition.state();
         byte[] encoded = sessions.put(sessionId, state);
-        // Touch the index only when a session enters or leaves fulfillment_processing: every write is a changelog record.
-        boolean wasProcessing = before != null && before.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
-        boolean isProcessing = state.getStatus() == SessionStatus.FULFILLMENT_PROCESSING;
-        if (isProcessing && !(wasProcessing && before.getStatusSince().equals(state.getStatusSince()))) {
+        // Touch the index only when a session enters or leaves a watched status: every write is a changelog record.
+        boolean wasWatched = before != null && watched(before.getStatus());
+        boolean isWatched = watched(state.getStatus());
+        if (isWatched && !(wasWatched && before.getStatus() == state.getStatus() && before.getStatusSince().equals(state.getStatusSince()))) {
             inFulfillment.put(sessionId, state.getStatusSince().toEpochMilli());
-        } else if (wasProcessing && !isProcessing) {
+        } else if (wasWatched && !isWatched) {
             inFulfillment.delete(sessionId);
         }
         metrics.disposition(transition.disposition());
@@ -94,37 +94,55 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         });
     }
 
+    /**
+     * The statuses a session should not sit in: fulfillment_processing (paid, crypto not delivered), and initialized
+     * (minted here, and nothing from Stripe since). The index keeps its first name, sessions-in-fulfillment, for its
+     * changelog topic's sake.
+     */
+    private static boolean watched(SessionStatus status) {
+        return status == SessionStatus.FULFILLMENT_PROCESSING || status == SessionStatus.INITIALIZED;
+    }
+
     private void alertStalledSessions(long nowMs) {
-        long threshold = rules.stallThreshold().toMillis();
         try (KeyValueIterator<String, Long> stuck = inFulfillment.all()) {
             while (stuck.hasNext()) {
                 var entry = stuck.next();
                 SessionState state = sessions.get(entry.key);
-                if (state == null || state.getStatus() != SessionStatus.FULFILLMENT_PROCESSING) {
+                if (state == null || !watched(state.getStatus())) {
                     inFulfillment.delete(entry.key);
                     continue;
                 }
+                boolean minted = state.getStatus() == SessionStatus.INITIALIZED;
+                long threshold = (minted ? rules.mintSilenceThreshold() : rules.stallThreshold()).toMillis();
                 long stalledFor = nowMs - state.getStatusSince().toEpochMilli();
                 int sequence = state.getAlertsSent() + 1;
                 if (stalledFor < threshold * sequence) {
                     continue;
                 }
-                SessionState alerted = SessionState.newBuilder(state).setAlertsSent(sequence).build();
-                byte[] encoded = sessions.put(entry.key, alerted);
-                SessionAlert alert = SessionAlert.newBuilder()
-                        .setSessionId(entry.key)
-                        .setKind(AlertKind.STALLED_IN_FULFILLMENT)
-                        .setStatus(state.getStatus())
-                        .setStatusSince(state.getStatusSince())
-                        .setDetectedAt(Instant.ofEpochMilli(nowMs))
-                        .setSequence(sequence)
-                        .build();
-                metrics.alert();
-                log.warn("session {} stalled in fulfillment_processing for {} (alert {})",
-                        entry.key, Duration.ofMillis(stalledFor), sequence);
-                context.forward(new Record<>(entry.key, new SessionChange.State(encoded), nowMs));
-                context.forward(new Record<>(entry.key, new SessionChange.Alert(alert), nowMs));
+                if (minted && sequence > SessionRules.MINT_SILENCE_ALERTS) {
+                    inFulfillment.delete(entry.key);
+                    continue;
+                }
+                alert(entry.key, state, minted ? AlertKind.SILENT_SINCE_MINTED : AlertKind.STALLED_IN_FULFILLMENT, sequence, nowMs);
+                log.warn("session {} {} for {} (alert {})", entry.key, minted ? "minted and not heard of since" : "stalled in"
+                        + " fulfillment_processing", Duration.ofMillis(stalledFor), sequence);
             }
         }
+    }
+
+    private void alert(String sessionId, SessionState state, AlertKind kind, int sequence, long nowMs) {
+        SessionState alerted = SessionState.newBuilder(state).setAlertsSent(sequence).build();
+        byte[] encoded = sessions.put(sessionId, alerted);
+        SessionAlert alert = SessionAlert.newBuilder()
+                .setSessionId(sessionId)
+                .setKind(kind)
+                .setStatus(state.getStatus())
+                .setStatusSince(state.getStatusSince())
+                .setDetectedAt(Instant.ofEpochMilli(nowMs))
+                .setSequence(sequence)
+                .build();
+        metrics.alert();
+        context.forward(new Record<>(sessionId, new SessionChange.State(encoded), nowMs));
+        context.forward(new Record<>(sessionId, new SessionChange.Alert(alert), nowMs));
     }
 }

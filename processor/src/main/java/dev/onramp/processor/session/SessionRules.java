@@ -8,9 +8,19 @@ import java.time.Duration;
  * @param dedupHorizon       how long an event id is remembered; longer than Stripe's 3-day retry window
  * @param stallThreshold     time in fulfillment_processing before the first alert; each further multiple alerts again
  * @param stallCheckInterval how often (wall clock) stalled sessions are looked for
+ * @param mintSilenceThreshold time a minted session may stay initialized with no word from Stripe before it is looked
+ *                           up (alert SILENT_SINCE_MINTED), again at each further multiple, {@link #MINT_SILENCE_ALERTS}
+ *                           times at most
  */
-public record SessionRules(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval) {
+public record SessionRules(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval, Duration mintSilenceThreshold) {
+    /** A minted session nobody opens stays initialized for good: it is looked up this many times, then left. */
+    public static final int MINT_SILENCE_ALERTS = 3;
+
+    public SessionRules(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval) {
+        this(dedupHorizon, stallThreshold, stallCheckInterval, Duration.ofHours(1));
+    }
+
     public static SessionRules defaults() {
-        return new SessionRules(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1));
+        return new SessionRules(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(1));
     }
 }

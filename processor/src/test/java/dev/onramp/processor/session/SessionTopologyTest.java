@@ -3,6 +3,7 @@ package dev.onramp.processor.session;
 import static dev.onramp.processor.session.SessionTopologyHarness.event;
 import static dev.onramp.processor.session.SessionTopologyHarness.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.Disposition;
+import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionAlert;
@@ -210,6 +213,54 @@ class SessionTopologyTest {
             assertThat(h.state(S).getStatus()).isEqualTo(SessionStatus.FULFILLMENT_PROCESSING);
             assertThat(h.outcomes.isEmpty()).isTrue();
         }
+    }
+
+    @Test
+    void aMintedSessionNotHeardOfSinceIsLookedUpThreeTimesThenLeft() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(minted(S));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(59));
+            assertThat(h.alerts.isEmpty()).isTrue();
+            for (int minute = 0; minute < 5 * 60; minute++) {
+                h.driver.advanceWallClockTime(Duration.ofMinutes(1));
+            }
+            assertThat(h.alerts.readValuesToList()).extracting(SessionAlert::getKind, SessionAlert::getSequence).containsExactly(
+                    tuple(AlertKind.SILENT_SINCE_MINTED, 1), tuple(AlertKind.SILENT_SINCE_MINTED, 2), tuple(AlertKind.SILENT_SINCE_MINTED, 3));
+            for (int hour = 0; hour < 48; hour++) {
+                h.driver.advanceWallClockTime(Duration.ofHours(1));
+            }
+            assertThat(h.alerts.isEmpty()).as("a session nobody opened is not looked up forever").isTrue();
+
+            String other = "cos_MintedThenUsed00001";
+            h.send(minted(other));
+            h.send(event("evt_used_1", other, SessionStatus.REQUIRES_PAYMENT, 5));
+            for (int hour = 0; hour < 3; hour++) {
+                h.driver.advanceWallClockTime(Duration.ofHours(1));
+            }
+            assertThat(h.alerts.isEmpty()).as("a session Stripe has spoken of since is not silent").isTrue();
+        }
+    }
+
+    @Test
+    void aReconciliationAndALateWebhookGiveOneOutcomeInEitherOrder() {
+        for (boolean reconciliationFirst : new boolean[] {true, false}) {
+            try (var h = new SessionTopologyHarness()) {
+                h.send(minted(S));
+                h.send(event("evt_r1", S, SessionStatus.REQUIRES_PAYMENT, 5));
+                OnrampSessionEvent reconciled = OnrampSessionEvent.newBuilder(event("recon_" + S + "_fulfillment_complete", S,
+                        SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 0, "0xabc")).setSource(EventSource.RECONCILIATION).build();
+                OnrampSessionEvent webhook = event("evt_r3", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 9, "0xabc");
+                h.sendAll(reconciliationFirst ? List.of(reconciled, webhook) : List.of(webhook, reconciled));
+                h.send(reconciled);
+                assertThat(h.outcomes.readValuesToList()).as("reconciliation first: %s", reconciliationFirst).hasSize(1);
+                assertThat(h.state(S).getStatus()).isEqualTo(SessionStatus.FULFILLMENT_COMPLETE);
+            }
+        }
+    }
+
+    private static OnrampSessionEvent minted(String sessionId) {
+        return OnrampSessionEvent.newBuilder(event("mint_" + sessionId, sessionId, SessionStatus.INITIALIZED, 0))
+                .setEventType("onramp.session_minted").setSource(EventSource.MINT).build();
     }
 
     @Test
