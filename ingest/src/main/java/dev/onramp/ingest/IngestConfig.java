@@ -28,7 +28,8 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): accept http loopback and private push endpoints and webhook
  *       URLs in the recipient API; {@code onramp dev} sets it, production must not</li>
  *   <li>{@code STRIPE_API_KEY} (unset: minting answers 503 {@code minting_not_configured}), {@code STRIPE_API_BASE}
- *       (default {@code https://api.stripe.com}), {@code STRIPE_TIMEOUT} (default 10s per attempt)</li>
+ *       (default {@code https://api.stripe.com}), {@code STRIPE_TIMEOUT} (default 10s per attempt),
+ *       {@code STRIPE_LOOKUPS_PER_SECOND} (default 5: reconciliation's pace, well under Stripe's rate limits)</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
@@ -38,7 +39,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                            KafkaConnection kafka) {
 
     /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
-    public record Stripe(String apiBase, String apiKey, Duration timeout) {
+    public record Stripe(String apiBase, String apiKey, Duration timeout, double lookupsPerSecond) {
         public boolean configured() {
             return apiKey != null && !apiKey.isBlank();
         }
@@ -72,7 +73,8 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 Arrays.stream(env.string("UNSUBSCRIBE_SECRETS", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
                 new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
-                        env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10))),
+                        env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10)),
+                        Double.parseDouble(env.string("STRIPE_LOOKUPS_PER_SECOND", "5"))),
                 KafkaConnection.fromEnv(env.values()));
     }
 

@@ -41,6 +41,11 @@ public final class IngestMetrics {
                 .description("Session mints by outcome: minted, refused (400), unavailable (Stripe or Kafka)").register(registry).increment();
     }
 
+    public void reconciliation(String outcome) {
+        Counter.builder("onramp.ingest.reconciliations").tag("outcome", outcome)
+                .description("Sessions looked up at Stripe: written, unknown_at_stripe, failed").register(registry).increment();
+    }
+
     public void produced(Duration latency) {
         produceLatency.record(latency);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.mint.MintEndpoint;
 import dev.onramp.ingest.mint.StripeOnramp;
+import dev.onramp.ingest.reconcile.Reconciler;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
 import dev.onramp.ingest.recipient.UnsubscribeEndpoint;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
@@ -64,10 +65,13 @@ public final class IngestService implements AutoCloseable {
             http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
             if (config.stripe().configured()) {
-                MintEndpoint mints = new MintEndpoint(new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(),
-                        config.stripe().timeout()), writer, new WebhookMapper(), metrics, OutboundUrlPolicy.of(config.allowPrivateNetworks()),
-                        config.kafkaTimeout(), clock);
+                StripeOnramp stripe = new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(), config.stripe().timeout());
+                MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
+                        OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock);
                 http.app().post("/v1/onramp-sessions", mints::mint);
+                // Several ingest instances share the group: each alert is looked up once.
+                service.own(new Reconciler(stripe, writer, new WebhookMapper(), metrics, config.kafkaTimeout(),
+                        config.stripe().lookupsPerSecond(), clock)).followAlerts(config.kafka(), "onramp-ingest-reconciler");
             } else {
                 http.app().post("/v1/onramp-sessions", ctx -> ctx.status(503).json(Map.of("error", Map.of(
                         "type", "api_error", "code", "minting_not_configured", "message", "set STRIPE_API_KEY to mint sessions"))));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,7 @@ public final class FakeStripe implements AutoCloseable {
     private final SecureRandom ids = new SecureRandom();
     private final AtomicLong webhooksSent = new AtomicLong();
     private final AtomicLong webhooksDropped = new AtomicLong();
+    private final List<String> dropped = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus;
     private volatile boolean shutOff;
@@ -238,12 +240,24 @@ public final class FakeStripe implements AutoCloseable {
             details.put("transaction_id", "0x" + Long.toHexString(ids.nextLong()) + Long.toHexString(ids.nextLong()));
             details.put("wallet_address", OnrampEvents.walletFor(details.path("destination_network").asText(), id));
         }
-        if (dropWebhooks) {
-            webhooksDropped.incrementAndGet();
-            return;
-        }
         long now = Instant.now().getEpochSecond();
         String event = OnrampEvents.event("evt_" + id.substring(4) + "_" + status, "crypto.onramp_session_updated", now, session.deepCopy());
+        if (dropWebhooks) {
+            webhooksDropped.incrementAndGet();
+            dropped.add(event);
+            return;
+        }
+        deliver(event);
+    }
+
+    /** Sends every dropped webhook now, late: as Stripe would after the endpoint was fixed and events resent. */
+    public void redeliverDropped() {
+        List<String> late = new ArrayList<>(dropped);
+        dropped.clear();
+        late.forEach(this::deliver);
+    }
+
+    private void deliver(String event) {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(lifecycle.webhookUrl()))

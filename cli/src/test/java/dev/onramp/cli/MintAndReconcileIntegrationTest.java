@@ -1,0 +1,134 @@
+package dev.onramp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.stripe.FakeStripe;
+import dev.onramp.ingest.IngestConfig;
+import dev.onramp.ingest.IngestService;
+import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.NotifierService;
+import dev.onramp.processor.ProcessorConfig;
+import dev.onramp.processor.ProcessorService;
+import dev.onramp.runtime.Env;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.testkit.DevStackExtension;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sessions minted through ingest at the local Stripe, whose webhooks are then lost: the processor notices the
+ * silence, ingest looks the sessions up at Stripe, and each ends with exactly one outcome and one email; the lost
+ * webhooks, delivered late after all, change nothing.
+ */
+class MintAndReconcileIntegrationTest {
+    @RegisterExtension
+    static final DevStackExtension STACK = new DevStackExtension();
+    private static final String WEBHOOK_SECRET = "whsec_mint_reconcile_secret_0123456789";
+    private static final String API_KEY = "mint-reconcile-platform-key-0123456789";
+    private static final String STRIPE_KEY = "sk_test_mint_reconcile_0123456789";
+    private static final int SESSIONS = 6;
+
+    @Test
+    void mintedSessionsWhoseWebhooksWereLostAreReconciledAndToldOnce() throws Exception {
+        GreenMail greenMail = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        int ingestPort = FreePorts.pick();
+        FakeStripe.Lifecycle lifecycle = new FakeStripe.Lifecycle("http://127.0.0.1:" + ingestPort + "/webhooks/stripe", WEBHOOK_SECRET,
+                Duration.ofMillis(300), 0, 0);
+        try (FakeStripe stripe = new FakeStripe(0, STRIPE_KEY, lifecycle, 3)) {
+            Env config = env(ingestPort, greenMail.getSmtp().getPort(), stripe.apiBase());
+            stripe.dropWebhooks(true);
+            try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+                 ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
+                 NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
+                processor.awaitRunning(Duration.ofSeconds(60));
+                HttpClient http = HttpClient.newHttpClient();
+                for (int i = 0; i < SESSIONS; i++) {
+                    URI mint = URI.create("http://127.0.0.1:" + ingestPort + "/v1/onramp-sessions");
+                    HttpResponse<String> minted = http.send(HttpRequest.newBuilder(mint)
+                            .header("Authorization", "Bearer " + API_KEY).header("Idempotency-Key", "reconcile-test-" + i)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"destination_network\":\"ethereum\",\"destination_currency\":\"eth\","
+                                    + "\"source_amount\":\"100.00\",\"recipient\":{\"email\":\"reconciled" + i + "@example.com\"}}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stripe.webhooksDropped() == 3L * SESSIONS);
+
+                // Nothing arrived from Stripe: the silence is noticed, and each session looked up.
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> greenMail.getReceivedMessages().length == SESSIONS);
+                List<OnrampSessionEvent> events = read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class);
+                assertThat(events.stream().filter(e -> e.getSource() == EventSource.RECONCILIATION)).hasSizeGreaterThanOrEqualTo(SESSIONS);
+                assertThat(events.stream().filter(e -> e.getSource() == EventSource.WEBHOOK)).isEmpty();
+
+                stripe.redeliverDropped();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stripe.webhooksSent() == 3L * SESSIONS);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class).stream().filter(e -> e.getSource() == EventSource.WEBHOOK)
+                                .count() == 3L * SESSIONS);
+                Thread.sleep(3_000);
+            }
+            List<SessionOutcome> outcomes = read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class);
+            assertThat(outcomes).hasSize(SESSIONS);
+            assertThat(outcomes.stream().map(SessionOutcome::getSessionId).distinct()).hasSize(SESSIONS);
+            assertThat(greenMail.getReceivedMessages()).as("one email per session, the late webhooks changed nothing").hasSize(SESSIONS);
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    private static Env env(int ingestPort, int smtpPort, String stripeBase) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", STACK.registryUrl());
+        env.put("STRIPE_WEBHOOK_SECRETS", WEBHOOK_SECRET);
+        env.put("PLATFORM_API_KEY", API_KEY);
+        env.put("STRIPE_API_KEY", STRIPE_KEY);
+        env.put("STRIPE_API_BASE", stripeBase);
+        env.put("STRIPE_LOOKUPS_PER_SECOND", "20");
+        env.put("INGEST_HOST", "127.0.0.1");
+        env.put("INGEST_PORT", String.valueOf(ingestPort));
+        env.put("INGEST_ADMIN_PORT", "0");
+        env.put("INGEST_TRANSACTIONAL_ID", "reconcile-ingest");
+        env.put("PROCESSOR_HOST", "127.0.0.1");
+        env.put("PROCESSOR_PORT", "0");
+        env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("reconcile-processor").toString());
+        env.put("MINT_SILENCE_THRESHOLD", "3s");
+        env.put("STALL_CHECK_INTERVAL", "1s");
+        env.put("NOTIFIER_HOST", "127.0.0.1");
+        env.put("NOTIFIER_PORT", "0");
+        env.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("reconcile-notifier").toString());
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        env.put("SMTP_STARTTLS", "false");
+        return new Env(env);
+    }
+
+    private static <V extends SpecificRecord> List<V> read(String topic, Class<V> type) {
+        return TopicReader.readAll(STACK.bootstrapServers(), topic, new StringDeserializer(),
+                new RegistryAvroDeserializer<>(type, new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5))))
+                .stream().map(r -> r.value()).toList();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.onramp.ingest.reconcile;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.onramp.ingest.IngestMetrics;
+import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.mint.StripeOnramp;
+import dev.onramp.ingest.webhook.UnmappableWebhook;
+import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks Stripe about sessions the pipeline has stopped hearing of, so that a session whose webhooks were lost (the
+ * endpoint down past Stripe's retries, the webhook disabled, a wrong secret) still ends here. It reads the
+ * processor's alerts (stalled in fulfillment_processing; minted and silent), looks each session up with
+ * {@code GET /v1/crypto/onramp_sessions/:id}, and writes what Stripe says as an event with source RECONCILIATION,
+ * through the same de-duplication and ordering as webhooks: its event id is derived from the session and status
+ * (looked up twice, it is one event) and its time is the session's creation, so it can move a session forward by
+ * status but never counts as newer than a webhook of the same status. A late webhook and a reconciliation therefore
+ * never make two outcomes.
+ *
+ * <p>Lookups are paced ({@code STRIPE_LOOKUPS_PER_SECOND}, one at a time), and stripe-java retries a 429 with
+ * backoff; an alert whose lookup fails is tried again before its offset is committed.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final int PAGE = 100;
+
+    private final StripeOnramp stripe;
+    private final TransactionalEventWriter writer;
+    private final WebhookMapper mapper;
+    private final IngestMetrics metrics;
+    private final Duration writeTimeout;
+    private final long pauseNanos;
+    private final Clock clock;
+    private KafkaConsumer<String, SessionAlert> alerts;
+    private Thread loop;
+    private volatile boolean running = true;
+
+    public Reconciler(StripeOnramp stripe, TransactionalEventWriter writer, WebhookMapper mapper, IngestMetrics metrics,
+                      Duration writeTimeout, double lookupsPerSecond, Clock clock) {
+        this.stripe = stripe;
+        this.writer = writer;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.writeTimeout = writeTimeout;
+        this.pauseNanos = (long) (1e9 / Math.max(0.1, lookupsPerSecond));
+        this.clock = clock;
+    }
+
+    /** Follows {@code onramp.session-alerts.v1} as group {@code groupId} until closed. */
+    public Reconciler followAlerts(KafkaConnection kafka, String groupId) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        alerts = new KafkaConsumer<>(config, new StringDeserializer(), new RegistryAvroDeserializer<>(SessionAlert.class, kafka.registryClient()));
+        loop = new Thread(this::follow, "reconciler");
+        loop.start();
+        return this;
+    }
+
+    private void follow() {
+        try {
+            alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
+            while (running) {
+                var batch = alerts.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, SessionAlert> record : batch) {
+                    while (running && !reconcile(record.value().getSessionId())) {
+                        Thread.sleep(Duration.ofSeconds(5).toMillis());
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    alerts.commitSync();
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("reconciliation stopped: {}", e.toString(), e);
+        }
+    }
+
+    /** Looks one session up and writes what Stripe says; false when it should be tried again later. */
+    public boolean reconcile(String sessionId) throws InterruptedException {
+        pace();
+        StripeOnramp.Answer answer = stripe.retrieve(sessionId);
+        if (answer instanceof StripeOnramp.Answer.Session session) {
+            return write(List.of(session.session()));
+        }
+        if (answer instanceof StripeOnramp.Answer.Refused refused && refused.status() == 404) {
+            log.warn("reconciliation: Stripe does not know session {} ({}); nothing to write", sessionId, refused.message());
+            metrics.reconciliation("unknown_at_stripe");
+            return true;
+        }
+        log.warn("reconciliation of {} failed, trying again: {}", sessionId, answer);
+        metrics.reconciliation("failed");
+        return false;
+    }
+
+    /**
+     * {@code onramp reconcile --since}: every session Stripe created since then, page by page, written as it is now.
+     * Safe to run twice: each snapshot's event id is derived from session and status.
+     */
+    public long backfill(Instant since, PrintStream progress) throws InterruptedException {
+        long written = 0;
+        String after = null;
+        while (true) {
+            pace();
+            StripeOnramp.Answer answer = stripe.list(since.getEpochSecond(), after, PAGE);
+            if (!(answer instanceof StripeOnramp.Answer.Session page)) {
+                throw new IllegalStateException("Stripe's list failed: " + answer);
+            }
+            List<JsonNode> sessions = new ArrayList<>();
+            page.session().path("data").forEach(sessions::add);
+            if (!sessions.isEmpty() && !write(sessions)) {
+                throw new IllegalStateException("Kafka did not take the page ending at " + after);
+            }
+            written += sessions.size();
+            progress.printf("reconciled %d sessions%n", written);
+            if (!page.session().path("has_more").asBoolean(false) || sessions.isEmpty()) {
+                return written;
+            }
+            after = sessions.get(sessions.size() - 1).path("id").asText();
+        }
+    }
+
+    private boolean write(List<JsonNode> sessions) {
+        List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>();
+        for (JsonNode session : sessions) {
+            try {
+                String id = session.path("id").asText();
+                OnrampSessionEvent event = mapper.snapshot(session, EventSource.RECONCILIATION,
+                        "recon_" + id + "_" + session.path("status").asText(), "onramp.session_reconciled", clock.instant());
+                records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), id, event));
+            } catch (UnmappableWebhook e) {
+                log.warn("reconciliation: Stripe's session {} could not be read: {}", session.path("id").asText(), e.getMessage());
+            }
+        }
+        try {
+            writer.write(records, writeTimeout);
+            records.forEach(r -> metrics.reconciliation("written"));
+            return true;
+        } catch (TransactionalEventWriter.WriteFailed e) {
+            log.warn("reconciliation: Kafka did not take {} snapshots: {}", records.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void pace() throws InterruptedException {
+        Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (alerts != null) {
+            alerts.wakeup();
+            try {
+                loop.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            alerts.close();
+        }
+    }
+}
