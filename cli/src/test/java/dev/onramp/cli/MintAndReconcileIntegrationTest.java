@@ -15,6 +15,7 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.MintSimulation;
 import dev.onramp.devstack.stripe.FakeStripe;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
@@ -97,6 +98,46 @@ class MintAndReconcileIntegrationTest {
         } finally {
             greenMail.stop();
         }
+    }
+
+    @Test
+    void simulateMintDrivesSessionsFromMintingToTheirEndThroughTheLocalStripe() throws Exception {
+        GreenMail greenMail = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        int ingestPort = FreePorts.pick();
+        FakeStripe.Lifecycle lifecycle = new FakeStripe.Lifecycle("http://127.0.0.1:" + ingestPort + "/webhooks/stripe", WEBHOOK_SECRET,
+                Duration.ofMillis(200), 0.2, 0.2);
+        Map<String, String> extra = Map.of("PROCESSOR_APPLICATION_ID", "simulate-mint-processor", "NOTIFIER_APPLICATION_ID",
+                "simulate-mint-notifier", "INGEST_TRANSACTIONAL_ID", "simulate-mint-ingest");
+        try (FakeStripe stripe = new FakeStripe(0, STRIPE_KEY, lifecycle, 11)) {
+            Env config = env(ingestPort, greenMail.getSmtp().getPort(), stripe.apiBase(), extra);
+            try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+                 ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
+                 NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
+                processor.awaitRunning(Duration.ofSeconds(60));
+                MintSimulation.Report report = new MintSimulation("http://127.0.0.1:" + ingestPort, API_KEY, null).run(30, 5, 4);
+                assertThat(report.sessionIds()).hasSize(30);
+                assertThat(report.refused() + report.failed()).isZero();
+                List<String> ended = report.sessionIds().stream().filter(id -> {
+                    String status = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stripe.session(id).path("status").asText(),
+                            st -> !st.equals("initialized") && !st.equals("fulfillment_processing"));
+                    return !status.equals("requires_payment");
+                }).toList();
+                assertThat(ended).isNotEmpty().hasSizeLessThan(30);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class).stream().map(SessionOutcome::getSessionId)
+                                .filter(report.sessionIds()::contains).count() == ended.size());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length == ended.size());
+            }
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    private static Env env(int ingestPort, int smtpPort, String stripeBase, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(env(ingestPort, smtpPort, stripeBase).values());
+        env.putAll(extra);
+        return new Env(env);
     }
 
     private static Env env(int ingestPort, int smtpPort, String stripeBase) throws Exception {
