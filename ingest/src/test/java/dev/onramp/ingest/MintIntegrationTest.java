@@ -7,20 +7,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.devstack.stripe.FakeStripe;
+import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +151,27 @@ class MintIntegrationTest {
         assertError(answer, 400, "parameter_invalid");
         assertThat(JSON.readTree(answer.body()).path("error").path("param").asText()).isEqualTo("source_amount");
         assertThat(stripe.sessionsCreated()).isEqualTo(before);
+    }
+
+    @Test
+    void anAlertedSessionIsLookedUpAtStripeAndALookupThatFailsIsTriedAgain() throws Exception {
+        HttpResponse<String> answer = mint("reconcile-me", MINT.formatted("8.8.8.8"));
+        String id = JSON.readTree(answer.body()).path("id").asText();
+        stripe.failNext(6, 500);
+        var connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
+        try (var producer = new KafkaProducer<String, SessionAlert>(connection.clientConfig(), new StringSerializer(),
+                new RegistryAvroSerializer<>(connection.registryClient()))) {
+            producer.send(new ProducerRecord<>(Topics.SESSION_ALERTS.name(), id, SessionAlert.newBuilder().setSessionId(id)
+                    .setKind(AlertKind.SILENT_SINCE_MINTED).setStatus(SessionStatus.INITIALIZED).setStatusSince(Instant.now())
+                    .setDetectedAt(Instant.now()).setSequence(1).build())).get();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                mine(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class), id).stream()
+                        .anyMatch(r -> r.value().getSource() == EventSource.RECONCILIATION));
+        OnrampSessionEvent reconciled = mine(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class), id).stream()
+                .map(ConsumerRecord::value).filter(e -> e.getSource() == EventSource.RECONCILIATION).findFirst().orElseThrow();
+        assertThat(reconciled.getEventId()).isEqualTo("recon_" + id + "_initialized");
+        assertThat(reconciled.getEventCreated()).as("the session's creation, never newer than a webhook").isBeforeOrEqualTo(Instant.now());
     }
 
     private static HttpResponse<String> mint(String idempotencyKey, String body) {

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onramp.ingest.IngestMetrics;
@@ -25,7 +27,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -84,24 +88,45 @@ public final class Reconciler implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A lookup that fails (Stripe or Kafka away) is not skipped: the consumer seeks back to that alert and polls again
+     * after a pause, so the group keeps its member while Stripe is down, and the alert is tried until it goes through.
+     */
     private void follow() {
-        try {
-            alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
-            while (running) {
-                var batch = alerts.poll(Duration.ofMillis(500));
-                for (ConsumerRecord<String, SessionAlert> record : batch) {
-                    while (running && !reconcile(record.value().getSessionId())) {
-                        Thread.sleep(Duration.ofSeconds(5).toMillis());
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    alerts.commitSync();
-                }
+        alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
+        while (running) {
+            try {
+                followOnce();
+            } catch (WakeupException | InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // A commit refused after a rebalance, a broker blip: the next poll carries on from the committed offsets.
+                log.warn("reconciliation: {}; carrying on", e.toString());
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            log.error("reconciliation stopped: {}", e.toString(), e);
+        }
+    }
+
+    private void followOnce() throws InterruptedException {
+        var batch = alerts.poll(Duration.ofMillis(500));
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        Set<TopicPartition> waiting = new HashSet<>();
+        for (ConsumerRecord<String, SessionAlert> record : batch) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (waiting.contains(partition)) {
+                continue; // this partition waits for an earlier alert's retry
+            }
+            if (reconcile(record.value().getSessionId())) {
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            } else {
+                alerts.seek(partition, record.offset());
+                waiting.add(partition);
+            }
+        }
+        if (!done.isEmpty()) {
+            alerts.commitSync(done);
+        }
+        if (!waiting.isEmpty()) {
+            Thread.sleep(Duration.ofSeconds(5).toMillis());
         }
     }
 
