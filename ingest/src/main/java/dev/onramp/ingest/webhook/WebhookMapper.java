@@ -19,6 +19,7 @@ import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.TrustedContracts;
 import dev.onramp.schemas.WebhookDeadLetter;
 
 /**
@@ -27,6 +28,11 @@ import dev.onramp.schemas.WebhookDeadLetter;
  * so a client secret cannot reach an event even by mistake.
  */
 public final class WebhookMapper {
+    static {
+        // A record built here resolves our enums by class name; they must be trusted before the first one.
+        TrustedContracts.trust();
+    }
+
     private static final int MAX_DECIMAL_DIGITS = 40;
     /** The seed's spelling, and the dotted one seen in public integrations. */
     public static final Set<String> SESSION_EVENT_TYPES =
@@ -100,6 +106,7 @@ public final class WebhookMapper {
                 .setTransactionDetails(transactionDetails(session.get("transaction_details")))
                 .setReceivedAt(receivedAt)
                 .setBodySha256(bodySha256)
+                .setSource(EventSource.WEBHOOK)
                 .build());
     }
 
