@@ -16,8 +16,8 @@ import com.stripe.net.StripeResponse;
 /**
  * Stripe's crypto onramp session endpoints, through stripe-java's raw-request API (its typed models do not cover the
  * onramp, a beta product). stripe-java brings what a client of Stripe needs: the form encoding of nested parameters,
- * the {@code Idempotency-Key} header, and retries of 429s, 409s and 5xxs with backoff (kept few: the platform is
- * waiting). Every answer is an {@link Answer}; nothing throws.
+ * the {@code Idempotency-Key} header, and retries of what Stripe marks retryable with backoff (kept few: the
+ * platform is waiting). Every answer is an {@link Answer}; nothing throws.
  */
 public final class StripeOnramp {
     private static final String PATH = "/v1/crypto/onramp_sessions";
@@ -62,7 +62,25 @@ public final class StripeOnramp {
         return call(ApiResource.RequestMethod.GET, PATH + query.replace("[", "%5B").replace("]", "%5D"), null, null);
     }
 
+    /**
+     * stripe-java retries what Stripe marks retryable ({@code Stripe-Should-Retry}, 409, 5xx); a rate limit (429)
+     * it leaves to the caller, so it is tried twice more here, after 0.5 s and 1 s: short, because someone waits.
+     */
     private Answer call(ApiResource.RequestMethod method, String path, String content, String idempotencyKey) {
+        Answer answer = once(method, path, content, idempotencyKey);
+        for (long pause = 500; answer instanceof Answer.Refused refused && refused.status() == 429 && pause <= 1_000; pause *= 2) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+            answer = once(method, path, content, idempotencyKey);
+        }
+        return answer;
+    }
+
+    private Answer once(ApiResource.RequestMethod method, String path, String content, String idempotencyKey) {
         RawRequestOptions.RawRequestOptionsBuilder options = RawRequestOptions.builder()
                 .setBaseUrl(apiBase)
                 .setConnectTimeout((int) timeout.toMillis())
