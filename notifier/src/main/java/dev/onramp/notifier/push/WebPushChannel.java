@@ -12,14 +12,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.zerodeplibs.webpush.EncryptedPushMessage;
+import com.zerodeplibs.webpush.MessageEncryption;
+import com.zerodeplibs.webpush.MessageEncryptions;
+import com.zerodeplibs.webpush.PushMessage;
 import com.zerodeplibs.webpush.PushSubscription;
-import com.zerodeplibs.webpush.httpclient.PreparerBuilder;
-import com.zerodeplibs.webpush.httpclient.StandardHttpClientRequestPreparer;
+import com.zerodeplibs.webpush.UserAgentMessageEncryptionKeyInfo;
+import com.zerodeplibs.webpush.jwt.VAPIDJWTParam;
 import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.notifier.delivery.HttpAnswer;
 import dev.onramp.notifier.delivery.Notification;
@@ -31,7 +36,8 @@ import dev.onramp.schemas.SessionRecipient;
 
 /**
  * Web Push (RFC 8030) to the browser subscription the platform registered: the payload encrypted with aes128gcm
- * (RFC 8291) and authorised by a VAPID JWT (RFC 8292), both by zerodep-web-push-java; sent with the JDK's client.
+ * (RFC 8291) and authorised by a VAPID JWT (RFC 8292), both by zerodep-web-push-java (the JWT signed once per push
+ * service and reused for most of its 12 hours); sent with the JDK's client.
  *
  * <p>Headers set on purpose: {@code TTL} what is left of a day after the outcome (a purchase result a day late is
  * noise; a push service drops it rather than wake a device with it); {@code Urgency} high for a rejection (the user
@@ -52,6 +58,11 @@ public final class WebPushChannel implements NotificationChannel {
     private final Duration timeout;
     private final OutboundUrlPolicy policy;
     private final Clock clock;
+    private final MessageEncryption encryption = MessageEncryptions.of();
+    private final Map<String, SignedJwt> jwts = new ConcurrentHashMap<>();
+
+    private record SignedJwt(String header, Instant expiresAt) {
+    }
 
     public WebPushChannel(VapidKeys vapid, Duration timeout, OutboundUrlPolicy policy, Clock clock) {
         this.vapid = vapid;
@@ -100,22 +111,18 @@ public final class WebPushChannel implements NotificationChannel {
         }
         HttpRequest request;
         try {
-            PreparerBuilder<StandardHttpClientRequestPreparer> builder = StandardHttpClientRequestPreparer.getBuilder();
-            if (notification.outcome().getOutcome() == OutcomeKind.REJECTED) {
-                builder.urgencyHigh();
-            } else {
-                builder.urgencyNormal();
-            }
-            request = builder
-                    .pushSubscription(subscription.get())
-                    .vapidJWTExpiresAfter(12, TimeUnit.HOURS)
-                    .vapidJWTSubject(vapid.subject())
-                    .pushMessage(PushPayload.of(notification.outcome(), notification.locale()))
-                    .ttl(ttlSeconds(notification), TimeUnit.SECONDS)
-                    .topic(topicOf(notification.outcome().getSessionId()))
-                    .build(vapid.pair())
-                    .toRequestBuilder()
+            String endpoint = subscription.get().getEndpoint();
+            EncryptedPushMessage encrypted = encryption.encrypt(UserAgentMessageEncryptionKeyInfo.from(subscription.get().getKeys()),
+                    PushMessage.ofUTF8(PushPayload.of(notification.outcome(), notification.locale())));
+            request = HttpRequest.newBuilder(URI.create(endpoint))
                     .timeout(timeout)
+                    .header("Authorization", authorization(endpoint))
+                    .header("Content-Type", encrypted.mediaType())
+                    .header("Content-Encoding", encrypted.contentEncoding())
+                    .header("TTL", Long.toString(ttlSeconds(notification)))
+                    .header("Urgency", notification.outcome().getOutcome() == OutcomeKind.REJECTED ? "high" : "normal")
+                    .header("Topic", topicOf(notification.outcome().getSessionId()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(encrypted.toBytes()))
                     .build();
         } catch (RuntimeException e) {
             return new DeliveryResult.Permanent("could not encrypt the push message: " + e.getClass().getSimpleName());
@@ -129,6 +136,24 @@ public final class WebPushChannel implements NotificationChannel {
             Thread.currentThread().interrupt();
             return new DeliveryResult.Transient("interrupted while sending");
         }
+    }
+
+    /**
+     * The VAPID {@code Authorization} header for the endpoint's push service: a JWT signed for its origin, valid
+     * 12 hours and reused until its last hour, so a burst to one push service signs once, not once per message.
+     */
+    private String authorization(String endpoint) {
+        URI uri = URI.create(endpoint);
+        String origin = uri.getScheme() + "://" + uri.getAuthority();
+        Instant now = clock.instant();
+        SignedJwt cached = jwts.get(origin);
+        if (cached == null || !now.isBefore(cached.expiresAt().minus(Duration.ofHours(1)))) {
+            Instant expiresAt = now.plus(Duration.ofHours(12));
+            cached = new SignedJwt(vapid.pair().generateAuthorizationHeaderValue(VAPIDJWTParam.getBuilder()
+                    .resourceURLString(endpoint).expirationTime(expiresAt).subject(vapid.subject()).build()), expiresAt);
+            jwts.put(origin, cached);
+        }
+        return cached.header();
     }
 
     static DeliveryResult classify(int status, HttpResponse<?> response, Clock clock) {
