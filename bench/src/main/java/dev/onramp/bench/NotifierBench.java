@@ -133,7 +133,7 @@ public final class NotifierBench implements Callable<Integer> {
 
     private String provider() {
         return switch (channel) {
-            case PUSH -> "push endpoint (aes128gcm + VAPID ES256 per message)";
+            case PUSH -> "push endpoint (aes128gcm per message, a VAPID JWT per push service)";
             case WEBHOOK -> "webhook endpoint verifying each Standard Webhooks signature";
             default -> "GreenMail SMTP";
         };
