@@ -2,6 +2,7 @@ package dev.onramp.ingest;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ import dev.onramp.ingest.webhook.WebhookEndpoint;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.BearerAuth;
 import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
@@ -27,6 +29,8 @@ import dev.onramp.schemas.Topics;
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
 public final class IngestService implements AutoCloseable {
     private static final Duration REGISTRY_GRACE = Duration.ofMinutes(2);
+    /** Reconciliation failing this long (Stripe away, a wrong key) is reported DEGRADED: ingest still takes webhooks. */
+    private static final Duration RECONCILIATION_DEGRADED_AFTER = Duration.ofMinutes(5);
 
     private final Service service;
     private final ServiceHttp http;
@@ -53,25 +57,29 @@ public final class IngestService implements AutoCloseable {
             RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock,
                     OutboundUrlPolicy.of(config.allowPrivateNetworks()));
             BearerAuth auth = new BearerAuth(config.platformKeys());
+            StripeOnramp stripe = config.stripe().configured()
+                    ? new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(), config.stripe().timeout()) : null;
+            Reconciler reconciler = stripe == null ? null : service.own(new Reconciler(stripe, writer, new WebhookMapper(), metrics,
+                    config.kafkaTimeout(), config.stripe().lookupsPerSecond(), clock));
 
-            ServiceHttp http = service.http(List.of(),
+            List<HealthCheck> ready = new ArrayList<>(List.of(DependencyChecks.kafka(service.admin()),
                     // Writes go on with the schema ids the serializers hold, so a registry blip does not take ingest out.
-                    List.of(DependencyChecks.kafka(service.admin()),
-                            DependencyChecks.registry(service.registry(), Topics.WEBHOOKS_RAW.valueSubject())
-                                    .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)),
-                    true);
+                    DependencyChecks.registry(service.registry(), Topics.WEBHOOKS_RAW.valueSubject())
+                            .toleratingFailuresFor(REGISTRY_GRACE, System::nanoTime)));
+            if (reconciler != null) {
+                ready.add(reconciler.health(RECONCILIATION_DEGRADED_AFTER));
+            }
+            ServiceHttp http = service.http(List.of(), ready, true);
             http.app().post("/webhooks/stripe", webhooks);
             http.app().before("/v1/*", auth);
             http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
-            if (config.stripe().configured()) {
-                StripeOnramp stripe = new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(), config.stripe().timeout());
+            if (stripe != null) {
                 MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
                         OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock);
                 http.app().post("/v1/onramp-sessions", mints::mint);
                 // Several ingest instances share the group: each alert is looked up once.
-                service.own(new Reconciler(stripe, writer, new WebhookMapper(), metrics, config.kafkaTimeout(),
-                        config.stripe().lookupsPerSecond(), clock)).followAlerts(config.kafka(), "onramp-ingest-reconciler");
+                reconciler.followAlerts(config.kafka(), "onramp-ingest-reconciler");
             } else {
                 http.app().post("/v1/onramp-sessions", ctx -> ctx.status(503).json(Map.of("error", Map.of(
                         "type", "api_error", "code", "minting_not_configured", "message", "set STRIPE_API_KEY to mint sessions"))));

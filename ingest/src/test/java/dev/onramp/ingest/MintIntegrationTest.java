@@ -172,6 +172,7 @@ class MintIntegrationTest {
                 .map(ConsumerRecord::value).filter(e -> e.getSource() == EventSource.RECONCILIATION).findFirst().orElseThrow();
         assertThat(reconciled.getEventId()).isEqualTo("recon_" + id + "_initialized");
         assertThat(reconciled.getEventCreated()).as("the session's creation, never newer than a webhook").isBeforeOrEqualTo(Instant.now());
+        assertThat(ingest.admin("/health/ready").body()).contains("\"reconciliation\":\"UP\"");
     }
 
     private static HttpResponse<String> mint(String idempotencyKey, String body) {

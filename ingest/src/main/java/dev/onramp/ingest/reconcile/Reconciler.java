@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onramp.ingest.IngestMetrics;
@@ -17,6 +19,7 @@ import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
@@ -59,6 +62,8 @@ public final class Reconciler implements AutoCloseable {
     private final Duration writeTimeout;
     private final long pauseNanos;
     private final Clock clock;
+    private final AtomicLong failingSince = new AtomicLong(-1);
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private KafkaConsumer<String, SessionAlert> alerts;
     private Thread loop;
     private volatile boolean running = true;
@@ -135,7 +140,13 @@ public final class Reconciler implements AutoCloseable {
         pace();
         StripeOnramp.Answer answer = stripe.retrieve(sessionId);
         if (answer instanceof StripeOnramp.Answer.Session session) {
-            return write(List.of(session.session()));
+            boolean written = write(List.of(session.session()));
+            if (written) {
+                failingSince.set(-1);
+            } else {
+                failed("Kafka did not take the snapshot");
+            }
+            return written;
         }
         if (answer instanceof StripeOnramp.Answer.Refused refused && refused.status() == 404) {
             log.warn("reconciliation: Stripe does not know session {} ({}); nothing to write", sessionId, refused.message());
@@ -144,7 +155,24 @@ public final class Reconciler implements AutoCloseable {
         }
         log.warn("reconciliation of {} failed, trying again: {}", sessionId, answer);
         metrics.reconciliation("failed");
+        failed(answer.toString());
         return false;
+    }
+
+    private void failed(String reason) {
+        lastFailure.set(reason);
+        failingSince.compareAndSet(-1, System.nanoTime());
+    }
+
+    /** DEGRADED, with the last reason, once every lookup for {@code after} has failed; still ready: webhooks go on. */
+    public HealthCheck health(Duration after) {
+        return HealthCheck.of("reconciliation", () -> {
+            long since = failingSince.get();
+            if (since >= 0 && System.nanoTime() - since >= after.toNanos()) {
+                throw new HealthCheck.Degraded("every Stripe lookup for " + Duration.ofNanos(System.nanoTime() - since).toSeconds()
+                        + " s has failed; last: " + lastFailure.get());
+            }
+        });
     }
 
     /**

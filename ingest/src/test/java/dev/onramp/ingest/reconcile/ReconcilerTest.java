@@ -1,0 +1,31 @@
+package dev.onramp.ingest.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.onramp.ingest.IngestMetrics;
+import dev.onramp.ingest.mint.StripeOnramp;
+import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.HealthCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+    @Test
+    void lookupsThatKeepFailingMakeHealthSayDegradedWithTheReason() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // Nothing listens on port 1: every lookup fails at once.
+        Reconciler reconciler = new Reconciler(new StripeOnramp("http://127.0.0.1:1", "sk_test_unreachable", Duration.ofMillis(200)),
+                null, new WebhookMapper(), new IngestMetrics(meters), Duration.ofSeconds(1), 1000, Clock.systemUTC());
+        HealthCheck health = reconciler.health(Duration.ZERO);
+        health.check();
+
+        assertThat(reconciler.reconcile("cos_ReconcilerTest0001")).isFalse();
+        assertThatThrownBy(health::check).isInstanceOf(HealthCheck.Degraded.class).hasMessageContaining("Stripe did not answer");
+        assertThat(reconciler.health(Duration.ofHours(1))).satisfies(h -> h.check());
+        assertThat(meters.counter("onramp.ingest.reconciliations", "outcome", "failed").count()).isEqualTo(1);
+    }
+}
