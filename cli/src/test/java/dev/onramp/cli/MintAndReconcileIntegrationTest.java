@@ -124,10 +124,14 @@ class MintAndReconcileIntegrationTest {
                     return !status.equals("requires_payment");
                 }).toList();
                 assertThat(ended).isNotEmpty().hasSizeLessThan(30);
+                // A session seen at requires_payment may still be on its way: those that had ended are a lower bound.
                 Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                         read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class).stream().map(SessionOutcome::getSessionId)
-                                .filter(report.sessionIds()::contains).count() == ended.size());
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length == ended.size());
+                                .filter(report.sessionIds()::contains).count() >= ended.size());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= ended.size());
+                List<String> outcomes = read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class).stream().map(SessionOutcome::getSessionId)
+                        .filter(report.sessionIds()::contains).toList();
+                assertThat(outcomes).doesNotHaveDuplicates().containsAll(ended);
             }
         } finally {
             greenMail.stop();
