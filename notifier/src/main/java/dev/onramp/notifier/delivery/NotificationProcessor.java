@@ -144,12 +144,17 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                     .setDeliverBy(deliverBy)
                     .setCreatedAt(now)
                     .build();
-            Optional<ChannelSuppression> suppressed = suppression(channel, address.get());
-            if (suppressed.isPresent()) {
-                record(intent, DeliveryStatus.SUPPRESSED, "not sent: " + describe(suppressed.get()), null, null, now);
-            } else {
-                intend(intent);
-            }
+            intendUnlessSuppressed(channel, intent);
+        }
+    }
+
+    /** An address on the suppressions table is recorded SUPPRESSED instead of sent; any other becomes an intent. */
+    private void intendUnlessSuppressed(NotificationChannel channel, NotificationIntent intent) {
+        Optional<ChannelSuppression> suppressed = suppression(channel, intent.getAddress());
+        if (suppressed.isPresent()) {
+            record(intent, DeliveryStatus.SUPPRESSED, "not sent: " + describe(suppressed.get()), null, null, now());
+        } else {
+            intend(intent);
         }
     }
 
@@ -303,12 +308,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         NotificationIntent retry = NotificationIntent.newBuilder(next).setAddress(address.get())
                 .setRecipientMasked(channel.get().mask(address.get()))
                 .setLocale(recipient.getLocale()).build();
-        Optional<ChannelSuppression> suppressed = suppression(channel.get(), address.get());
-        if (suppressed.isPresent()) {
-            record(retry, DeliveryStatus.SUPPRESSED, "not sent: " + describe(suppressed.get()), null, null, now());
-        } else {
-            intend(retry);
-        }
+        intendUnlessSuppressed(channel.get(), retry);
     }
 
     private Duration oldestOverdue(Instant now) {
