@@ -8,12 +8,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.devstack.stripe.FakeStripe;
+import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.AlertKind;
@@ -173,6 +175,19 @@ class MintIntegrationTest {
         assertThat(reconciled.getEventId()).isEqualTo("recon_" + id + "_initialized");
         assertThat(reconciled.getEventCreated()).as("the session's creation, never newer than a webhook").isBeforeOrEqualTo(Instant.now());
         assertThat(ingest.admin("/health/ready").body()).contains("\"reconciliation\":\"UP\"");
+    }
+
+    @Test
+    void stripesListIsPagedWithItsOwnQueryEncoding() throws Exception {
+        String id = JSON.readTree(mint("list-me", MINT.formatted("8.8.8.8")).body()).path("id").asText();
+        StripeOnramp client = new StripeOnramp(stripe.apiBase(), STRIPE_KEY, Duration.ofSeconds(5));
+        StripeOnramp.Answer page = client.list(Instant.now().minusSeconds(60).getEpochSecond(), null, 100);
+        assertThat(page).isInstanceOf(StripeOnramp.Answer.Session.class);
+        List<String> ids = new ArrayList<>();
+        ((StripeOnramp.Answer.Session) page).session().path("data").forEach(s -> ids.add(s.path("id").asText()));
+        assertThat(ids).contains(id);
+        StripeOnramp.Answer none = client.list(Instant.now().plusSeconds(3600).getEpochSecond(), null, 100);
+        assertThat(((StripeOnramp.Answer.Session) none).session().path("data")).isEmpty();
     }
 
     private static HttpResponse<String> mint(String idempotencyKey, String body) {

@@ -1,6 +1,7 @@
 package dev.onramp.ingest.mint;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,8 +59,13 @@ public final class StripeOnramp {
 
     /** A page of sessions created at or after {@code createdGte} (epoch seconds), newest first, as Stripe lists. */
     public Answer list(long createdGte, String startingAfter, int limit) {
-        String query = "?limit=" + limit + "&created[gte]=" + createdGte + (startingAfter == null ? "" : "&starting_after=" + startingAfter);
-        return call(ApiResource.RequestMethod.GET, PATH + query.replace("[", "%5B").replace("]", "%5D"), null, null);
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("limit", limit);
+        query.put("created", Map.of("gte", createdGte));
+        if (startingAfter != null) {
+            query.put("starting_after", startingAfter);
+        }
+        return call(ApiResource.RequestMethod.GET, PATH + "?" + FormEncoder.createQueryString(query), null, null);
     }
 
     /**
