@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -28,6 +29,7 @@ import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
@@ -89,7 +91,12 @@ class MintAndReconcileIntegrationTest {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                         read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class).stream().filter(e -> e.getSource() == EventSource.WEBHOOK)
                                 .count() == 3L * SESSIONS);
-                Thread.sleep(3_000);
+                // The processor has taken every late webhook (each in some session's history) before outcomes are counted.
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        read(Topics.SESSION_STATE.name(), SessionState.class).stream()
+                                .collect(Collectors.toMap(SessionState::getSessionId, st -> st, (a, b) -> b)).values().stream()
+                                .mapToLong(st -> st.getHistory().stream().filter(h -> h.getEventId().startsWith("evt_")).count())
+                                .sum() == 3L * SESSIONS);
             }
             List<SessionOutcome> outcomes = read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class);
             assertThat(outcomes).hasSize(SESSIONS);
