@@ -17,8 +17,14 @@ import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /** A running ingest on the test class's broker, and the HTTP calls Stripe and the platform make to it. */
 final class IngestFixture implements AutoCloseable {
@@ -74,6 +80,17 @@ final class IngestFixture implements AutoCloseable {
         return send(request.build());
     }
 
+    private boolean settled(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+            return latest.keySet().stream().allMatch(p -> stable.get(p).offset() == end.get(p).offset());
+        }
+    }
+
     URI uri(String path) {
         return URI.create(url(path));
     }
@@ -99,7 +116,13 @@ final class IngestFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The topic's committed records. A 2xx means the transaction committed, but Kafka writes the commit markers to the
+     * partitions just after: until they land, a read_committed reader stops short. So first wait for no partition of
+     * the topic to hold an open transaction (its last stable offset equal to its end).
+     */
     <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> settled(topic));
         var registry = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl()).registryClient();
         return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
                 new RegistryAvroDeserializer<>(type, registry));
