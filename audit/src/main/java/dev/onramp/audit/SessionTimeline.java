@@ -29,7 +29,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * "What happened to session cos_… and what did we tell the user?": every webhook received, each state change the
  * processor applied or ignored (with why), the outcome, every notification attempt, alerts and recipient changes,
- * merged in time order from the topics, which are the system of record.
+ * merged in time order from the topics, which are the system of record. Each topic is read only in the session's
+ * partition, and from {@code since} on when given.
  */
 public final class SessionTimeline {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +72,8 @@ public final class SessionTimeline {
 
     /** From the latest state's history, which records every event's disposition. */
     private List<TimelineEntry> stateChanges(String sessionId, Instant since) {
-        List<ConsumerRecord<String, SessionState>> states = read(Topics.SESSION_STATE, sessionId, null);
+        // Every state of the session was written after its first event: since bounds this read too.
+        List<ConsumerRecord<String, SessionState>> states = read(Topics.SESSION_STATE, sessionId, since);
         if (states.isEmpty()) {
             return List.of();
         }
@@ -145,6 +147,6 @@ public final class SessionTimeline {
     }
 
     private <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic, String sessionId, Instant since) {
-        return scan.read(topic.name(), new RegistryAvroDeserializer<>(topic.valueType(), registry), since, sessionId::equals);
+        return scan.readKey(topic.name(), new RegistryAvroDeserializer<>(topic.valueType(), registry), sessionId, since);
     }
 }

@@ -14,6 +14,8 @@ import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.LocalKafkaBroker;
 import dev.onramp.devstack.LocalSchemaRegistry;
 import dev.onramp.devstack.stripe.FakeStripe;
+import dev.onramp.console.ConsoleConfig;
+import dev.onramp.console.ConsoleService;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.notifier.NotifierConfig;
@@ -92,11 +94,17 @@ final class DevCommand implements Callable<Integer> {
             NotifierConfig notifierConfig = NotifierConfig.fromEnv(config);
             NotifierService notifier = NotifierService.start(notifierConfig);
             running.push(notifier);
+            env.putIfAbsent("CONSOLE_WATCH", "ingest=http://127.0.0.1:" + ingest.adminPort() + ",processor=http://127.0.0.1:"
+                    + processor.port() + ",notifier=http://127.0.0.1:" + notifier.port());
+            ConsoleService console = ConsoleService.start(ConsoleConfig.fromEnv(new Env(env)));
+            running.push(console);
 
             summary.append(String.format("  Ingest             http://127.0.0.1:%d   (health and metrics on http://127.0.0.1:%d)%n",
                     ingest.port(), ingest.adminPort()));
             summary.append(String.format("  Processor          http://127.0.0.1:%d   (GET /v1/sessions/{id})%n", processor.port()));
             summary.append(String.format("  Notifier           http://127.0.0.1:%d%n", notifier.port()));
+            summary.append(String.format("  Console            http://127.0.0.1:%d/console   (ops API under /v1; admin key %s, ADMIN_API_KEY;"
+                    + " development only)%n", console.port(), secrets.adminApiKey()));
             summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));
             summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n", secrets.webhookSecret()));
             summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n", secrets.platformApiKey()));
@@ -144,6 +152,13 @@ final class DevCommand implements Callable<Integer> {
         env.putIfAbsent("UNSUBSCRIBE_BASE_URL", "http://127.0.0.1:" + env.get("INGEST_PORT"));
         // Push endpoints and webhook URLs on this machine (a local page, onramp simulate) are the point in dev.
         env.putIfAbsent("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
+        env.putIfAbsent("ADMIN_API_KEY", secrets.adminApiKey());
+        env.putIfAbsent("CONSOLE_HOST", "127.0.0.1");
+        env.putIfAbsent("CONSOLE_PORT", String.valueOf(FreePorts.preferred(8095)));
+        // Plain http on this machine: a Secure cookie would never be sent back.
+        env.putIfAbsent("CONSOLE_SECURE_COOKIE", "false");
+        env.putIfAbsent("CONSOLE_TRANSACTIONAL_ID", "onramp-console-dev");
+        env.putIfAbsent("PROCESSOR_URL", "http://127.0.0.1:" + env.get("PROCESSOR_PORT"));
     }
 
     /** Stripe's onramp endpoints on this machine, moving each minted session along and sending its webhooks to ingest. */

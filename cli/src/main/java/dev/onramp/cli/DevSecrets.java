@@ -13,17 +13,18 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import dev.onramp.notifier.push.VapidKeys;
 
 /**
  * The local stack's secrets (Stripe's webhook secret, the platform API key, the VAPID key pair, the platform
- * webhook secret, the unsubscribe-link secret): taken from the environment when set, otherwise
+ * webhook secret, the unsubscribe-link secret, the console's admin key): taken from the environment when set, otherwise
  * generated once and kept (owner-readable only) under the data directory, so a restart keeps working with
  * whatever was configured against it (a simulator, {@code stripe listen}, a platform backend).
  */
 record DevSecrets(String webhookSecret, String platformApiKey, String vapidPublicKey, String vapidPrivateKey,
-                  String platformWebhookSecret, String unsubscribeSecret) {
+                  String platformWebhookSecret, String unsubscribeSecret, String adminApiKey) {
 
     static DevSecrets loadOrCreate(Path dataDir, Map<String, String> env) {
         Path file = dataDir.resolve("dev-secrets.properties");
@@ -35,32 +36,22 @@ record DevSecrets(String webhookSecret, String platformApiKey, String vapidPubli
                     stored.load(in);
                 }
             }
-            boolean changed = false;
-            if (stored.getProperty("webhook.secret") == null) {
-                stored.setProperty("webhook.secret", "whsec_" + random(24));
-                changed = true;
-            }
-            if (stored.getProperty("platform.api.key") == null) {
-                stored.setProperty("platform.api.key", "dev_" + random(24));
-                changed = true;
-            }
+            boolean changed = generateMissing(stored, "webhook.secret", () -> "whsec_" + random(24));
+            changed |= generateMissing(stored, "platform.api.key", () -> "dev_" + random(24));
             if (stored.getProperty("vapid.private.key") == null) {
                 VapidKeys.Generated vapid = VapidKeys.generate();
                 stored.setProperty("vapid.public.key", vapid.publicKey());
                 stored.setProperty("vapid.private.key", vapid.privateKey());
                 changed = true;
             }
-            if (stored.getProperty("platform.webhook.secret") == null) {
-                // Standard Webhooks secrets are whsec_ + base64 of the key bytes.
+            // Standard Webhooks secrets are whsec_ + base64 of the key bytes.
+            changed |= generateMissing(stored, "platform.webhook.secret", () -> {
                 byte[] key = new byte[24];
                 new SecureRandom().nextBytes(key);
-                stored.setProperty("platform.webhook.secret", "whsec_" + Base64.getEncoder().encodeToString(key));
-                changed = true;
-            }
-            if (stored.getProperty("unsubscribe.secret") == null) {
-                stored.setProperty("unsubscribe.secret", random(24));
-                changed = true;
-            }
+                return "whsec_" + Base64.getEncoder().encodeToString(key);
+            });
+            changed |= generateMissing(stored, "unsubscribe.secret", () -> random(24));
+            changed |= generateMissing(stored, "admin.api.key", () -> "adm_" + random(24));
             if (changed) {
                 // Owner-only from its first byte: written to a file created 0600, then moved into place.
                 Path next = dataDir.resolve("dev-secrets.properties.new");
@@ -83,13 +74,22 @@ record DevSecrets(String webhookSecret, String platformApiKey, String vapidPubli
                 env.getOrDefault("VAPID_PUBLIC_KEY", stored.getProperty("vapid.public.key")),
                 env.getOrDefault("VAPID_PRIVATE_KEY", stored.getProperty("vapid.private.key")),
                 env.getOrDefault("PLATFORM_WEBHOOK_SECRETS", stored.getProperty("platform.webhook.secret")),
-                env.getOrDefault("UNSUBSCRIBE_SECRETS", stored.getProperty("unsubscribe.secret")));
+                env.getOrDefault("UNSUBSCRIBE_SECRETS", stored.getProperty("unsubscribe.secret")),
+                env.getOrDefault("ADMIN_API_KEY", stored.getProperty("admin.api.key")));
     }
 
     @Override
     public String toString() {
         return "DevSecrets[webhookSecret=***, platformApiKey=***, vapidPublicKey=" + vapidPublicKey
-                + ", vapidPrivateKey=***, platformWebhookSecret=***, unsubscribeSecret=***]";
+                + ", vapidPrivateKey=***, platformWebhookSecret=***, unsubscribeSecret=***, adminApiKey=***]";
+    }
+
+    private static boolean generateMissing(Properties stored, String name, Supplier<String> generator) {
+        if (stored.getProperty(name) != null) {
+            return false;
+        }
+        stored.setProperty(name, generator.get());
+        return true;
     }
 
     private static String random(int bytes) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "onramp", mixinStandardHelpOptions = true, version = "onramp-pipeline 0.1.0",
         description = "Stripe Crypto Onramp webhooks turned into a trustworthy event stream.",
         subcommands = {DevCommand.class, ServiceCommand.Ingest.class, ServiceCommand.Processor.class,
-                ServiceCommand.Notifier.class, SimulateCommand.class, AuditCommand.class, ReplayCommand.class, ReconcileCommand.class,
+                ServiceCommand.Notifier.class, ServiceCommand.Console.class, SimulateCommand.class, AuditCommand.class,
+                ReplayCommand.class, ReconcileCommand.class,
                 CommandLine.HelpCommand.class},
         // The benchmarks live in their own artifact (bench/), so the shipped one carries no load generators or
         // test servers; the ./onramp script dispatches `bench` there.

@@ -2,6 +2,8 @@ package dev.onramp.cli;
 
 import java.util.concurrent.Callable;
 
+import dev.onramp.console.ConsoleConfig;
+import dev.onramp.console.ConsoleService;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.notifier.NotifierConfig;
@@ -50,6 +52,15 @@ abstract class ServiceCommand implements Callable<Integer> {
         @Override
         AutoCloseable start(Env env) {
             return NotifierService.start(NotifierConfig.fromEnv(env));
+        }
+    }
+
+    @Command(name = "console", mixinStandardHelpOptions = true,
+            description = "Run the operator console and ops API (CONSOLE_PORT, default 8095; ADMIN_API_KEY required).")
+    static final class Console extends ServiceCommand {
+        @Override
+        AutoCloseable start(Env env) {
+            return ConsoleService.start(ConsoleConfig.fromEnv(env));
         }
     }
 }

@@ -53,6 +53,13 @@ public final class Topics {
     public static final Topic<NotificationDeadLetter> NOTIFICATIONS_DLQ =
             Topic.expiring("onramp.notifications.dlq.v1", NotificationDeadLetter.class, Duration.ofDays(30));
 
+    /**
+     * console: each dead letter an operator redrove, by whom and when; written with what the redrive produces, read
+     * by the notifier for a notification's new attempt. Forever (audit).
+     */
+    public static final Topic<Redrive> REDRIVES =
+            Topic.forever("onramp.redrives.v1", Redrive.class);
+
     /** processor, notifier: input records that could not be read or processed because of the record itself. */
     public static final Topic<PoisonRecord> POISON_RECORDS =
             Topic.expiring("onramp.poison-records.v1", PoisonRecord.class, Duration.ofDays(30));
@@ -61,7 +68,7 @@ public final class Topics {
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
             NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, SUPPRESSIONS,
-            POISON_RECORDS);
+            REDRIVES, POISON_RECORDS);
 
     private Topics() {
     }

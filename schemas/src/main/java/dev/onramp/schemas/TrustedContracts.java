@@ -27,6 +27,7 @@ public final class TrustedContracts {
                 .add(NotificationIntent.class).add(NotificationResult.class).add(SendResult.class)
                 .add(PoisonRecord.class).add(PoisonStage.class)
                 .add(ChannelSuppression.class).add(SuppressionReason.class).add(EventSource.class)
+                .add(Redrive.class).add(WebhookReplay.class).add(NotificationRetry.class)
                 .build();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
         done = true;

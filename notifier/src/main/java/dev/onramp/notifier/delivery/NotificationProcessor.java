@@ -13,6 +13,7 @@ import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
@@ -57,6 +58,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
     private KeyValueStore<String, NotificationIntent> retrySchedule;
+    private KeyValueStore<String, String> redrivesDone;
     private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
     NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics) {
@@ -75,6 +77,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
         this.retrySchedule = context.getStateStore(NotificationTopology.RETRY_STORE);
+        this.redrivesDone = context.getStateStore(NotificationTopology.REDRIVES_DONE_STORE);
         this.suppressions = context.getStateStore(NotificationTopology.SUPPRESSIONS_STORE);
         context.schedule(rules.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireOutcomes);
@@ -97,6 +100,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             }
         } else if (input instanceof NotifierInput.ResultReported reported) {
             fold(reported.result());
+        } else if (input instanceof NotifierInput.RetryRequested requested) {
+            redrive(sessionId, requested);
         }
     }
 
@@ -171,6 +176,46 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private void intend(NotificationIntent intent) {
         inFlight.put(intent.getNotificationId(), intent);
         context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.Intended(intent), context.currentSystemTimeMs()));
+    }
+
+    /**
+     * An operator's redrive of a notification given up on: one new attempt to the recipient's address as it is now,
+     * with a fresh retry and notify window (the operator decided it is still worth telling). Anything but a FAILED
+     * notification with nothing in flight is left alone, so a redrive read twice, or sent twice, sends once.
+     */
+    private void redrive(String sessionId, NotifierInput.RetryRequested requested) {
+        NotificationRetry retry = requested.retry();
+        NotificationRecord latest = ledger.get(retry.getNotificationId());
+        Optional<NotificationChannel> channel = channels.stream().filter(c -> c.kind() == retry.getChannel()).findFirst();
+        if (redrivesDone.get(requested.redriveId()) != null || latest == null || latest.getStatus() != DeliveryStatus.FAILED
+                || inFlight.get(retry.getNotificationId()) != null || channel.isEmpty()) {
+            log.info("redrive {} of {} left alone: done before, or the notification is {}", requested.redriveId(),
+                    retry.getNotificationId(), latest == null ? "unknown here" : latest.getStatus());
+            return;
+        }
+        Instant now = now();
+        redrivesDone.put(requested.redriveId(), now.toString());
+        SessionRecipient recipient = recipientOf(sessionId);
+        NotificationIntent intent = NotificationIntent.newBuilder()
+                .setNotificationId(retry.getNotificationId())
+                .setSessionId(sessionId)
+                .setOutcome(retry.getOutcome())
+                .setChannel(retry.getChannel())
+                .setAddress(channel.get().address(recipient).orElse(""))
+                .setRecipientMasked(latest.getRecipientMasked())
+                .setLocale(recipient.getLocale())
+                .setAttempt(latest.getAttempts() + 1)
+                .setFirstAttemptAt(now)
+                .setDeliverBy(now.plus(rules.notifyWindow()))
+                .setCreatedAt(now)
+                .build();
+        log.info("redrive {}: attempt {} of {}", requested.redriveId(), intent.getAttempt(), retry.getNotificationId());
+        if (intent.getAddress().isEmpty()) {
+            giveUp(intent, "redriven, but the recipient has no address for " + retry.getChannel());
+            return;
+        }
+        intendUnlessSuppressed(channel.get(), NotificationIntent.newBuilder(intent)
+                .setRecipientMasked(channel.get().mask(intent.getAddress())).build());
     }
 
     private void fold(NotificationResult result) {

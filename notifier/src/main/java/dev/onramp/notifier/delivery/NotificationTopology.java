@@ -5,6 +5,7 @@ import static dev.onramp.schemas.Topics.NOTIFICATION_INTENTS;
 import static dev.onramp.schemas.Topics.NOTIFICATION_RESULTS;
 import static dev.onramp.schemas.Topics.NOTIFICATIONS_DLQ;
 import static dev.onramp.schemas.Topics.RECIPIENTS;
+import static dev.onramp.schemas.Topics.REDRIVES;
 import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
 import static dev.onramp.schemas.Topics.SUPPRESSIONS;
 
@@ -15,6 +16,8 @@ import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.NotificationRetry;
+import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.Topics;
@@ -40,10 +43,11 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   onramp.session-outcomes.v1 ───────┐
  *   onramp.recipients.v1 ─────────────┼─ merge (all keyed by session id)
- *   onramp.notification-results.v1 ───┘
+ *   onramp.notification-results.v1 ───┤
+ *   onramp.redrives.v1 ───────────────┘  (only an operator's redrive of a notification)
  *     -> NotificationProcessor
  *          [stores: outcomes, outcome-expiry, recipients, notification-ledger, notifications-in-flight,
- *                   notification-retries (time-ordered)]
+ *                   notification-retries (time-ordered), redrives-done]
  *     -> split by kind of step:
  *          intended  -> onramp.notification-intents.v1   (the sender reads it, committed only)
  *          recorded  -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
@@ -58,6 +62,8 @@ public final class NotificationTopology {
     public static final String LEDGER_STORE = "notification-ledger";
     public static final String IN_FLIGHT_STORE = "notifications-in-flight";
     public static final String RETRY_STORE = "notification-retries";
+    /** Redrive ids already acted on: a redrive record read again (or written twice) makes one attempt. */
+    public static final String REDRIVES_DONE_STORE = "redrives-done";
     /** A global table: an address is suppressed for every session, whichever partition the session is on. */
     public static final String SUPPRESSIONS_STORE = "suppressions";
 
@@ -73,6 +79,7 @@ public final class NotificationTopology {
         Serde<NotificationRecord> recordSerde = Topics.NOTIFICATIONS.valueSerde(registry);
         Serde<NotificationDeadLetter> deadLetterSerde = Topics.NOTIFICATIONS_DLQ.valueSerde(registry);
         Serde<ChannelSuppression> suppressionSerde = Topics.SUPPRESSIONS.valueSerde(registry);
+        Serde<Redrive> redriveSerde = Topics.REDRIVES.valueSerde(registry);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(OUTCOMES_STORE, outcomeSerde));
@@ -81,6 +88,7 @@ public final class NotificationTopology {
         builder.addStateStore(store(LEDGER_STORE, recordSerde));
         builder.addStateStore(store(IN_FLIGHT_STORE, intentSerde));
         builder.addStateStore(store(RETRY_STORE, intentSerde));
+        builder.addStateStore(store(REDRIVES_DONE_STORE, Serdes.String()));
         builder.globalTable(SUPPRESSIONS.name(), Consumed.with(Serdes.String(), suppressionSerde).withName("suppressions"),
                 Materialized.<String, ChannelSuppression, KeyValueStore<Bytes, byte[]>>as(SUPPRESSIONS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(suppressionSerde));
@@ -94,12 +102,19 @@ public final class NotificationTopology {
         KStream<String, NotifierInput> results = builder
                 .stream(NOTIFICATION_RESULTS.name(), Consumed.with(Serdes.String(), resultSerde).withName("notification-results"))
                 .mapValues(NotifierInput.ResultReported::new, Named.as("as-result-input"));
+        KStream<String, NotifierInput> retriesRequested = builder
+                .stream(REDRIVES.name(), Consumed.with(Serdes.String(), redriveSerde).withName("redrives"))
+                .filter((sessionId, redrive) -> redrive.getSubject() instanceof NotificationRetry, Named.as("notification-redrives"))
+                .mapValues(redrive -> new NotifierInput.RetryRequested(redrive.getRedriveId(), (NotificationRetry) redrive.getSubject()),
+                        Named.as("as-retry-input"));
 
         KStream<String, DeliveryStep> steps = outcomes
                 .merge(recipients, Named.as("outcomes-and-recipients"))
                 .merge(results, Named.as("and-results"))
+                .merge(retriesRequested, Named.as("and-redrives"))
                 .process(() -> new NotificationProcessor(channels, rules, metrics), Named.as("decide"),
-                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE);
+                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE,
+                        REDRIVES_DONE_STORE);
 
         steps.split(Named.as("delivery-step-"))
                 .branch((id, step) -> step instanceof DeliveryStep.Intended, Branched.withConsumer(intents -> intents

@@ -1,10 +1,11 @@
 package dev.onramp.notifier.delivery;
 
 import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 
-/** The notifier's three inputs, merged into one stream (all keyed by session id); lives only inside the topology. */
+/** The notifier's four inputs, merged into one stream (all keyed by session id); lives only inside the topology. */
 sealed interface NotifierInput {
     /** A session ended. */
     record OutcomeArrived(SessionOutcome outcome) implements NotifierInput {
@@ -19,5 +20,9 @@ sealed interface NotifierInput {
 
     /** The sender reports how an attempt went. */
     record ResultReported(NotificationResult result) implements NotifierInput {
+    }
+
+    /** An operator redrove a notification that was given up on (from {@code onramp.redrives.v1}). */
+    record RetryRequested(String redriveId, NotificationRetry retry) implements NotifierInput {
     }
 }

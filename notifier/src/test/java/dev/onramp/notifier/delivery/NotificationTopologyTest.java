@@ -20,7 +20,9 @@ import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationResult;
+import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.SendResult;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
@@ -28,6 +30,7 @@ import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.SuppressionKeys;
 import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.WebhookReplay;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,6 +57,7 @@ class NotificationTopologyTest {
     private TestInputTopic<String, SessionRecipient> recipients;
     private TestInputTopic<String, NotificationResult> results;
     private TestInputTopic<String, ChannelSuppression> suppressionsIn;
+    private TestInputTopic<String, Redrive> redrives;
     private TestOutputTopic<String, NotificationIntent> intents;
     private TestOutputTopic<String, NotificationRecord> records;
     private TestOutputTopic<String, NotificationDeadLetter> deadLetters;
@@ -89,6 +93,8 @@ class NotificationTopologyTest {
                 Topics.NOTIFICATIONS.valueSerde(registry).deserializer());
         deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DLQ.name(), Serdes.String().deserializer(),
                 Topics.NOTIFICATIONS_DLQ.valueSerde(registry).deserializer());
+        redrives = driver.createInputTopic(Topics.REDRIVES.name(), Serdes.String().serializer(),
+                Topics.REDRIVES.valueSerde(registry).serializer());
         suppressionsIn = driver.createInputTopic(Topics.SUPPRESSIONS.name(), Serdes.String().serializer(),
                 Topics.SUPPRESSIONS.valueSerde(registry).serializer());
         suppressions = driver.createOutputTopic(Topics.SUPPRESSIONS.name(), Serdes.String().deserializer(),
@@ -309,6 +315,51 @@ class NotificationTopologyTest {
         assertThat(intents.isEmpty()).isTrue();
         driver.advanceWallClockTime(Duration.ofMinutes(2));
         assertThat(intents.readValue().getAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRedrivenDeadLetterIsOneNewAttemptToTheAddressTheRecipientHasNow() {
+        NotificationIntent intent = due();
+        results.pipeInput(SESSION, result(intent, SendResult.PERMANENT, null, "SMTP 550: no such user"));
+        NotificationDeadLetter dead = deadLetters.readValue();
+        records.readValuesToList();
+        recipients.pipeInput(SESSION, recipient("fixed@example.com"));
+        assertThat(intents.isEmpty()).as("a changed recipient alone does not undo a failure").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofDays(3));
+        redrives.pipeInput(SESSION, redriveOf(dead, "onramp.notifications.dlq.v1/0/7"));
+        NotificationIntent again = intents.readValue();
+        assertThat(again.getAddress()).isEqualTo("fixed@example.com");
+        assertThat(again.getAttempt()).isEqualTo(2);
+        assertThat(again.getDeliverBy()).as("a fresh window: the operator decided it is still worth telling")
+                .isAfter(START.plus(Duration.ofDays(3)));
+
+        redrives.pipeInput(SESSION, redriveOf(dead, "onramp.notifications.dlq.v1/0/7"));
+        assertThat(intents.isEmpty()).as("the same redrive read again, while in flight").isTrue();
+        results.pipeInput(SESSION, result(again, SendResult.SENT, "<m@1>", null));
+        assertThat(records.readValue().getStatus()).isEqualTo(DeliveryStatus.SENT);
+        redrives.pipeInput(SESSION, redriveOf(dead, "onramp.notifications.dlq.v1/0/8"));
+        assertThat(intents.isEmpty()).as("a sent notification is never redriven").isTrue();
+    }
+
+    @Test
+    void aRedriveOfAWebhookOrOfANotificationNotFailedChangesNothing() {
+        NotificationIntent intent = due();
+        redrives.pipeInput(SESSION, Redrive.newBuilder().setRedriveId("onramp.webhooks.dlq.v1/1/2").setSessionId(SESSION)
+                .setSubject(WebhookReplay.newBuilder().setEventId("evt_x").setBodySha256("ab").build())
+                .setRequestedBy("adm_test").setRequestedAt(START).build());
+        redrives.pipeInput(SESSION, redriveOf(NotificationDeadLetter.newBuilder().setNotificationId(intent.getNotificationId())
+                .setOutcome(outcome(SESSION, START)).setChannel(Channel.EMAIL).setRecipientMasked("b***r@example.com")
+                .setReason("test").setAttempts(1).setAt(START).build(), "onramp.notifications.dlq.v1/0/1"));
+        assertThat(intents.isEmpty()).as("the first attempt is still with the sender").isTrue();
+        assertThat(records.isEmpty()).isTrue();
+    }
+
+    private static Redrive redriveOf(NotificationDeadLetter dead, String redriveId) {
+        return Redrive.newBuilder().setRedriveId(redriveId).setSessionId(SESSION)
+                .setSubject(NotificationRetry.newBuilder().setNotificationId(dead.getNotificationId())
+                        .setChannel(dead.getChannel()).setOutcome(dead.getOutcome()).build())
+                .setRequestedBy("adm_test").setRequestedAt(START).build();
     }
 
     private NotificationIntent due() {

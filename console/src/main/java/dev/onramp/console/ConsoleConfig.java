@@ -1,0 +1,80 @@
+package dev.onramp.console;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.onramp.runtime.Env;
+import dev.onramp.runtime.kafka.KafkaConnection;
+
+/**
+ * Everything the console reads from the environment, in one place.
+ *
+ * <ul>
+ *   <li>{@code CONSOLE_HOST} (default {@code 127.0.0.1}: an operator's page is not for the internet; put it behind
+ *       your VPN or an authenticating proxy), {@code CONSOLE_PORT} (default 8095): the ops API ({@code /v1/…}) and
+ *       the pages ({@code /console}), with health and metrics</li>
+ *   <li>{@code ADMIN_API_KEYS} (comma-separated, several during a rotation) or {@code ADMIN_API_KEY}: the keys of
+ *       the ops API and of sign-in; not the platform's keys (a platform must not redrive). Required.</li>
+ *   <li>{@code CONSOLE_SECURE_COOKIE} (default {@code true}): the sign-in cookie is sent over https only; set false
+ *       for plain http on this machine ({@code onramp dev} does)</li>
+ *   <li>{@code CONSOLE_SIGN_IN_TTL} (default {@code 8h}): how long a sign-in lasts</li>
+ *   <li>{@code PROCESSOR_URL} (default {@code http://127.0.0.1:8081}) and {@code PLATFORM_API_KEY}/{@code _KEYS} (the
+ *       first key is used): the processor's query API, for a session's state (its first-seen time bounds the
+ *       timeline's reads)</li>
+ *   <li>{@code CONSOLE_WATCH} (default {@code ingest=http://127.0.0.1:8090,processor=http://127.0.0.1:8081,
+ *       notifier=http://127.0.0.1:8082}): each service's name and the base URL of its health and metrics</li>
+ *   <li>{@code CONSOLE_WATCH_INTERVAL} (default {@code 10s}): how often health, metrics and lag are sampled (the
+ *       charts keep 90 samples)</li>
+ *   <li>{@code CONSOLE_TRANSACTIONAL_ID} (default {@code onramp-console}): the redrive writer's; one console instance
+ *       per id</li>
+ *   <li>plus {@link KafkaConnection}'s variables</li>
+ * </ul>
+ */
+public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int adminKeyCount, boolean secureCookie,
+                            Duration signInTtl, URI processorUrl, String platformApiKey, Map<String, URI> watched,
+                            Duration watchInterval, String transactionalId, KafkaConnection kafka) {
+    static final String DEFAULT_WATCH = "ingest=http://127.0.0.1:8090,processor=http://127.0.0.1:8081,notifier=http://127.0.0.1:8082";
+
+    public static ConsoleConfig fromEnv(Env env) {
+        String several = env.string("ADMIN_API_KEYS", null);
+        List<String> adminKeys = (several != null ? List.of(several.split(",")) : List.of(env.required("ADMIN_API_KEY")))
+                .stream().map(String::trim).toList();
+        String platformKeys = env.string("PLATFORM_API_KEYS", null);
+        String platformKey = platformKeys != null ? platformKeys.split(",")[0].trim() : env.required("PLATFORM_API_KEY");
+        return new ConsoleConfig(
+                env.string("CONSOLE_HOST", "127.0.0.1"),
+                env.integer("CONSOLE_PORT", 8095),
+                new AdminKeys(adminKeys),
+                adminKeys.size(),
+                env.flag("CONSOLE_SECURE_COOKIE", true),
+                env.duration("CONSOLE_SIGN_IN_TTL", Duration.ofHours(8)),
+                URI.create(env.string("PROCESSOR_URL", "http://127.0.0.1:8081")),
+                platformKey,
+                watched(env.string("CONSOLE_WATCH", DEFAULT_WATCH)),
+                env.duration("CONSOLE_WATCH_INTERVAL", Duration.ofSeconds(10)),
+                env.string("CONSOLE_TRANSACTIONAL_ID", "onramp-console"),
+                KafkaConnection.fromEnv(env.values()));
+    }
+
+    static Map<String, URI> watched(String spec) {
+        Map<String, URI> services = new LinkedHashMap<>();
+        for (String entry : spec.split(",")) {
+            String[] nameAndUrl = entry.trim().split("=", 2);
+            if (nameAndUrl.length != 2 || nameAndUrl[0].isBlank()) {
+                throw new IllegalArgumentException("CONSOLE_WATCH must be name=url pairs separated by commas, not '" + entry + "'");
+            }
+            services.put(nameAndUrl[0].trim(), URI.create(nameAndUrl[1].trim().replaceAll("/+$", "")));
+        }
+        return services;
+    }
+
+    /** Keys are never printed. */
+    @Override
+    public String toString() {
+        return "ConsoleConfig[http://" + host + ":" + port + ", " + adminKeyCount + " admin key(s), secureCookie=" + secureCookie
+                + ", processor=" + processorUrl + ", watching " + watched.keySet() + " every " + watchInterval + ", " + kafka + "]";
+    }
+}

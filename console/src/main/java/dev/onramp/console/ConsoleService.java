@@ -1,0 +1,78 @@
+package dev.onramp.console;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import dev.onramp.console.ops.AdminAuth;
+import dev.onramp.console.ops.ConsumerLag;
+import dev.onramp.console.ops.DeadLetterCounts;
+import dev.onramp.console.ops.DeadLetters;
+import dev.onramp.console.ops.OpsApi;
+import dev.onramp.console.ops.PipelineWatch;
+import dev.onramp.console.ops.ProcessorClient;
+import dev.onramp.console.ops.Redriver;
+import dev.onramp.console.ops.SessionLookup;
+import dev.onramp.console.ops.StalledSessions;
+import dev.onramp.console.web.ConsolePages;
+import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.webhook.ClientSecretRedactor;
+import dev.onramp.ingest.webhook.SignedJson;
+import dev.onramp.runtime.DependencyChecks;
+import dev.onramp.runtime.FailedAuthLimit;
+import dev.onramp.runtime.Service;
+import dev.onramp.runtime.ServiceHttp;
+import dev.onramp.runtime.kafka.TopicReader;
+
+/**
+ * The operator console: the ops API under {@code /v1} and the pages under {@code /console}, on one port of its own
+ * (never ingest's public one), with health and metrics beside them.
+ */
+public final class ConsoleService implements AutoCloseable {
+    private final Service service;
+    private final ServiceHttp http;
+
+    private ConsoleService(Service service, ServiceHttp http) {
+        this.service = service;
+        this.http = http;
+    }
+
+    public static ConsoleService start(ConsoleConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static ConsoleService start(ConsoleConfig config, Clock clock) {
+        return Service.start("console", config, config.kafka(), service -> {
+            TopicReader topics = new TopicReader(config.kafka().clientConfig());
+            int partitions = config.kafka().topicPartitions();
+            ProcessorClient processor = new ProcessorClient(config.processorUrl(), config.platformApiKey());
+            DeadLetters deadLetters = new DeadLetters(topics, service.registry(), partitions);
+            TransactionalEventWriter writer = service.own(new TransactionalEventWriter(config.kafka().clientConfig(),
+                    config.transactionalId(), 1, service.registry(), Duration.ofSeconds(10)));
+            Redriver redriver = new Redriver(deadLetters, topics, service.registry(), processor, writer,
+                    new ClientSecretRedactor(SignedJson.mapper()), clock);
+            SessionLookup sessions = new SessionLookup(topics, service.registry(), processor);
+            StalledSessions stalled = new StalledSessions(topics, service.registry(), clock);
+            DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig(), partitions));
+            PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),
+                    counts, clock)).start(config.watchInterval());
+            AdminAuth auth = new AdminAuth(config.adminKeys(), new FailedAuthLimit());
+
+            ServiceHttp http = service.http(List.of(), List.of(DependencyChecks.kafka(service.admin())), false);
+            new OpsApi(sessions, deadLetters, redriver, watch, stalled).routes(http.app(), auth);
+            new ConsolePages(auth, config.signInTtl(), config.secureCookie(), sessions, deadLetters, redriver, watch, stalled,
+                    config.watchInterval(), clock).routes(http.app());
+            http.start(config.host(), config.port(), -1);
+            return new ConsoleService(service, http);
+        });
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+}
