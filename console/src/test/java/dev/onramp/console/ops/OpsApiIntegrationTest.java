@@ -1,0 +1,254 @@
+package dev.onramp.console.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.onramp.console.ConsoleStack;
+import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.stripe.OnrampEvents;
+import dev.onramp.ingest.webhook.ClientSecretRedactor;
+import dev.onramp.ingest.webhook.SignedJson;
+import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.Redrive;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.WebhookDeadLetter;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
+import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.push.LocalPushService;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every route of the ops API against the real pipeline (broker, registry, ingest, processor, notifier, GreenMail and
+ * a local push service): auth, timelines, paging, redrive and its refusals, idempotence, and the audit trail.
+ */
+class OpsApiIntegrationTest {
+    @RegisterExtension
+    static final DevStackExtension STACK = new DevStackExtension();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENDED = "cos_ConsoleApiEnded0001";
+    private static final String WAITING = "cos_ConsoleApiWaiting01";
+    private static final String PUSHED = "cos_ConsoleApiPushed001";
+
+    private static GreenMail mail;
+    private static LocalPushService push;
+    private static ConsoleStack pipeline;
+    private static SchemaRegistryClient registry;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int smtpPort = FreePorts.pick();
+        mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        push = new LocalPushService(ConsoleStack.VAPID.publicKey());
+        pipeline = new ConsoleStack(STACK, smtpPort, Map.of());
+        registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pipeline.close();
+        push.close();
+        mail.stop();
+    }
+
+    @Test
+    void onlyAnAdminKeyOpensTheApi() throws Exception {
+        assertThat(get("/v1/pipeline", null).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/pipeline", ConsoleStack.PLATFORM_KEY).statusCode()).as("a platform must not redrive").isEqualTo(401);
+        assertThat(post("/v1/dead-letters/webhooks/0/0/redrive", "", ConsoleStack.PLATFORM_KEY).statusCode()).isEqualTo(401);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode pipelineState = json(get("/v1/pipeline", ConsoleStack.ADMIN_KEY));
+            assertThat(pipelineState.path("services").findValuesAsText("status")).containsExactly("UP", "UP", "UP");
+            assertThat(pipelineState.path("lag").findValuesAsText("group")).contains("onramp-processor", "onramp-notifier");
+        });
+    }
+
+    @Test
+    void aSessionsTimelineAndNotificationsAnswerTheSupportTicket() throws Exception {
+        pipeline.recipient(ENDED, "{\"email\":\"ended@example.com\"}");
+        for (String status : List.of("initialized", "requires_payment", "fulfillment_processing", "fulfillment_complete")) {
+            assertThat(pipeline.webhook("evt_ended_" + status, ENDED, status)).isEqualTo(200);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(json(get("/v1/sessions/" + ENDED + "/notifications", ConsoleStack.ADMIN_KEY))
+                        .path("channels").path("email").findValuesAsText("status")).contains("SENT"));
+        JsonNode timeline = json(get("/v1/sessions/" + ENDED + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline");
+        assertThat(timeline.findValuesAsText("kind")).contains("webhook", "state", "outcome", "recipient", "notification");
+        assertThat(timeline.toString()).doesNotContain("ended@example.com").doesNotContain("_secret_");
+        assertThat(get("/v1/sessions/cos_NeverSeenAtAll01/timeline", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertThat(get("/v1/sessions/not-a-session/timeline", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aWebhookDeadLetterIsRedrivenOnceWithTodaysMappingAndRefusedWhenItCannotHelp() throws Exception {
+        String ended = "cos_ConsoleApiEnded0002";
+        pipeline.webhook("evt_ended2_initialized", ended, "initialized");
+        pipeline.webhook("evt_ended2_rejected", ended, "rejected");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(pipeline.session(ended).body()).contains("\"status\":\"rejected\""));
+        for (String status : List.of("initialized", "requires_payment", "fulfillment_processing")) {
+            pipeline.webhook("evt_waiting_" + status, WAITING, status);
+        }
+        // As an older ingest dead-lettered them: bodies today's mapping reads.
+        deadLetter(OnrampEvents.sessionUpdated("evt_waiting_done", WAITING, "fulfillment_complete", Instant.now().getEpochSecond()),
+                "older mapping: unknown transaction_details field");
+        deadLetter(OnrampEvents.sessionUpdated("evt_ended_late", ended, "fulfillment_processing", Instant.now().getEpochSecond()),
+                "older mapping: unknown transaction_details field");
+        // And one today's mapping cannot read either: a session event without a status.
+        assertThat(pipeline.deliver("{\"id\":\"evt_no_status\",\"type\":\"crypto.onramp_session_updated\",\"created\":1,"
+                + "\"data\":{\"object\":{\"id\":\"cos_ConsoleApiNoStatus1\"}}}")).isEqualTo(400);
+
+        List<JsonNode> entries = allPages("/v1/dead-letters/webhooks?limit=1");
+        assertThat(entries).hasSize(3);
+        JsonNode fixable = entryFor(entries, WAITING);
+        HttpResponse<String> redriven = post(redrivePath(fixable), "", ConsoleStack.ADMIN_KEY);
+        assertThat(redriven.statusCode()).as(redriven.body()).isEqualTo(200);
+        assertThat(json(redriven).path("result").asText()).isEqualTo("redriven");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(pipeline.session(WAITING).body()).contains("\"status\":\"fulfillment_complete\""));
+
+        HttpResponse<String> again = post(redrivePath(fixable), "", ConsoleStack.ADMIN_KEY);
+        assertThat(json(again).path("result").asText()).isEqualTo("already_redriven");
+        assertThat(events("evt_waiting_done")).as("redriving twice writes once").isEqualTo(1);
+
+        HttpResponse<String> late = post(redrivePath(entryFor(entries, ended)), "", ConsoleStack.ADMIN_KEY);
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(json(late).path("detail").asText()).contains("already ended");
+        HttpResponse<String> unmappable = post(redrivePath(entryFor(entries, "cos_ConsoleApiNoStatus1")), "", ConsoleStack.ADMIN_KEY);
+        assertThat(unmappable.statusCode()).isEqualTo(409);
+        assertThat(json(unmappable).path("detail").asText()).contains("still cannot be mapped");
+
+        List<Redrive> trail = redrives(WAITING);
+        assertThat(trail).hasSize(1);
+        assertThat(trail.get(0).getRequestedBy()).matches("adm_[0-9a-f]{8}").doesNotContain(ConsoleStack.ADMIN_KEY);
+        assertThat(json(get("/v1/sessions/" + WAITING + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline").toString())
+                .contains("evt_waiting_done");
+
+        assertThat(post("/v1/dead-letters/webhooks/redrive", "{}", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(400);
+        JsonNode batch = json(post("/v1/dead-letters/webhooks/redrive", "{\"reason_contains\":\"OLDER MAPPING\"}", ConsoleStack.ADMIN_KEY));
+        assertThat(batch.path("results").findValuesAsText("result")).containsExactlyInAnyOrder("already_redriven", "refused");
+        assertThat(post("/v1/dead-letters/poison-records/0/0/redrive", "", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(409);
+        assertThat(post("/v1/dead-letters/webhooks/0/999999/redrive", "", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aNotificationDeadLetterIsSentOnceToTheFixedRecipient() throws Exception {
+        LocalPushService.Subscriber broken = push.subscribe();
+        push.answerNext(broken, 413, null);
+        pipeline.recipient(PUSHED, "{\"push_subscription\":" + broken.json() + "}");
+        for (String status : List.of("initialized", "rejected")) {
+            pipeline.webhook("evt_pushed_" + status, PUSHED, status);
+        }
+        JsonNode entry = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                        allPages("/v1/dead-letters/notifications?session_id=" + PUSHED).stream().findFirst().orElse(null),
+                e -> e != null);
+        assertThat(entry.path("details").path("channel").asText()).isEqualTo("PUSH");
+
+        LocalPushService.Subscriber fixed = push.subscribe();
+        assertThat(pipeline.recipient(PUSHED, "{\"push_subscription\":" + fixed.json() + "}")).isEqualTo(204);
+        HttpResponse<String> redriven = post(redrivePath(entry), "", ConsoleStack.ADMIN_KEY);
+        assertThat(redriven.statusCode()).as(redriven.body()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> push.received(fixed).size() == 1);
+        assertThat(json(post(redrivePath(entry), "", ConsoleStack.ADMIN_KEY)).path("result").asText()).isEqualTo("already_redriven");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                json(get("/v1/sessions/" + PUSHED + "/notifications", ConsoleStack.ADMIN_KEY)).path("channels").path("push")
+                        .findValuesAsText("status")).containsSequence("FAILED", "SENT"));
+        Thread.sleep(2_000);
+        assertThat(push.received(fixed)).as("redriving twice sends once").hasSize(1);
+        assertThat(push.requests(broken)).isEqualTo(1);
+    }
+
+    private static void deadLetter(String body, String reason) {
+        ClientSecretRedactor.Redacted redacted = new ClientSecretRedactor(SignedJson.mapper()).redact(body);
+        WebhookDeadLetter letter = WebhookDeadLetter.newBuilder().setReason(reason)
+                .setBody(ByteBuffer.wrap(redacted.text().getBytes(StandardCharsets.UTF_8)))
+                .setBodySha256(Integer.toHexString(body.hashCode())).setSignatureHeader("t=1,v1=…").setVerifiedBy("1:test")
+                .setReceivedAt(Instant.now()).build();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
+        RegistryAvroSerializer<SpecificRecord> values = new RegistryAvroSerializer<>(registry);
+        values.configure(Map.of(), false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
+            producer.send(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), letter.getBodySha256(), letter));
+        }
+    }
+
+    private static long events(String eventId) {
+        return TopicReader.readAll(STACK.bootstrapServers(), Topics.SESSION_EVENTS.name(),
+                        new StringDeserializer(),
+                        new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry)).stream()
+                .filter(r -> r.value().getEventId().equals(eventId)).count();
+    }
+
+    private static List<Redrive> redrives(String sessionId) {
+        return TopicReader.of(STACK.bootstrapServers()).readKey(Topics.REDRIVES.name(),
+                new RegistryAvroDeserializer<>(Redrive.class, registry), sessionId, null).stream().map(r -> r.value()).toList();
+    }
+
+    /** Every entry, following next_cursor page by page. */
+    private static List<JsonNode> allPages(String first) throws Exception {
+        List<JsonNode> entries = new ArrayList<>();
+        String path = first;
+        for (int pages = 0; path != null && pages < 20; pages++) {
+            JsonNode page = json(get(path, ConsoleStack.ADMIN_KEY));
+            page.path("entries").forEach(entries::add);
+            String next = page.path("next_cursor").asText(null);
+            path = next == null ? null : first + (first.contains("?") ? "&" : "?") + "cursor=" + next;
+        }
+        return entries;
+    }
+
+    private static JsonNode entryFor(List<JsonNode> entries, String sessionId) {
+        return entries.stream().filter(e -> sessionId.equals(e.path("session_id").asText())).findFirst().orElseThrow();
+    }
+
+    private static String redrivePath(JsonNode entry) {
+        return "/v1/dead-letters/" + entry.path("kind").asText() + "/" + entry.path("partition").asInt() + "/"
+                + entry.path("offset").asLong() + "/redrive";
+    }
+
+    private static HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(pipeline.consoleUrl() + path)).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return pipeline.send(request.build());
+    }
+
+    private static HttpResponse<String> post(String path, String body, String key) {
+        return pipeline.send(HttpRequest.newBuilder(URI.create(pipeline.consoleUrl() + path))
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+}
