@@ -47,7 +47,7 @@ public final class OpsApi {
                 .orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "dead_letter_not_found", "no such entry")).toJson()));
         app.post("/v1/dead-letters/{kind}/{partition}/{offset}/redrive", this::redriveOne);
         app.post("/v1/dead-letters/{kind}/redrive", this::redriveBatch);
-        app.get("/v1/pipeline", ctx -> ctx.json(watch.latest()));
+        app.get("/v1/pipeline", ctx -> ctx.json(watch.latest().toJson()));
         app.get("/v1/stalled-sessions", ctx -> ctx.json(Map.of("sessions",
                 stalled.now().stream().map(StalledSessions.Stalled::toJson).toList())));
     }

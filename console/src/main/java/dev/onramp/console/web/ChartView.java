@@ -34,7 +34,8 @@ public record ChartView(String title, String max, String span, List<Line> lines)
             lines.add(new Line(series.label(), points, format(series.latest()), COLORS.get(color), color));
         }
         int samples = chart.series().isEmpty() ? 0 : chart.series().get(0).perSecond().size();
-        return new ChartView(chart.title(), format(max), interval.multipliedBy(samples).toMinutes() + " min", lines);
+        Duration span = interval.multipliedBy(samples);
+        return new ChartView(chart.title(), format(max), span.toMinutes() >= 2 ? span.toMinutes() + " min" : span.toSeconds() + " s", lines);
     }
 
     /** For the chart's {@code aria-label}: each series and its latest rate. */

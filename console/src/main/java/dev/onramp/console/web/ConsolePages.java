@@ -47,6 +47,7 @@ public final class ConsolePages {
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html,
             ConsolePages.class.getClassLoader(), "dev.onramp.console.pages");
     private final byte[] css = resource("static/console.css");
+    private final byte[] favicon = resource("static/favicon.svg");
     private final SignIns signIns;
     private final boolean secureCookie;
     private final AdminAuth auth;
@@ -74,6 +75,7 @@ public final class ConsolePages {
     public void routes(Javalin app) {
         app.before("/console*", this::securityHeaders);
         app.get("/console/static/console.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(css));
+        app.get("/console/static/favicon.svg", ctx -> ctx.contentType("image/svg+xml").result(favicon));
         app.get("/console/sign-in", ctx -> signInPage(ctx, null));
         app.post("/console/sign-in", this::signIn);
         app.post("/console/sign-out", signedIn(true, (ctx, who) -> {
@@ -126,7 +128,7 @@ public final class ConsolePages {
             return;
         }
         if (keyId.isEmpty()) {
-            ctx.status(HttpStatus.UNAUTHORIZED);
+            // The form again with the reason, as a page (200): the API answers 401, a person reads the message.
             signInPage(ctx, "That is not an admin key.");
             return;
         }
@@ -191,9 +193,6 @@ public final class ConsolePages {
         Map<String, Object> params = new HashMap<>();
         params.put("entry", entry);
         params.put("result", result);
-        if (result instanceof RedriveOutcome.Refused) {
-            ctx.status(HttpStatus.CONFLICT);
-        }
         render(ctx, "deadletter.jte", frame(title(kind) + ": " + entry.partition() + "/" + entry.offset(), kind.path(), who, 0), params);
     }
 
@@ -225,7 +224,8 @@ public final class ConsolePages {
     private void securityHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form POST, and the origin check needs it.
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cache-Control", "no-store");
     }
