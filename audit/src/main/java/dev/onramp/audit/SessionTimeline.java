@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.NotificationRecord;
+import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.RecipientMask;
+import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
@@ -21,6 +23,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.StatusChange;
 import dev.onramp.schemas.Topic;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.WebhookReplay;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,7 +31,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * "What happened to session cos_… and what did we tell the user?": every webhook received, each state change the
- * processor applied or ignored (with why), the outcome, every notification attempt, alerts and recipient changes,
+ * processor applied or ignored (with why), the outcome, every notification attempt, alerts, recipient changes and
+ * operators' redrives,
  * merged in time order from the topics, which are the system of record. Each topic is read only in the session's
  * partition, and from {@code since} on when given.
  */
@@ -52,6 +56,7 @@ public final class SessionTimeline {
         entries.addAll(recipients(sessionId, since, revealRecipient));
         entries.addAll(notifications(sessionId, since));
         entries.addAll(alerts(sessionId, since));
+        entries.addAll(redrives(sessionId, since));
         entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
         return entries;
     }
@@ -123,6 +128,17 @@ public final class SessionTimeline {
             SessionAlert alert = record.value();
             return TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
                     "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString());
+        }).toList();
+    }
+
+    /** An operator's redrive of one of the session's dead letters: which, by whose key, when. */
+    private List<TimelineEntry> redrives(String sessionId, Instant since) {
+        return read(Topics.REDRIVES, sessionId, since).stream().map(record -> {
+            Redrive redrive = record.value();
+            String what = redrive.getSubject() instanceof WebhookReplay replay ? "webhook " + replay.getEventId()
+                    : redrive.getSubject() instanceof NotificationRetry retry ? "notification " + retry.getNotificationId() : "?";
+            return TimelineEntry.of(redrive.getRequestedAt(), 6, "redrive", "dead_letter", redrive.getRedriveId(), "what", what,
+                    "by", redrive.getRequestedBy());
         }).toList();
     }
 

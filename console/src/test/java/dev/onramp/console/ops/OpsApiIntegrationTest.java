@@ -68,7 +68,7 @@ class OpsApiIntegrationTest {
         mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         push = new LocalPushService(ConsoleStack.VAPID.publicKey());
-        pipeline = new ConsoleStack(STACK, smtpPort, Map.of());
+        pipeline = new ConsoleStack(STACK, smtpPort, Map.of("STALL_THRESHOLD", "2s", "STALL_CHECK_INTERVAL", "1s"));
         registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
     }
 
@@ -149,8 +149,13 @@ class OpsApiIntegrationTest {
         List<Redrive> trail = redrives(WAITING);
         assertThat(trail).hasSize(1);
         assertThat(trail.get(0).getRequestedBy()).matches("adm_[0-9a-f]{8}").doesNotContain(ConsoleStack.ADMIN_KEY);
-        assertThat(json(get("/v1/sessions/" + WAITING + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline").toString())
-                .contains("evt_waiting_done");
+        JsonNode timeline = json(get("/v1/sessions/" + WAITING + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline");
+        assertThat(timeline.toString()).contains("evt_waiting_done");
+        assertThat(timeline.findValuesAsText("by")).as("the redrive is on the session's audit trail").containsExactly(
+                trail.get(0).getRequestedBy());
+        JsonNode one = json(get("/v1/dead-letters/webhooks/" + fixable.path("partition").asInt() + "/" + fixable.path("offset").asLong(),
+                ConsoleStack.ADMIN_KEY));
+        assertThat(one.path("reason").asText()).isEqualTo(fixable.path("reason").asText());
 
         assertThat(post("/v1/dead-letters/webhooks/redrive", "{}", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(400);
         JsonNode batch = json(post("/v1/dead-letters/webhooks/redrive", "{\"reason_contains\":\"OLDER MAPPING\"}", ConsoleStack.ADMIN_KEY));
@@ -184,6 +189,19 @@ class OpsApiIntegrationTest {
         Thread.sleep(2_000);
         assertThat(push.received(fixed)).as("redriving twice sends once").hasSize(1);
         assertThat(push.requests(broken)).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionStuckInFulfillmentIsListedAsStalledUntilItEnds() throws Exception {
+        String stuck = "cos_ConsoleApiStalled01";
+        pipeline.webhook("evt_stuck_processing", stuck, "fulfillment_processing");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
+                        .contains(stuck));
+        pipeline.webhook("evt_stuck_done", stuck, "fulfillment_complete");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
+                        .doesNotContain(stuck));
     }
 
     private static void deadLetter(String body, String reason) {

@@ -81,7 +81,10 @@ class ConsoleBrowserIntegrationTest {
         for (String status : List.of("initialized", "requires_payment", "fulfillment_processing")) {
             assertThat(pipeline.webhook("evt_browser_" + status, WAITING, status)).isEqualTo(200);
         }
-        deadLetter(OnrampEvents.sessionUpdated("evt_browser_done", WAITING, "fulfillment_complete", Instant.now().getEpochSecond()));
+        deadLetter(OnrampEvents.sessionUpdated("evt_browser_done", WAITING, "fulfillment_complete", Instant.now().getEpochSecond()),
+                "older mapping: unknown transaction_details field");
+        deadLetter("{\"id\":\"evt_hostile\",\"data\":{\"object\":{\"id\":\"<img src=x id=injected>\"}}}",
+                "<script id=injected>alert(1)</script>");
         Files.createDirectories(SCREENSHOTS);
         browser = chromium();
     }
@@ -158,6 +161,9 @@ class ConsoleBrowserIntegrationTest {
 
     private void redriveTheDeadLetteredWebhook() throws IOException {
         browser.findElement(By.linkText("Webhook dead letters")).click();
+        assertThat(browser.findElement(By.tagName("main")).getText()).as("hostile strings are shown as text")
+                .contains("<script id=injected>alert(1)</script>");
+        assertThat(browser.findElements(By.id("injected"))).as("and never become elements").isEmpty();
         WebElement row = browser.findElement(By.xpath("//tr[.//a[text()='" + WAITING + "']]"));
         row.findElement(By.className("button")).click();
         assertThat(browser.findElement(By.className("reason")).getText()).contains("older mapping");
@@ -234,10 +240,10 @@ class ConsoleBrowserIntegrationTest {
         return new ChromeDriver(service, options);
     }
 
-    private static void deadLetter(String body) {
+    private static void deadLetter(String body, String reason) {
         SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
         String redacted = new ClientSecretRedactor(SignedJson.mapper()).redact(body).text();
-        WebhookDeadLetter letter = WebhookDeadLetter.newBuilder().setReason("older mapping: unknown transaction_details field")
+        WebhookDeadLetter letter = WebhookDeadLetter.newBuilder().setReason(reason)
                 .setBody(ByteBuffer.wrap(redacted.getBytes(StandardCharsets.UTF_8))).setBodySha256(Integer.toHexString(body.hashCode()))
                 .setSignatureHeader("t=1,v1=…").setVerifiedBy("1:test").setReceivedAt(Instant.now()).build();
         Map<String, Object> config = new HashMap<>();
