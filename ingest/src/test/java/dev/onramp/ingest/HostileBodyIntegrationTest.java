@@ -156,6 +156,29 @@ class HostileBodyIntegrationTest {
         }
     }
 
+    @Test
+    void aBodyTricklingInBelowTheMinimumRateIsRefusedOnceTheGraceIsSpent() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            String headers = "POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1,v1=00\r\nContent-Length: 1000\r\n\r\n";
+            out.write(headers.getBytes(StandardCharsets.US_ASCII));
+            long began = System.nanoTime();
+            // A byte every 500 ms: never idle long enough for the idle timeout, far below 1 KiB/s.
+            for (int i = 0; i < 40 && socket.getInputStream().available() == 0; i++) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 408");
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).as("refused after the grace, not at the end of the body")
+                    .isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
     private static Socket connect() throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), ingest.service.port());
         socket.setSoTimeout(15_000);

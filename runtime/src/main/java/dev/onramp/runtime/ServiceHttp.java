@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceHttp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceHttp.class);
-    static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
     static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEALTH_TTL = Duration.ofSeconds(1);
     static final int MAX_CONNECTIONS = 2_000;
@@ -63,12 +62,11 @@ public final class ServiceHttp implements AutoCloseable {
             // Connections are bounded (past the limit Jetty stops accepting until some close, and idles out the
             // rest sooner); threads are bounded by Javalin's pool.
             config.jetty.modifyServer(server -> server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server)));
-            // A body that trickles in holds a request thread; below this rate Jetty fails the read (408) instead,
-            // so that a few hundred slow clients cannot take every thread from real requests.
-            // A blocked read gives up after BODY_READ_TIMEOUT, and a request is dispatched to a thread only once
-            // some of its body has arrived.
+            // A body that trickles in holds a request thread: a blocked read gives up after BODY_READ_TIMEOUT, a
+            // request is dispatched to a thread only once some of its body has arrived, and BoundedBody refuses a
+            // steady trickle (a minimum rate after a grace period), so that a few hundred slow clients cannot take
+            // every thread from real requests.
             config.jetty.modifyHttpConfiguration(http -> {
-                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
                 http.setIdleTimeout(BODY_READ_TIMEOUT.toMillis());
                 http.setDelayDispatchUntilContent(true);
             });
