@@ -55,7 +55,7 @@ public final class ConsoleService implements AutoCloseable {
             StalledSessions stalled = new StalledSessions(topics, service.registry(), clock);
             DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig(), partitions));
             PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),
-                    counts, clock)).start(config.watchInterval());
+                    counts, clock, service.metrics())).start(config.watchInterval());
             AdminAuth auth = new AdminAuth(config.adminKeys(), new FailedAuthLimit());
 
             ServiceHttp http = service.http(List.of(), List.of(DependencyChecks.kafka(service.admin())), false);

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.console.ops.PipelineSnapshot.ServiceHealth;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +50,27 @@ public final class PipelineWatch implements AutoCloseable {
         return thread;
     });
     private volatile PipelineSnapshot latest;
+    private final MultiGauge lagGauge;
+    private final MultiGauge deadLetterGauge;
+    private final MultiGauge readyGauge;
 
-    public PipelineWatch(Map<String, URI> services, ConsumerLag lag, DeadLetterCounts deadLetters, Clock clock) {
+    /**
+     * {@code metrics}: where the console publishes what only it sees, for alerting: {@code onramp_console_consumer_lag}
+     * per group, {@code onramp_console_dead_letters} per kind, {@code onramp_console_service_ready} per service.
+     */
+    public PipelineWatch(Map<String, URI> services, ConsumerLag lag, DeadLetterCounts deadLetters, Clock clock,
+                         MeterRegistry metrics) {
         this.services = services;
         this.lag = lag;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.latest = new PipelineSnapshot(clock.instant(), List.of(), List.of(), Map.of(), List.of(), Map.of());
+        this.lagGauge = MultiGauge.builder("onramp.console.consumer.lag")
+                .description("Records each consumer group has yet to read (read_committed)").register(metrics);
+        this.deadLetterGauge = MultiGauge.builder("onramp.console.dead.letters")
+                .description("Entries on each dead-letter topic").register(metrics);
+        this.readyGauge = MultiGauge.builder("onramp.console.service.ready")
+                .description("1 when the service answers ready (UP or DEGRADED), 0 otherwise").register(metrics);
     }
 
     public PipelineWatch start(Duration interval) {
@@ -88,7 +105,18 @@ public final class PipelineWatch implements AutoCloseable {
         }
         latest = new PipelineSnapshot(at, health, lag.groups(), deadLetters.counts(), RateCharts.of(List.copyOf(ticks)),
                 RateCharts.backlog(metrics));
+        publish(latest);
         return latest;
+    }
+
+    private void publish(PipelineSnapshot snapshot) {
+        lagGauge.register(snapshot.lag().stream()
+                .map(g -> MultiGauge.Row.of(Tags.of("group", g.group()), (Number) g.total())).toList(), true);
+        deadLetterGauge.register(snapshot.deadLetters().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("kind", e.getKey()), (Number) e.getValue())).toList(), true);
+        readyGauge.register(snapshot.services().stream()
+                .map(s -> MultiGauge.Row.of(Tags.of("service", s.name()),
+                        (Number) ("UP".equals(s.status()) || "DEGRADED".equals(s.status()) ? 1 : 0))).toList(), true);
     }
 
     private ServiceHealth health(String name, URI base) {

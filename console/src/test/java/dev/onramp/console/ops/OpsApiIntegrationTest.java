@@ -7,12 +7,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,6 +208,42 @@ class OpsApiIntegrationTest {
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
                         .doesNotContain(stuck));
+    }
+
+    @Test
+    void everyMetricTheAlertRulesAndTheDashboardUseIsOneTheServicesExpose() throws Exception {
+        String forged = "{\"id\":\"evt_unsigned\",\"type\":\"crypto.onramp_session_updated\"}";
+        HttpResponse<String> refused = pipeline.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.ingest.port()
+                + "/webhooks/stripe")).header("Stripe-Signature", "t=1,v1=00").POST(HttpRequest.BodyPublishers.ofString(forged)).build());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        String mailed = "cos_ConsoleApiMetrics01";
+        pipeline.recipient(mailed, "{\"email\":\"metrics@example.com\"}");
+        pipeline.webhook("evt_metrics_initialized", mailed, "initialized");
+        pipeline.webhook("evt_metrics_rejected", mailed, "rejected");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> scrapes().contains("onramp_notifier_sends_total{"));
+
+        String exposed = scrapes();
+        Set<String> used = new TreeSet<>();
+        for (Path file : List.of(Path.of("..", "deploy", "prometheus", "alerts.yml"), Path.of("..", "deploy", "grafana", "onramp-pipeline.json"))) {
+            Matcher names = Pattern.compile("\\b(onramp_[a-z_]+|kafka_stream_[a-z_]+)\\b").matcher(Files.readString(file));
+            while (names.find()) {
+                used.add(names.group(1));
+            }
+        }
+        assertThat(used).hasSizeGreaterThan(10);
+        for (String name : used) {
+            assertThat(exposed).as(name + " is used by an alert or a panel").containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
+    /** What Prometheus would scrape from each service and the console. */
+    private static String scrapes() {
+        StringBuilder all = new StringBuilder();
+        for (String url : List.of("http://127.0.0.1:" + pipeline.ingest.adminPort(), "http://127.0.0.1:" + pipeline.processor.port(),
+                "http://127.0.0.1:" + pipeline.notifier.port(), pipeline.consoleUrl())) {
+            all.append(pipeline.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).GET().build()).body()).append('\n');
+        }
+        return all.toString();
     }
 
     private static void deadLetter(String body, String reason) {
