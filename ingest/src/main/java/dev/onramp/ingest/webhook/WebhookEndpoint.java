@@ -22,6 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /webhooks/stripe}: verify, redact, map, write, and only then answer 200.
@@ -74,7 +75,10 @@ public final class WebhookEndpoint implements Handler {
         } catch (UnmappableWebhook e) {
             throw deadLettered(mapper.deadLetter(redacted, delivery, e.getMessage()));
         }
-        write(mapped.records());
+        try (MDC.MDCCloseable id = MDC.putCloseable("event_id", mapped.eventId());
+             MDC.MDCCloseable session = MDC.putCloseable("session_id", mapped.raw().getSessionId() == null ? "" : mapped.raw().getSessionId())) {
+            write(mapped.records());
+        }
         metrics.webhook(mapped.event().isPresent() ? "accepted" : "ignored_type");
         ctx.json(Map.of("received", true, "event_id", mapped.eventId()));
     }

@@ -40,6 +40,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Sends what the notifier's Streams app decided, outside any Kafka transaction: reads committed intents, sends each
@@ -184,7 +185,8 @@ public final class IntentSender implements AutoCloseable {
     }
 
     private void handle(NotificationIntent intent) {
-        try {
+        try (MDC.MDCCloseable session = MDC.putCloseable("session_id", intent.getSessionId());
+             MDC.MDCCloseable id = MDC.putCloseable("notification_id", intent.getNotificationId())) {
             if (ledger.wasSent(intent.getNotificationId())) {
                 report(intent, SendResult.ALREADY_SENT, null, "sent before");
             } else if (ledger.wasAttempted(intent.getNotificationId(), intent.getAttempt())) {

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Applies each session event to the session's state, once per event id (the state's history remembers them), and
@@ -56,6 +57,14 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         if (event == null) {
             return;
         }
+        // Every line logged while this event is applied names it (LOG_FORMAT=json carries the MDC).
+        try (MDC.MDCCloseable session = MDC.putCloseable("session_id", record.key());
+             MDC.MDCCloseable id = MDC.putCloseable("event_id", event.getEventId())) {
+            apply(record, event);
+        }
+    }
+
+    private void apply(Record<String, OnrampSessionEvent> record, OnrampSessionEvent event) {
         String sessionId = event.getSessionId();
         if (!sessionId.equals(record.key())) {
             // The key chose this partition; an event keyed otherwise may sit apart from its session's other events,
