@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,6 +81,67 @@ class DeploymentFilesTest {
         assertThat(environment("notifier")).containsKey("NOTIFIER_INSTANCE_ID");
         assertThat(String.valueOf(services.get("processor").get("volumes"))).contains(":/state");
         assertThat(String.valueOf(services.get("notifier").get("volumes"))).contains(":/state");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachKubernetesWorkloadLoadsItsConfigurationAndIsProbedOnItsAdminPort() throws IOException {
+        Map<String, String> configMap = new HashMap<>();
+        Map<String, Map<String, Object>> workloads = new HashMap<>();
+        for (Map<String, Object> resource : kubernetesResources()) {
+            Map<String, Object> metadata = (Map<String, Object>) resource.get("metadata");
+            if ("ConfigMap".equals(resource.get("kind"))) {
+                ((Map<String, Object>) resource.get("data")).forEach((k, v) -> configMap.put(k, String.valueOf(v)));
+            } else if (List.of("Deployment", "StatefulSet").contains(resource.get("kind"))) {
+                workloads.put((String) metadata.get("name"), resource);
+            }
+        }
+        assertThat(workloads.keySet()).containsExactlyInAnyOrder("ingest", "processor", "notifier", "console");
+        assertThat(workloads.get("processor").get("kind")).isEqualTo("StatefulSet");
+        assertThat(workloads.get("notifier").get("kind")).isEqualTo("StatefulSet");
+        Set<String> read = variablesInSources();
+        Map<String, Integer> adminPorts = Map.of("ingest", 8090, "processor", 8091, "notifier", 8082, "console", 8095);
+        workloads.forEach((name, workload) -> {
+            Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                    ((Map<String, Object>) workload.get("spec")).get("template")).get("spec")).get("containers")).get(0);
+            Map<String, String> env = new HashMap<>(configMap);
+            for (Map<String, Object> variable : (List<Map<String, Object>>) container.get("env")) {
+                String variableName = (String) variable.get("name");
+                assertThat(read.contains(variableName) || variableName.startsWith("KAFKA_CLIENT_") || "POD_NAME".equals(variableName))
+                        .as(name + " is given " + variableName + ", which no code reads").isTrue();
+                Object value = variable.get("value");
+                String secret = variable.containsKey("valueFrom") && String.valueOf(variable.get("valueFrom")).contains("secretKeyRef")
+                        ? OPERATOR_SETS.getOrDefault(variableName.replace("_KEYS", "_KEY"), "whsec_k8s_check_0123456789") : null;
+                String podName = name + "-0";
+                env.put(variableName, value != null ? String.valueOf(value).replace("$(POD_NAME)", podName) : secret != null ? secret : podName);
+            }
+            env.values().removeIf(v -> v.isEmpty());
+            if (!"notifier".equals(name)) {
+                env.keySet().removeIf(k -> k.startsWith("SMTP_") || k.startsWith("VAPID_"));
+            }
+            assertThatCode(() -> CONFIGS.get(name).apply(new Env(env))).as(name + "'s settings in deploy/k8s").doesNotThrowAnyException();
+            Map<String, Object> probe = (Map<String, Object>) ((Map<String, Object>) container.get("readinessProbe")).get("httpGet");
+            String portName = String.valueOf(probe.get("port"));
+            int probed = ((List<Map<String, Object>>) container.get("ports")).stream().filter(p -> portName.equals(p.get("name")))
+                    .map(p -> (Integer) p.get("containerPort")).findFirst().orElseThrow();
+            assertThat(probed).as(name + " is probed on its health port").isEqualTo(adminPorts.get(name));
+        });
+        assertThat(String.valueOf(workloads.get("processor"))).contains("PROCESSOR_INSTANCE_ID, value=$(POD_NAME)");
+        assertThat(String.valueOf(workloads.get("notifier"))).contains("NOTIFIER_INSTANCE_ID, value=$(POD_NAME)");
+    }
+
+    /** Every document of every resource file deploy/k8s/kustomization.yaml lists. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> kubernetesResources() throws IOException {
+        Path dir = ROOT.resolve("deploy/k8s");
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(dir.resolve("kustomization.yaml")));
+        List<Map<String, Object>> resources = new ArrayList<>();
+        for (String file : (List<String>) kustomization.get("resources")) {
+            for (Object document : new Yaml().loadAll(Files.readString(dir.resolve(file)))) {
+                resources.add((Map<String, Object>) document);
+            }
+        }
+        return resources;
     }
 
     @SuppressWarnings("unchecked")

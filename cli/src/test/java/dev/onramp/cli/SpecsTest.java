@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,7 +59,7 @@ class SpecsTest {
         Set<String> documented = new TreeSet<>();
         ((Map<String, Map<String, Object>>) spec.get("paths")).forEach((path, operations) -> operations.keySet().stream()
                 .filter(m -> List.of("get", "post", "put", "delete", "patch").contains(m))
-                .forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+                .forEach(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path)));
         assertThat(documented).isEqualTo(servedRoutes());
     }
 
@@ -73,7 +74,7 @@ class SpecsTest {
                 Matcher m = route.matcher(Files.readString(file));
                 while (m.find()) {
                     if (!m.group(2).startsWith("/console")) {
-                        routes.add(m.group(1).toUpperCase() + " " + m.group(2));
+                        routes.add(m.group(1).toUpperCase(Locale.ROOT) + " " + m.group(2));
                     }
                 }
             }
