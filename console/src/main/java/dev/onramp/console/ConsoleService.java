@@ -44,16 +44,15 @@ public final class ConsoleService implements AutoCloseable {
     public static ConsoleService start(ConsoleConfig config, Clock clock) {
         return Service.start("console", config, config.kafka(), service -> {
             TopicReader topics = new TopicReader(config.kafka().clientConfig());
-            int partitions = config.kafka().topicPartitions();
             ProcessorClient processor = new ProcessorClient(config.processorUrl(), config.platformApiKey());
-            DeadLetters deadLetters = new DeadLetters(topics, service.registry(), partitions);
+            DeadLetters deadLetters = new DeadLetters(topics, service.registry());
             TransactionalEventWriter writer = service.own(new TransactionalEventWriter(config.kafka().clientConfig(),
                     config.transactionalId(), 1, service.registry(), Duration.ofSeconds(10)));
             Redriver redriver = new Redriver(deadLetters, topics, service.registry(), processor, writer,
                     new ClientSecretRedactor(SignedJson.mapper()), clock);
             SessionLookup sessions = new SessionLookup(topics, service.registry(), processor);
             StalledSessions stalled = new StalledSessions(topics, service.registry(), clock);
-            DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig(), partitions));
+            DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig()));
             PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),
                     counts, clock, service.metrics())).start(config.watchInterval());
             AdminAuth auth = new AdminAuth(config.adminKeys(), new FailedAuthLimit());

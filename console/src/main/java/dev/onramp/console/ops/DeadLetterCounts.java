@@ -25,12 +25,14 @@ public final class DeadLetterCounts implements AutoCloseable {
     private final Map<TopicPartition, Deque<Long>> offsets = new HashMap<>();
     private final List<TopicPartition> partitions = new ArrayList<>();
 
-    public DeadLetterCounts(Map<String, Object> clientConfig, int partitionCount) {
+    public DeadLetterCounts(Map<String, Object> clientConfig) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         for (DeadLetterKind kind : DeadLetterKind.values()) {
+            // As many partitions as the brokers have, whatever a setting says.
+            int partitionCount = consumer.partitionsFor(kind.topic().name(), Duration.ofSeconds(10)).size();
             for (int p = 0; p < partitionCount; p++) {
                 TopicPartition tp = new TopicPartition(kind.topic().name(), p);
                 partitions.add(tp);

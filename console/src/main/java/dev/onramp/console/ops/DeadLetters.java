@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,16 +34,16 @@ public final class DeadLetters {
 
     private final TopicReader topics;
     private final SchemaRegistry registry;
-    private final int partitions;
+    private final Map<DeadLetterKind, Integer> partitions = new ConcurrentHashMap<>();
 
-    public DeadLetters(TopicReader topics, SchemaRegistry registry, int partitions) {
+    public DeadLetters(TopicReader topics, SchemaRegistry registry) {
         this.topics = topics;
         this.registry = registry;
-        this.partitions = partitions;
     }
 
-    public int partitions() {
-        return partitions;
+    /** The topic's partitions as the brokers have them (asked once). */
+    public int partitions(DeadLetterKind kind) {
+        return partitions.computeIfAbsent(kind, k -> topics.partitionCount(k.topic().name()));
     }
 
     /** One page, and the cursor of the next (empty at the end). */
@@ -57,7 +58,7 @@ public final class DeadLetters {
         while (matching.size() < size) {
             List<DeadLetterEntry> read = new ArrayList<>();
             boolean more = false;
-            for (int p = 0; p < partitions; p++) {
+            for (int p = 0; p < partitions(kind); p++) {
                 List<DeadLetterEntry> fromPartition = read(kind, p, at.offset(p), size);
                 more |= fromPartition.size() == size;
                 read.addAll(fromPartition);
@@ -80,7 +81,7 @@ public final class DeadLetters {
 
     /** The entry at that place, if it is there (and still within the topic's retention). */
     public Optional<DeadLetterEntry> entry(DeadLetterKind kind, int partition, long offset) {
-        if (partition < 0 || partition >= partitions || offset < 0) {
+        if (partition < 0 || partition >= partitions(kind) || offset < 0) {
             return Optional.empty();
         }
         return read(kind, partition, offset, 1).stream().filter(e -> e.offset() == offset).findFirst();

@@ -55,7 +55,7 @@ public final class OpsApi {
     private void list(Context ctx) {
         DeadLetterKind kind = kind(ctx);
         String session = ctx.queryParam("session_id");
-        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions()),
+        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions(kind)),
                 ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50), filter(session, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", kind.path());

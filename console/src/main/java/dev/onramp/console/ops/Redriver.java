@@ -87,14 +87,10 @@ public final class Redriver {
     public synchronized List<RedriveOutcome> redriveAll(DeadLetterKind kind, Predicate<DeadLetterEntry> filter,
                                                         int limit, String keyId) {
         List<RedriveOutcome> outcomes = new ArrayList<>();
-        for (DeadLetterEntry entry : deadLetters.page(kind, PageCursor.start(partitionCount()), limit, filter).entries()) {
+        for (DeadLetterEntry entry : deadLetters.page(kind, PageCursor.start(deadLetters.partitions(kind)), limit, filter).entries()) {
             outcomes.add(redrive(entry, keyId));
         }
         return outcomes;
-    }
-
-    private int partitionCount() {
-        return deadLetters.partitions();
     }
 
     private RedriveOutcome redrive(DeadLetterEntry entry, String keyId) {

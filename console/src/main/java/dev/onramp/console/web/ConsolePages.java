@@ -176,7 +176,7 @@ public final class ConsolePages {
     private void deadLetters(Context ctx, SignIns.SignIn who) {
         DeadLetterKind kind = OpsApi.kind(ctx);
         String session = Optional.ofNullable(ctx.queryParam("session_id")).map(String::trim).orElse("");
-        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions()), 50,
+        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions(kind)), 50,
                 OpsApi.filter(session, null));
         Map<String, Object> params = new HashMap<>();
         params.put("kind", kind);

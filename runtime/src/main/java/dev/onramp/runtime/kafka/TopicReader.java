@@ -126,6 +126,14 @@ public final class TopicReader {
         return out;
     }
 
+    /** How many partitions the topic has on the brokers (which may differ from what a setting says it should). */
+    public int partitionCount(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readConfig(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+        }
+    }
+
     /** The partition the default partitioner gives {@code key} (murmur2 of its UTF-8 bytes). */
     public static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
