@@ -138,7 +138,8 @@ public final class DeadLetters {
                 webhook.getReason(), details, webhook);
     }
 
-    private static String utf8(ByteBuffer bytes) {
+    /** A record's bytes field as text (the buffer is left as it was). */
+    static String utf8(ByteBuffer bytes) {
         ByteBuffer copy = bytes.duplicate();
         byte[] out = new byte[copy.remaining()];
         copy.get(out);

@@ -1,7 +1,5 @@
 package dev.onramp.console.ops;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +106,7 @@ public final class Redriver {
     private RedriveOutcome redriveWebhook(DeadLetterEntry entry, WebhookDeadLetter deadLetter, String keyId) {
         MappedWebhook mapped;
         try {
-            mapped = mapper.map(redactor.redact(utf8(deadLetter.getBody())), new Delivery(deadLetter.getBodySha256(),
+            mapped = mapper.map(redactor.redact(DeadLetters.utf8(deadLetter.getBody())), new Delivery(deadLetter.getBodySha256(),
                     deadLetter.getSignatureHeader(), deadLetter.getVerifiedBy(), deadLetter.getReceivedAt()));
         } catch (UnmappableWebhook e) {
             return new RedriveOutcome.Refused(entry.id(), "still cannot be mapped by this version: " + e.getMessage());
@@ -119,11 +117,12 @@ public final class Redriver {
         }
         OnrampSessionEvent event = mapped.event().get();
         String sessionId = event.getSessionId();
-        Optional<RedriveOutcome> before = redrivenBefore(entry, sessionId);
+        List<Redrive> redrives = redrives(entry, sessionId);
+        Optional<RedriveOutcome> before = redrivenBefore(entry, redrives);
         if (before.isPresent()) {
             return before.get();
         }
-        Optional<String> sameEvent = redrives(entry, sessionId).stream()
+        Optional<String> sameEvent = redrives.stream()
                 .filter(r -> r.getSubject() instanceof WebhookReplay replay && replay.getEventId().equals(event.getEventId()))
                 .map(Redrive::getRedriveId).findFirst();
         if (sameEvent.isPresent()) {
@@ -148,7 +147,7 @@ public final class Redriver {
 
     private RedriveOutcome redriveNotification(DeadLetterEntry entry, NotificationDeadLetter deadLetter, String keyId) {
         String sessionId = deadLetter.getOutcome().getSessionId();
-        Optional<RedriveOutcome> before = redrivenBefore(entry, sessionId);
+        Optional<RedriveOutcome> before = redrivenBefore(entry, redrives(entry, sessionId));
         if (before.isPresent()) {
             return before.get();
         }
@@ -168,14 +167,15 @@ public final class Redriver {
                 + deadLetter.getNotificationId() + " to the recipient's current address");
     }
 
-    /** The redrive of this entry on {@code onramp.redrives.v1}, if any: it is keyed by the session, after the entry. */
-    private Optional<RedriveOutcome> redrivenBefore(DeadLetterEntry entry, String sessionId) {
-        return redrives(entry, sessionId).stream()
+    /** The redrive of this entry among the session's redrives, if any. */
+    private static Optional<RedriveOutcome> redrivenBefore(DeadLetterEntry entry, List<Redrive> redrives) {
+        return redrives.stream()
                 .filter(redrive -> redrive.getRedriveId().equals(entry.id()))
                 .findFirst()
                 .map(redrive -> new RedriveOutcome.AlreadyRedriven(entry.id(), redrive.getRequestedBy(), redrive.getRequestedAt()));
     }
 
+    /** The session's redrives on {@code onramp.redrives.v1} (keyed by session), from just before the entry on. */
     private List<Redrive> redrives(DeadLetterEntry entry, String sessionId) {
         return topics.readKey(Topics.REDRIVES.name(), new RegistryAvroDeserializer<>(Redrive.class, registry), sessionId,
                 entry.at().minusSeconds(60)).stream().map(r -> r.value()).toList();
@@ -193,12 +193,5 @@ public final class Redriver {
             log.warn("redrive not written: {}", e.getMessage());
             throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", "the redrive could not be written; retry later");
         }
-    }
-
-    private static String utf8(ByteBuffer bytes) {
-        ByteBuffer copy = bytes.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

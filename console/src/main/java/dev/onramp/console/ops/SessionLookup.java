@@ -48,7 +48,12 @@ public final class SessionLookup {
 
     /** What {@code onramp audit session} prints, one map per entry ({@code at}, {@code kind}, details), recipients masked. */
     public List<Map<String, Object>> timeline(String sessionId) {
-        Instant since = summary(sessionId).firstSeen().minus(BEFORE_FIRST_SEEN);
+        return timeline(sessionId, summary(sessionId));
+    }
+
+    /** {@link #timeline(String)} for a session whose summary the caller already has (one query to the processor). */
+    public List<Map<String, Object>> timeline(String sessionId, ProcessorClient.SessionSummary summary) {
+        Instant since = summary.firstSeen().minus(BEFORE_FIRST_SEEN);
         return new SessionTimeline(topics, registry).of(sessionId, since, false).stream().map(entry -> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("at", entry.at().toString());
@@ -60,7 +65,12 @@ public final class SessionLookup {
 
     /** Every recorded step of every notification of the session, by channel, oldest first. */
     public Map<String, List<Map<String, Object>>> notifications(String sessionId) {
-        Instant since = summary(sessionId).firstSeen().minus(BEFORE_FIRST_SEEN);
+        return notifications(sessionId, summary(sessionId));
+    }
+
+    /** {@link #notifications(String)} for a session whose summary the caller already has. */
+    public Map<String, List<Map<String, Object>>> notifications(String sessionId, ProcessorClient.SessionSummary summary) {
+        Instant since = summary.firstSeen().minus(BEFORE_FIRST_SEEN);
         Map<String, List<Map<String, Object>>> byChannel = new LinkedHashMap<>();
         for (var record : topics.readKey(Topics.NOTIFICATIONS.name(),
                 new RegistryAvroDeserializer<>(NotificationRecord.class, registry), sessionId, since)) {

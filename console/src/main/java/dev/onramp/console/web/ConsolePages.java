@@ -164,8 +164,8 @@ public final class ConsolePages {
                 ProcessorClient.SessionSummary summary = sessions.summary(query);
                 params.put("status", summary.status());
                 params.put("outcome", summary.outcome().orElse(null));
-                params.put("timeline", sessions.timeline(query));
-                params.put("notifications", sessions.notifications(query));
+                params.put("timeline", sessions.timeline(query, summary));
+                params.put("notifications", sessions.notifications(query, summary));
             } catch (ApiError e) {
                 params.put("error", e.getMessage());
             }
