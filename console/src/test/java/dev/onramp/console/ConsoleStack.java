@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +19,24 @@ import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
+import dev.onramp.ingest.webhook.ClientSecretRedactor;
+import dev.onramp.ingest.webhook.SignedJson;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
 import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.runtime.Env;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.WebhookDeadLetter;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.DevStackExtension;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The whole pipeline in this JVM against a test class's broker, as an operator runs it: ingest, processor, notifier
@@ -109,6 +122,25 @@ public final class ConsoleStack implements AutoCloseable {
                 .header("Stripe-Signature", WebhookSigner.header(WEBHOOK_SECRET, now, body))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build()).statusCode();
+    }
+
+    /**
+     * A webhook dead letter as an older ingest wrote it (a body today's mapping may read, with the reason it gave):
+     * what a mapping fix leaves behind for a redrive. The body is redacted, as ingest stores it.
+     */
+    public void deadLetterWebhook(String body, String reason) {
+        String redacted = new ClientSecretRedactor(SignedJson.mapper()).redact(body).text();
+        WebhookDeadLetter letter = WebhookDeadLetter.newBuilder().setReason(reason)
+                .setBody(ByteBuffer.wrap(redacted.getBytes(StandardCharsets.UTF_8)))
+                .setBodySha256(Integer.toHexString(body.hashCode())).setSignatureHeader("t=1,v1=…").setVerifiedBy("1:test")
+                .setReceivedAt(Instant.now()).build();
+        RegistryAvroSerializer<SpecificRecord> values = new RegistryAvroSerializer<>(
+                new SchemaRegistryClient(env.required("SCHEMA_REGISTRY_URL"), Duration.ofSeconds(5)));
+        values.configure(Map.of(), false);
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.required("KAFKA_BOOTSTRAP_SERVERS"));
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
+            producer.send(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), letter.getBodySha256(), letter));
+        }
     }
 
     /** Registers who to tell about the session (a JSON body of the recipient API). */

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -24,18 +21,7 @@ import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
 import dev.onramp.devstack.stripe.OnrampEvents;
-import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.SignedJson;
-import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.WebhookDeadLetter;
-import dev.onramp.schemas.serde.RegistryAvroSerializer;
-import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.DevStackExtension;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -81,9 +67,9 @@ class ConsoleBrowserIntegrationTest {
         for (String status : List.of("initialized", "requires_payment", "fulfillment_processing")) {
             assertThat(pipeline.webhook("evt_browser_" + status, WAITING, status)).isEqualTo(200);
         }
-        deadLetter(OnrampEvents.sessionUpdated("evt_browser_done", WAITING, "fulfillment_complete", Instant.now().getEpochSecond()),
+        pipeline.deadLetterWebhook(OnrampEvents.sessionUpdated("evt_browser_done", WAITING, "fulfillment_complete", Instant.now().getEpochSecond()),
                 "older mapping: unknown transaction_details field");
-        deadLetter("{\"id\":\"evt_hostile\",\"data\":{\"object\":{\"id\":\"<img src=x id=injected>\"}}}",
+        pipeline.deadLetterWebhook("{\"id\":\"evt_hostile\",\"data\":{\"object\":{\"id\":\"<img src=x id=injected>\"}}}",
                 "<script id=injected>alert(1)</script>");
         Files.createDirectories(SCREENSHOTS);
         browser = chromium();
@@ -240,18 +226,4 @@ class ConsoleBrowserIntegrationTest {
         return new ChromeDriver(service, options);
     }
 
-    private static void deadLetter(String body, String reason) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
-        String redacted = new ClientSecretRedactor(SignedJson.mapper()).redact(body).text();
-        WebhookDeadLetter letter = WebhookDeadLetter.newBuilder().setReason(reason)
-                .setBody(ByteBuffer.wrap(redacted.getBytes(StandardCharsets.UTF_8))).setBodySha256(Integer.toHexString(body.hashCode()))
-                .setSignatureHeader("t=1,v1=…").setVerifiedBy("1:test").setReceivedAt(Instant.now()).build();
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
-        RegistryAvroSerializer<SpecificRecord> values = new RegistryAvroSerializer<>(registry);
-        values.configure(Map.of(), false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
-            producer.send(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), letter.getBodySha256(), letter));
-        }
-    }
 }
