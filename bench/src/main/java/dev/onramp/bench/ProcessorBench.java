@@ -16,6 +16,7 @@ import dev.onramp.processor.session.SessionMetrics;
 import dev.onramp.processor.session.SessionRules;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.StreamsApp;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
@@ -65,7 +66,7 @@ public final class ProcessorBench implements Callable<Integer> {
                 cpu = ProcessCpu.start();
                 rate = run(stack, "bench-session-topology-" + run,
                         SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
-                                new SessionMetrics(new SimpleMeterRegistry())));
+                                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()));
                 topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
             }
             TimedRun passThrough = TimedRun.fastest(passThroughRuns);

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,32 +133,12 @@ class PipelineEndToEndIntegrationTest {
         replayFindsExactlyTheSessionsARuleChangeAffects(plan);
     }
 
-    /** The three services' settings, as an operator would set them, against this class's broker and GreenMail. */
+    /** The three services' settings, as an operator would set them, with every channel configured. */
     private static Env servicesEnv(int smtpPort) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", STACK.bootstrapServers());
-        env.put("SCHEMA_REGISTRY_URL", STACK.registryUrl());
-        env.put("STRIPE_WEBHOOK_SECRETS", SECRET);
-        env.put("PLATFORM_API_KEY", API_KEY);
-        env.put("INGEST_HOST", "127.0.0.1");
-        env.put("INGEST_PORT", "0");
-        env.put("INGEST_ADMIN_PORT", "0");
-        env.put("INGEST_TRANSACTIONAL_ID", "e2e-ingest");
-        int processorPort = FreePorts.pick();
-        env.put("PROCESSOR_HOST", "127.0.0.1");
-        env.put("PROCESSOR_PORT", String.valueOf(processorPort));
-        env.put("PROCESSOR_ADVERTISED_URL", "http://127.0.0.1:" + processorPort);
-        env.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-processor").toString());
-        env.put("NOTIFIER_HOST", "127.0.0.1");
-        env.put("NOTIFIER_PORT", "0");
-        env.put("NOTIFIER_STATE_DIR", Files.createTempDirectory("e2e-notifier").toString());
-        env.put("SMTP_HOST", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(smtpPort));
-        env.put("SMTP_STARTTLS", "false");
+        Map<String, String> env = ServicesEnv.of(STACK, "e2e", SECRET, API_KEY, smtpPort);
         env.put("VAPID_PUBLIC_KEY", VAPID.publicKey());
         env.put("VAPID_PRIVATE_KEY", VAPID.privateKey());
         env.put("PLATFORM_WEBHOOK_SECRETS", PLATFORM_WEBHOOK_SECRET);
-        env.put("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
         return new Env(env);
     }
 

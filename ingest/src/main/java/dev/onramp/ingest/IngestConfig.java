@@ -7,6 +7,7 @@ import java.util.List;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.tracing.TraceExport;
 
 /**
  * Everything ingest reads from the environment, in one place.
@@ -30,13 +31,15 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>{@code STRIPE_API_KEY} (unset: minting answers 503 {@code minting_not_configured}), {@code STRIPE_API_BASE}
  *       (default {@code https://api.stripe.com}), {@code STRIPE_TIMEOUT} (default 10s per attempt),
  *       {@code STRIPE_LOOKUPS_PER_SECOND} (default 5: reconciliation's pace, well under Stripe's rate limits)</li>
+ *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
+ *       variables: see {@link TraceExport}</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
                            int writers, List<String> unsubscribeSecrets, boolean allowPrivateNetworks, Stripe stripe,
-                           KafkaConnection kafka) {
+                           TraceExport traces, KafkaConnection kafka) {
 
     /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
     public record Stripe(String apiBase, String apiKey, Duration timeout, double lookupsPerSecond) {
@@ -75,6 +78,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
                         env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10)),
                         Double.parseDouble(env.string("STRIPE_LOOKUPS_PER_SECOND", "5"))),
+                TraceExport.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -99,6 +103,6 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
                 + ", unsubscribeSecrets=" + unsubscribeSecrets.size() + " configured, allowPrivateNetworks=" + allowPrivateNetworks
                 + ", stripe=" + stripe
-                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+                + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -24,6 +24,7 @@ import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Topics;
 
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
@@ -45,7 +46,11 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static IngestService start(IngestConfig config, Clock clock) {
-        return Service.start("ingest", config, config.kafka(), service -> {
+        return start(config, clock, Tracing.start(config.traces(), "ingest"));
+    }
+
+    public static IngestService start(IngestConfig config, Clock clock, Tracing tracing) {
+        return Service.start("ingest", config, config.kafka(), tracing, service -> {
             ObjectMapper json = SignedJson.mapper();
             IngestMetrics metrics = new IngestMetrics(service.metrics());
             TransactionalEventWriter writer = service.own(new TransactionalEventWriter(
@@ -53,7 +58,7 @@ public final class IngestService implements AutoCloseable {
             WebhookEndpoint webhooks = new WebhookEndpoint(
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
-                    config.kafkaTimeout(), config.maxBodyBytes(), clock);
+                    config.kafkaTimeout(), config.maxBodyBytes(), clock, service.tracing());
             RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock,
                     OutboundUrlPolicy.of(config.allowPrivateNetworks()));
             BearerAuth auth = new BearerAuth(config.platformKeys());

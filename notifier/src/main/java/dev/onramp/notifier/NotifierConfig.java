@@ -14,6 +14,7 @@ import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.tracing.TraceExport;
 import dev.onramp.schemas.Channel;
 
 /**
@@ -47,6 +48,8 @@ import dev.onramp.schemas.Channel;
  *       addresses; {@code onramp dev} sets it, production must not</li>
  *   <li>{@code RETRY_INITIAL_DELAY} (30s), {@code RETRY_MAX_DELAY} (1h), {@code RETRY_WINDOW} (24h),
  *       {@code RETRY_CHECK_INTERVAL} (1s), {@code NOTIFY_WINDOW} (30d: how late a recipient may still arrive)</li>
+ *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
+ *       variables: see {@link TraceExport}</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
@@ -54,7 +57,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                              Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,
                              Optional<EmailComposer.Unsubscribe> unsubscribe, Push push, PlatformWebhook webhook,
                              boolean allowPrivateNetworks,
-                             NotifierRules rules, KafkaConnection kafka) {
+                             NotifierRules rules, TraceExport traces, KafkaConnection kafka) {
 
     /** Web Push; {@code publicKey == null}: not configured. */
     public record Push(String publicKey, String privateKey, String subject, Duration timeout, int connections) {
@@ -127,6 +130,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                         env.duration("RETRY_WINDOW", defaults.retryWindow()),
                         env.duration("RETRY_CHECK_INTERVAL", defaults.retryCheckInterval()),
                         env.duration("NOTIFY_WINDOW", defaults.notifyWindow())),
+                TraceExport.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -161,6 +165,6 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 + ", unsubscribe=" + unsubscribe.map(Object::toString).orElse("no links")
                 + ", push=" + push + ", webhook=" + webhook
                 + ", allowPrivateNetworks=" + allowPrivateNetworks + ", rules=" + rules
-                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+                + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -26,6 +26,7 @@ import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.Topics;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,18 +48,23 @@ public final class NotifierService implements AutoCloseable {
     }
 
     public static NotifierService start(NotifierConfig config) {
-        return Service.start("notifier", config, config.kafka(), service -> {
+        return start(config, Tracing.start(config.traces(), "notifier"));
+    }
+
+    public static NotifierService start(NotifierConfig config, Tracing tracing) {
+        return Service.start("notifier", config, config.kafka(), tracing, service -> {
             // One channel per sender connection; the topology uses one more of each only to address and mask.
             Map<Channel, Supplier<NotificationChannel>> channels = channels(config);
             List<NotificationChannel> addressing = channels.values().stream().map(Supplier::get).toList();
             addressing.forEach(service::own);
             StreamsApp app = service.own(new StreamsApp(
-                    NotificationTopology.build(addressing, config.rules(), service.registry(), new NotifierMetrics(service.metrics())),
+                    NotificationTopology.build(addressing, config.rules(), service.registry(), new NotifierMetrics(service.metrics()),
+                            service.tracing()),
                     config.streamsConfig(), service.registry(), service.metrics()));
             List<ChannelSenders.Lane> lanes = channels.entrySet().stream()
                     .map(c -> new ChannelSenders.Lane(config.senderSettings(c.getKey()), c.getValue())).toList();
             ChannelSenders senders = service.own(new ChannelSenders(config.kafka(), config.rules().notifyWindow(), lanes,
-                    service.metrics(), Clock.systemUTC()));
+                    service.metrics(), Clock.systemUTC(), service.tracing()));
             List<HealthCheck> ready = new ArrayList<>(List.of(DependencyChecks.kafka(service.admin()),
                     DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()));
             ready.addAll(senders.health());

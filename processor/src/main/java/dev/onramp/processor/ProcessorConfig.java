@@ -10,6 +10,7 @@ import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.tracing.TraceExport;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -31,12 +32,14 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
  *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance
  *       forwards to another, so the caller's key is never passed on</li>
+ *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
+ *       variables: see {@link TraceExport}</li>
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
 public record ProcessorConfig(String host, int port, int adminPort, String advertisedUrl, String applicationId, String instanceId,
                               Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, byte[] peerSecret,
-                              KafkaConnection kafka) {
+                              TraceExport traces, KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
@@ -54,6 +57,7 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 rules,
                 keys,
                 peerSecret(env, keys),
+                TraceExport.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));
     }
 
@@ -98,6 +102,6 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
     public String toString() {
         return "ProcessorConfig[port=" + port + ", advertisedUrl=" + advertisedUrl + ", applicationId=" + applicationId
                 + ", instanceId=" + instanceId + ", stateDir=" + stateDir + ", threads=" + threads + ", rules=" + rules
-                + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
+                + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -14,6 +14,7 @@ import dev.onramp.runtime.DependencyChecks;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Topics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -31,12 +32,16 @@ public final class ProcessorService implements AutoCloseable {
     }
 
     public static ProcessorService start(ProcessorConfig config) {
-        return Service.start("processor", config, config.kafka(), service -> {
+        return start(config, Tracing.start(config.traces(), "processor"));
+    }
+
+    public static ProcessorService start(ProcessorConfig config, Tracing tracing) {
+        return Service.start("processor", config, config.kafka(), tracing, service -> {
             URI advertised = URI.create(config.advertisedUrl());
             HostInfo self = new HostInfo(advertised.getHost(), advertised.getPort());
             ProcessorSerdes serdes = ProcessorSerdes.on(service.registry());
             StreamsApp app = service.own(new StreamsApp(
-                    SessionTopology.build(config.rules(), serdes, new SessionMetrics(service.metrics())),
+                    SessionTopology.build(config.rules(), serdes, new SessionMetrics(service.metrics()), service.tracing()),
                     config.streamsConfig(self.host() + ":" + self.port()), service.registry(), service.metrics()));
 
             ServiceHttp http = service.http(List.of(app.aliveCheck()),

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,17 +28,25 @@ public final class Service implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Admin admin;
     private final PrometheusMeterRegistry metrics = ServiceHttp.newMetrics();
+    private final Tracing tracing;
 
-    private Service(String name, KafkaConnection kafka) {
+    private Service(String name, KafkaConnection kafka, Tracing tracing) {
         this.name = name;
+        // Closed last: the spans of the service's last work are exported as it stops.
+        this.tracing = own(tracing);
         this.registry = kafka.registryClient();
         this.admin = own(Admin.create(kafka.clientConfig()));
     }
 
-    /** Starts a service: {@code wiring} builds its parts on the skeleton and returns the running service. */
+    /** Starts a service without traces. */
     public static <S> S start(String name, Object config, KafkaConnection kafka, Function<Service, S> wiring) {
+        return start(name, config, kafka, Tracing.off(), wiring);
+    }
+
+    /** Starts a service: {@code wiring} builds its parts on the skeleton and returns the running service. */
+    public static <S> S start(String name, Object config, KafkaConnection kafka, Tracing tracing, Function<Service, S> wiring) {
         log.info("starting {}: {}", name, config);
-        Service service = new Service(name, kafka);
+        Service service = new Service(name, kafka, tracing);
         try {
             TopicContracts.ensure(service.admin, service.registry, kafka.topicPartitions(), kafka.topicReplication());
             return wiring.apply(service);
@@ -57,6 +66,10 @@ public final class Service implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** Takes a part to close when the service stops: the later opened, the sooner closed. */

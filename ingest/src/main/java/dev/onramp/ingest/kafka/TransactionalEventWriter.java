@@ -100,7 +100,8 @@ public final class TransactionalEventWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new WriteFailed("could not serialize a record for " + record.topic() + ": " + e.getMessage(), e);
             }
-            bytes.add(new ProducerRecord<>(record.topic(), null, key, value));
+            // The headers carry the trace context (see Tracing).
+            bytes.add(new ProducerRecord<>(record.topic(), null, key, value, record.headers()));
         }
         Pending pending = new Pending(bytes, new CompletableFuture<>());
         queue.add(pending);

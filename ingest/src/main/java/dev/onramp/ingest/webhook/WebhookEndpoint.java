@@ -13,13 +13,19 @@ import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,10 +53,11 @@ public final class WebhookEndpoint implements Handler {
     private final Duration kafkaTimeout;
     private final int maxBodyBytes;
     private final Clock clock;
+    private final Tracing tracing;
 
     public WebhookEndpoint(SignatureVerifier verifier, ClientSecretRedactor redactor, WebhookMapper mapper,
                            TransactionalEventWriter writer, IngestMetrics metrics, Duration kafkaTimeout,
-                           int maxBodyBytes, Clock clock) {
+                           int maxBodyBytes, Clock clock, Tracing tracing) {
         this.verifier = verifier;
         this.redactor = redactor;
         this.mapper = mapper;
@@ -59,10 +66,28 @@ public final class WebhookEndpoint implements Handler {
         this.kafkaTimeout = kafkaTimeout;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
+    /** The trace starts here (or continues the caller's {@code traceparent}) and goes on in the records' headers. */
     @Override
     public void handle(Context ctx) {
+        Span span = tracing.tracer().spanBuilder("webhook").setSpanKind(SpanKind.SERVER)
+                .setParent(tracing.fromRequest(ctx::header)).startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            accept(ctx, span);
+        } catch (ApiError e) {
+            span.setAttribute(Tracing.RESULT, e.code());
+            if (e.status().getCode() >= 500) {
+                span.setStatus(StatusCode.ERROR, e.code());
+            }
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void accept(Context ctx, Span span) {
         Instant receivedAt = clock.instant();
         byte[] body = readBody(ctx);
         String signatureHeader = ctx.header("Stripe-Signature");
@@ -75,10 +100,14 @@ public final class WebhookEndpoint implements Handler {
         } catch (UnmappableWebhook e) {
             throw deadLettered(mapper.deadLetter(redacted, delivery, e.getMessage()));
         }
+        String sessionId = mapped.raw().getSessionId() == null ? "" : mapped.raw().getSessionId();
+        span.setAttribute(Tracing.EVENT_ID, mapped.eventId());
+        span.setAttribute(Tracing.SESSION_ID, sessionId);
         try (MDC.MDCCloseable id = MDC.putCloseable("event_id", mapped.eventId());
-             MDC.MDCCloseable session = MDC.putCloseable("session_id", mapped.raw().getSessionId() == null ? "" : mapped.raw().getSessionId())) {
+             MDC.MDCCloseable session = MDC.putCloseable("session_id", sessionId)) {
             write(mapped.records());
         }
+        span.setAttribute(Tracing.RESULT, mapped.event().isPresent() ? "accepted" : "ignored_type");
         metrics.webhook(mapped.event().isPresent() ? "accepted" : "ignored_type");
         ctx.json(Map.of("received", true, "event_id", mapped.eventId()));
     }
@@ -93,12 +122,16 @@ public final class WebhookEndpoint implements Handler {
     }
 
     private Verification verify(byte[] body, String signatureHeader) {
+        Span span = tracing.tracer().spanBuilder("verify signature").startSpan();
         try {
             return verifier.verify(body, signatureHeader);
         } catch (SignatureRejected e) {
+            span.setStatus(StatusCode.ERROR, e.failure().code());
             metrics.signatureFailure(e.failure());
             log.info("refused webhook: {}", e.failure().code());
             throw new ApiError(HttpStatus.BAD_REQUEST, e.failure().code(), e.failure().message());
+        } finally {
+            span.end();
         }
     }
 
@@ -111,15 +144,25 @@ public final class WebhookEndpoint implements Handler {
         return new ApiError(HttpStatus.BAD_REQUEST, "unmappable_event", deadLetter.getReason());
     }
 
+    /** Writes the records, their headers carrying the write's span: the processor's work on them continues the trace. */
     private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records) {
         long began = System.nanoTime();
+        Span span = tracing.tracer().spanBuilder("write to kafka").setSpanKind(SpanKind.PRODUCER).startSpan();
+        Headers headers = tracing.headers(span);
+        List<ProducerRecord<String, ? extends SpecificRecord>> traced = records.stream()
+                .<ProducerRecord<String, ? extends SpecificRecord>>map(r -> new ProducerRecord<String, SpecificRecord>(
+                        r.topic(), null, null, r.key(), r.value(), headers))
+                .toList();
         try {
-            writer.write(records, kafkaTimeout);
+            writer.write(traced, kafkaTimeout);
             metrics.produced(Duration.ofNanos(System.nanoTime() - began));
         } catch (TransactionalEventWriter.WriteFailed e) {
             metrics.webhook("unavailable");
             log.warn("answering 503: {}", e.getMessage());
+            span.setStatus(StatusCode.ERROR, "kafka_unavailable");
             throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", "the event could not be stored; retry later");
+        } finally {
+            span.end();
         }
     }
 

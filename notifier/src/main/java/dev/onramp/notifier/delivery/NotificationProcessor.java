@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.DeliveryStatus;
@@ -19,6 +21,10 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SuppressionKeys;
 import dev.onramp.schemas.SuppressionReason;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,6 +56,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private final RetryPolicy retries;
     private final NotifierRules rules;
     private final NotifierMetrics metrics;
+    private final Tracing tracing;
+    /** The span of the input (or the retry) being handled: every record forwarded meanwhile carries it on. */
+    private Span current = Span.getInvalid();
     private final FailureLog failures = new FailureLog(log, Duration.ofMinutes(1));
     private ProcessorContext<String, DeliveryStep> context;
     private KeyValueStore<String, SessionOutcome> outcomes;
@@ -61,8 +70,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private KeyValueStore<String, String> redrivesDone;
     private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
-    NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics) {
+    NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics, Tracing tracing) {
         this.channels = channels;
+        this.tracing = tracing;
         this.rules = rules;
         this.retries = new RetryPolicy(rules.retryInitialDelay(), rules.retryMaxDelay(), rules.retryWindow());
         this.metrics = metrics;
@@ -85,6 +95,33 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
 
     @Override
     public void process(Record<String, NotifierInput> record) {
+        current = tracing.tracer().spanBuilder(spanName(record.value())).setSpanKind(SpanKind.CONSUMER)
+                .setParent(tracing.from(record.headers()))
+                .setAttribute(Tracing.SESSION_ID, String.valueOf(record.key()))
+                .startSpan();
+        try {
+            decide(record);
+        } catch (RuntimeException e) {
+            current.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            current.end();
+            current = Span.getInvalid();
+        }
+    }
+
+    private static String spanName(NotifierInput input) {
+        if (input instanceof NotifierInput.OutcomeArrived) {
+            return "notify of outcome";
+        } else if (input instanceof NotifierInput.RecipientChanged) {
+            return "recipient changed";
+        } else if (input instanceof NotifierInput.ResultReported) {
+            return "record send result";
+        }
+        return "redrive notification";
+    }
+
+    private void decide(Record<String, NotifierInput> record) {
         String sessionId = record.key();
         NotifierInput input = record.value();
         if (input instanceof NotifierInput.OutcomeArrived arrived) {
@@ -175,7 +212,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
 
     private void intend(NotificationIntent intent) {
         inFlight.put(intent.getNotificationId(), intent);
-        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.Intended(intent), context.currentSystemTimeMs()));
+        current.setAttribute(Tracing.NOTIFICATION_ID, intent.getNotificationId());
+        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.Intended(intent), context.currentSystemTimeMs(), trace()));
     }
 
     /**
@@ -279,7 +317,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                     .setSessionId(intent.getSessionId())
                     .setAt(failed.getAt())
                     .build();
-            context.forward(new Record<>(key, new DeliveryStep.Suppressed(suppression), failed.getAt().toEpochMilli()));
+            context.forward(new Record<>(key, new DeliveryStep.Suppressed(suppression), failed.getAt().toEpochMilli(), trace()));
         });
     }
 
@@ -295,7 +333,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setAttempts(intent.getAttempt())
                 .setAt(failed.getAt())
                 .build();
-        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.GivenUp(deadLetter), failed.getAt().toEpochMilli()));
+        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.GivenUp(deadLetter), failed.getAt().toEpochMilli(), trace()));
     }
 
     /** Puts the step in the ledger and on the audit trail; {@code at}: when the provider answered, for an attempt. */
@@ -304,7 +342,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         NotificationRecord step = step(intent, status, reason, providerMessageId, nextAttemptAt, at);
         ledger.put(step.getNotificationId(), step);
         metrics.delivery(step.getChannel().name(), status.name());
-        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Recorded(step), step.getAt().toEpochMilli()));
+        current.setAttribute(Tracing.NOTIFICATION_ID, step.getNotificationId());
+        current.setAttribute(Tracing.RESULT, status.name().toLowerCase(Locale.ROOT));
+        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Recorded(step), step.getAt().toEpochMilli(), trace()));
         return step;
     }
 
@@ -337,7 +377,16 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         for (KeyValue<String, NotificationIntent> entry : due) {
             retrySchedule.delete(entry.key);
-            retryNow(entry.value);
+            current = tracing.tracer().spanBuilder("retry due").setNoParent()
+                    .setAttribute(Tracing.SESSION_ID, entry.value.getSessionId())
+                    .setAttribute(Tracing.NOTIFICATION_ID, entry.value.getNotificationId())
+                    .startSpan();
+            try {
+                retryNow(entry.value);
+            } finally {
+                current.end();
+                current = Span.getInvalid();
+            }
         }
         metrics.backlog(retrySchedule.approximateNumEntries(), inFlight.approximateNumEntries(), oldestOverdue(now));
     }
@@ -406,6 +455,11 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
 
     private Optional<NotificationChannel> channelOf(NotificationIntent intent) {
         return channels.stream().filter(c -> c.kind() == intent.getChannel()).findFirst();
+    }
+
+    /** Headers carrying the current span's context (none outside one). */
+    private Headers trace() {
+        return tracing.headers(current);
     }
 
     private Instant now() {

@@ -11,6 +11,7 @@ import static dev.onramp.schemas.Topics.SUPPRESSIONS;
 
 import java.util.List;
 
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.NotificationDeadLetter;
 import dev.onramp.schemas.NotificationIntent;
@@ -54,6 +55,10 @@ import org.apache.kafka.streams.state.Stores;
  *          given up  -> onramp.notifications.dlq.v1
  *   wall clock: due retries become intents again; outcomes past the notify window leave
  * </pre>
+ *
+ * Each record written carries the trace context of the input that caused it ({@code traceparent} header): an
+ * outcome's trace goes on to the intent, the sender's send, its result and the audit record. A retry from the
+ * schedule starts a trace of its own, named by the notification id.
  */
 public final class NotificationTopology {
     public static final String OUTCOMES_STORE = "outcomes";
@@ -71,7 +76,7 @@ public final class NotificationTopology {
     }
 
     public static Topology build(List<NotificationChannel> channels, NotifierRules rules, SchemaRegistry registry,
-                                 NotifierMetrics metrics) {
+                                 NotifierMetrics metrics, Tracing tracing) {
         Serde<SessionOutcome> outcomeSerde = Topics.SESSION_OUTCOMES.valueSerde(registry);
         Serde<SessionRecipient> recipientSerde = Topics.RECIPIENTS.valueSerde(registry);
         Serde<NotificationResult> resultSerde = Topics.NOTIFICATION_RESULTS.valueSerde(registry);
@@ -112,7 +117,7 @@ public final class NotificationTopology {
                 .merge(recipients, Named.as("outcomes-and-recipients"))
                 .merge(results, Named.as("and-results"))
                 .merge(retriesRequested, Named.as("and-redrives"))
-                .process(() -> new NotificationProcessor(channels, rules, metrics), Named.as("decide"),
+                .process(() -> new NotificationProcessor(channels, rules, metrics, tracing), Named.as("decide"),
                         OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE,
                         REDRIVES_DONE_STORE);
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import dev.onramp.notifier.delivery.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -24,11 +25,13 @@ public final class ChannelSenders implements AutoCloseable {
     private final ResultWriter results;
     private final List<IntentSender> senders = new ArrayList<>();
 
-    public ChannelSenders(KafkaConnection kafka, Duration notifyWindow, List<Lane> lanes, MeterRegistry registry, Clock clock) {
+    public ChannelSenders(KafkaConnection kafka, Duration notifyWindow, List<Lane> lanes, MeterRegistry registry, Clock clock,
+                          Tracing tracing) {
         this.ledger = new SentLedger(kafka, notifyWindow);
         this.results = new ResultWriter(kafka, ledger, registry, clock);
         for (Lane lane : lanes) {
-            senders.add(new IntentSender(kafka, lane.settings(), lane.connection(), ledger, results, registry, clock));
+            senders.add(new IntentSender(kafka, lane.settings(), lane.connection(), ledger, results, registry, clock,
+                    new SendSpans(tracing, lane.settings().channel())));
         }
     }
 

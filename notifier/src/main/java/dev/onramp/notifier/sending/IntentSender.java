@@ -29,6 +29,7 @@ import dev.onramp.schemas.SendResult;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,11 +80,13 @@ public final class IntentSender implements AutoCloseable {
     private final SenderHealth health;
     private final SenderMetrics metrics;
     private final Thread loop;
+    private final SendSpans spans;
     private volatile boolean running = true;
 
     IntentSender(KafkaConnection kafka, Settings settings, Supplier<NotificationChannel> connection, SentLedger ledger,
-                 ResultWriter results, MeterRegistry registry, Clock clock) {
+                 ResultWriter results, MeterRegistry registry, Clock clock, SendSpans spans) {
         this.settings = settings;
+        this.spans = spans;
         this.clock = clock;
         this.intents = new KafkaConsumer<>(consumerConfig(kafka, settings), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(NotificationIntent.class, kafka.registryClient()));
@@ -144,7 +148,7 @@ public final class IntentSender implements AutoCloseable {
         List<Future<?>> sends = new ArrayList<>();
         for (ConsumerRecord<String, NotificationIntent> record : batch) {
             if (record.value().getChannel() == settings.channel()) {
-                sends.add(workers.submit(() -> handle(record.value())));
+                sends.add(workers.submit(() -> handle(record)));
             }
         }
         intents.pause(intents.assignment());
@@ -184,30 +188,41 @@ public final class IntentSender implements AutoCloseable {
         }
     }
 
-    private void handle(NotificationIntent intent) {
+    /** The send is a span of the trace the intent carries; its result record carries the send's span on. */
+    private void handle(ConsumerRecord<String, NotificationIntent> record) {
+        NotificationIntent intent = record.value();
+        Span span = spans.start(record);
+        Headers trace = spans.carry(span);
         try (MDC.MDCCloseable session = MDC.putCloseable("session_id", intent.getSessionId());
              MDC.MDCCloseable id = MDC.putCloseable("notification_id", intent.getNotificationId())) {
             if (ledger.wasSent(intent.getNotificationId())) {
-                report(intent, SendResult.ALREADY_SENT, null, "sent before");
+                SendSpans.skipped(span, "already_sent");
+                report(intent, SendResult.ALREADY_SENT, null, "sent before", trace);
             } else if (ledger.wasAttempted(intent.getNotificationId(), intent.getAttempt())) {
+                SendSpans.skipped(span, "already_attempted");
                 log.debug("{} attempt {} already has a result", intent.getNotificationId(), intent.getAttempt());
             } else {
-                send(intent);
+                send(intent, span, trace);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            SendSpans.failed(span, e);
             log.error("sending {} failed unexpectedly: {}", intent.getNotificationId(), e.toString(), e);
+        } finally {
+            span.end();
         }
     }
 
-    private void send(NotificationIntent intent) throws InterruptedException {
+    private void send(NotificationIntent intent, Span span, Headers trace) throws InterruptedException {
         if (!gate.awaitTurn(() -> running)) {
             return;
         }
         if (!clock.instant().isBefore(intent.getDeliverBy())) {
             gate.unused();
-            report(intent, SendResult.EXPIRED, null, "the notify window ended at " + intent.getDeliverBy() + " before it could be sent");
+            SendSpans.skipped(span, "expired");
+            report(intent, SendResult.EXPIRED, null, "the notify window ended at " + intent.getDeliverBy() + " before it could be sent",
+                    trace);
             return;
         }
         NotificationChannel channel = workerChannels.get();
@@ -223,12 +238,13 @@ public final class IntentSender implements AutoCloseable {
         long took = System.nanoTime() - began;
         gate.observe(result, took);
         health.observe(result);
-        results.write(intent, result, () -> running);
+        SendSpans.answered(span, result);
+        results.write(intent, result, trace, () -> running);
         metrics.sent(took);
     }
 
-    private void report(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason) {
-        results.write(intent, outcome, providerMessageId, reason, null, () -> running);
+    private void report(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason, Headers trace) {
+        results.write(intent, outcome, providerMessageId, reason, null, trace, () -> running);
     }
 
     private static Map<String, Object> consumerConfig(KafkaConnection kafka, Settings settings) {

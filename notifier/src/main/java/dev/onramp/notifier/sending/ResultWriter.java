@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,26 +45,27 @@ final class ResultWriter implements AutoCloseable {
     }
 
     /** What the provider said, as a result record; see {@link #write(NotificationIntent, SendResult, String, String, Instant,
-     * BooleanSupplier)}. */
-    void write(NotificationIntent intent, DeliveryResult result, BooleanSupplier running) {
+     * Headers, BooleanSupplier)}. */
+    void write(NotificationIntent intent, DeliveryResult result, Headers trace, BooleanSupplier running) {
         if (result instanceof DeliveryResult.Sent sent) {
-            write(intent, SendResult.SENT, sent.providerMessageId(), null, null, running);
+            write(intent, SendResult.SENT, sent.providerMessageId(), null, null, trace, running);
         } else if (result instanceof DeliveryResult.Transient failure) {
             Instant retryAfter = failure.retryAfter().isZero() ? null : clock.instant().plus(failure.retryAfter());
-            write(intent, SendResult.TRANSIENT, null, failure.reason(), retryAfter, running);
+            write(intent, SendResult.TRANSIENT, null, failure.reason(), retryAfter, trace, running);
         } else if (result instanceof DeliveryResult.Permanent failure) {
-            write(intent, SendResult.PERMANENT, null, failure.reason(), null, running);
+            write(intent, SendResult.PERMANENT, null, failure.reason(), null, trace, running);
         } else if (result instanceof DeliveryResult.Gone gone) {
-            write(intent, SendResult.GONE, null, gone.reason(), null, running);
+            write(intent, SendResult.GONE, null, gone.reason(), null, trace, running);
         }
     }
 
     /**
      * Only once this returns is the attempt safe from a repeat. The message went out, so its result must not be
-     * lost: while Kafka is away this keeps trying (each failure a WARN), until told to stop.
+     * lost: while Kafka is away this keeps trying (each failure a WARN), until told to stop. {@code trace}: the send's
+     * trace context, so the notifier's folding of the result continues its trace.
      */
     void write(NotificationIntent intent, SendResult outcome, String providerMessageId, String reason, Instant retryAfter,
-               BooleanSupplier running) {
+               Headers trace, BooleanSupplier running) {
         NotificationResult result = NotificationResult.newBuilder()
                 .setNotificationId(intent.getNotificationId())
                 .setSessionId(intent.getSessionId())
@@ -77,7 +79,7 @@ final class ResultWriter implements AutoCloseable {
                 .build();
         while (running.getAsBoolean()) {
             try {
-                producer.send(new ProducerRecord<>(Topics.NOTIFICATION_RESULTS.name(), intent.getSessionId(), result)).get();
+                producer.send(new ProducerRecord<>(Topics.NOTIFICATION_RESULTS.name(), null, intent.getSessionId(), result, trace)).get();
                 ledger.remember(result);
                 Counter.builder("onramp.notifier.sends").description("Attempts by channel and result, as the sender recorded them")
                         .tag("channel", intent.getChannel().name()).tag("result", outcome.name()).register(registry).increment();

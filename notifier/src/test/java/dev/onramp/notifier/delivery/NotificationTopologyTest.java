@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.DeliveryStatus;
@@ -80,7 +81,7 @@ class NotificationTopologyTest {
             throw new UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(NotificationTopology.build(channels, RULES, registry,
-                new NotifierMetrics(new SimpleMeterRegistry())), props, START);
+                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off()), props, START);
         outcomes = driver.createInputTopic(Topics.SESSION_OUTCOMES.name(), Serdes.String().serializer(),
                 Topics.SESSION_OUTCOMES.valueSerde(registry).serializer());
         recipients = driver.createInputTopic(Topics.RECIPIENTS.name(), Serdes.String().serializer(),

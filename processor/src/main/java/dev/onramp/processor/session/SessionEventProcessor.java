@@ -2,13 +2,20 @@ package dev.onramp.processor.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,18 +33,21 @@ import org.slf4j.MDC;
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
     private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);
+    private static final AttributeKey<String> STATUS = AttributeKey.stringKey("onramp.status");
 
     private final SessionRules rules;
     private final SessionMetrics metrics;
     private final SessionStateMachine machine;
+    private final Tracing tracing;
     private ProcessorContext<String, SessionChange> context;
     private final Serde<SessionState> stateSerde;
     private SessionStore sessions;
     private KeyValueStore<String, Long> inFulfillment;
 
     SessionEventProcessor(SessionRules rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
-                          SessionMetrics metrics) {
+                          SessionMetrics metrics, Tracing tracing) {
         this.rules = rules;
+        this.tracing = tracing;
         this.stateSerde = stateSerde;
         this.machine = machine;
         this.metrics = metrics;
@@ -58,13 +68,24 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             return;
         }
         // Every line logged while this event is applied names it (LOG_FORMAT=json carries the MDC).
+        // The trace ingest started goes on here, and on in the headers of the state and outcome written.
+        Span span = tracing.tracer().spanBuilder("apply session event").setSpanKind(SpanKind.CONSUMER)
+                .setParent(tracing.from(record.headers()))
+                .setAttribute(Tracing.SESSION_ID, String.valueOf(record.key()))
+                .setAttribute(Tracing.EVENT_ID, event.getEventId())
+                .startSpan();
         try (MDC.MDCCloseable session = MDC.putCloseable("session_id", record.key());
              MDC.MDCCloseable id = MDC.putCloseable("event_id", event.getEventId())) {
-            apply(record, event);
+            apply(record, event, span);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
         }
     }
 
-    private void apply(Record<String, OnrampSessionEvent> record, OnrampSessionEvent event) {
+    private void apply(Record<String, OnrampSessionEvent> record, OnrampSessionEvent event, Span span) {
         String sessionId = event.getSessionId();
         if (!sessionId.equals(record.key())) {
             // The key chose this partition; an event keyed otherwise may sit apart from its session's other events,
@@ -77,6 +98,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, rules.dedupHorizon());
         if (accepted.isEmpty()) {
             metrics.duplicate();
+            span.setAttribute(Tracing.RESULT, "duplicate");
             return;
         }
         SessionStateMachine.Transition transition = accepted.get();
@@ -91,15 +113,25 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             inFulfillment.delete(sessionId);
         }
         metrics.disposition(transition.disposition());
+        span.setAttribute(Tracing.RESULT, transition.disposition().name().toLowerCase(Locale.ROOT));
+        span.setAttribute(STATUS, state.getStatusRaw());
         if (transition.isAnomaly()) {
             metrics.anomaly();
             log.warn("session {}: event {} says {} but the session already ended {}; ignored",
                     sessionId, event.getEventId(), event.getStatusRaw(), state.getStatusRaw());
         }
-        context.forward(new Record<>(sessionId, new SessionChange.State(encoded), record.timestamp()));
+        context.forward(new Record<>(sessionId, new SessionChange.State(encoded), record.timestamp(), tracing.headers(span)));
         transition.outcome().ifPresent(outcome -> {
             metrics.outcome(outcome.getOutcome());
-            context.forward(new Record<>(sessionId, new SessionChange.Outcome(outcome), record.timestamp()));
+            Span emitted = tracing.tracer().spanBuilder("session outcome").setParent(Context.root().with(span))
+                    .setAttribute(Tracing.SESSION_ID, sessionId)
+                    .setAttribute(Tracing.RESULT, outcome.getOutcome().name().toLowerCase(Locale.ROOT))
+                    .startSpan();
+            try {
+                context.forward(new Record<>(sessionId, new SessionChange.Outcome(outcome), record.timestamp(), tracing.headers(emitted)));
+            } finally {
+                emitted.end();
+            }
         });
     }
 

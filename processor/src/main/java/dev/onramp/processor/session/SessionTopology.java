@@ -6,6 +6,7 @@ import static dev.onramp.schemas.Topics.SESSION_OUTCOMES;
 import static dev.onramp.schemas.Topics.SESSION_STATE;
 
 import dev.onramp.processor.ProcessorSerdes;
+import dev.onramp.runtime.tracing.Tracing;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  *     -> state and alert          -> onramp.session-state.v1, onramp.session-alerts.v1
  * </pre>
  *
+ * Each record written carries the trace context of the event that caused it ({@code traceparent} header).
  * Every topic is keyed by session id, so nothing is repartitioned and one task owns all of a session.
  */
 public final class SessionTopology {
@@ -40,7 +42,7 @@ public final class SessionTopology {
     private SessionTopology() {
     }
 
-    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics) {
+    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics, Tracing tracing) {
         SessionStateMachine machine = new SessionStateMachine();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -53,7 +55,7 @@ public final class SessionTopology {
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
-                .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics), Named.as("apply-session-rules"),
+                .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics, tracing), Named.as("apply-session-rules"),
                         SESSIONS_STORE, IN_FULFILLMENT_STORE);
 
         changes.split(Named.as("session-change-"))

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import dev.onramp.processor.ProcessorSerdes;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
@@ -53,7 +54,7 @@ final class SessionTopologyHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(SessionTopology.build(rules, serdes, new SessionMetrics(meters)), props, START);
+        driver = new TopologyTestDriver(SessionTopology.build(rules, serdes, new SessionMetrics(meters), Tracing.off()), props, START);
         events = driver.createInputTopic(Topics.SESSION_EVENTS.name(), Serdes.String().serializer(), serdes.events().serializer(),
                 START, Duration.ofMillis(10));
         states = driver.createOutputTopic(Topics.SESSION_STATE.name(), Serdes.String().deserializer(), serdes.state().deserializer());
