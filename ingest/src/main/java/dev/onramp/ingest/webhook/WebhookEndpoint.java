@@ -74,7 +74,7 @@ public final class WebhookEndpoint implements Handler {
     public void handle(Context ctx) {
         Span span = tracing.tracer().spanBuilder("webhook").setSpanKind(SpanKind.SERVER)
                 .setParent(tracing.fromRequest(ctx::header)).startSpan();
-        try (Scope scope = span.makeCurrent()) {
+        try (Scope scope = span.makeCurrent(); Tracing.InLogs logged = Tracing.inLogs(span)) {
             accept(ctx, span);
         } catch (ApiError e) {
             span.setAttribute(Tracing.RESULT, e.code());

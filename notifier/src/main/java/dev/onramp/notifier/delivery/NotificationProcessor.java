@@ -99,7 +99,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setParent(tracing.from(record.headers()))
                 .setAttribute(Tracing.SESSION_ID, String.valueOf(record.key()))
                 .startSpan();
-        try {
+        try (Tracing.InLogs logged = Tracing.inLogs(current)) {
             decide(record);
         } catch (RuntimeException e) {
             current.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());

@@ -194,7 +194,8 @@ public final class IntentSender implements AutoCloseable {
         Span span = spans.start(record);
         Headers trace = spans.carry(span);
         try (MDC.MDCCloseable session = MDC.putCloseable("session_id", intent.getSessionId());
-             MDC.MDCCloseable id = MDC.putCloseable("notification_id", intent.getNotificationId())) {
+             MDC.MDCCloseable id = MDC.putCloseable("notification_id", intent.getNotificationId());
+             var logged = spans.inLogs(span)) {
             if (ledger.wasSent(intent.getNotificationId())) {
                 SendSpans.skipped(span, "already_sent");
                 report(intent, SendResult.ALREADY_SENT, null, "sent before", trace);

@@ -37,6 +37,11 @@ final class SendSpans {
                 .startSpan();
     }
 
+    /** The send's trace id in the log lines written meanwhile. */
+    Tracing.InLogs inLogs(Span span) {
+        return Tracing.inLogs(span);
+    }
+
     /** Headers for the result record: the notifier's folding of it continues the send's trace. */
     Headers carry(Span span) {
         return tracing.headers(span);

@@ -75,7 +75,8 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                 .setAttribute(Tracing.EVENT_ID, event.getEventId())
                 .startSpan();
         try (MDC.MDCCloseable session = MDC.putCloseable("session_id", record.key());
-             MDC.MDCCloseable id = MDC.putCloseable("event_id", event.getEventId())) {
+             MDC.MDCCloseable id = MDC.putCloseable("event_id", event.getEventId());
+             Tracing.InLogs logged = Tracing.inLogs(span)) {
             apply(record, event, span);
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());

@@ -10,6 +10,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A service's tracer, and the W3C trace context carried between services: in HTTP request headers coming in, and in
@@ -43,6 +45,7 @@ public final class Tracing implements AutoCloseable {
     public static final AttributeKey<String> RESULT = AttributeKey.stringKey("onramp.result");
     public static final AttributeKey<String> TOPIC = AttributeKey.stringKey("messaging.destination.name");
 
+    private static final String TRACE_ID_KEY = "trace_id";
     private static final TextMapPropagator W3C = W3CTraceContextPropagator.getInstance();
     private static final TextMapGetter<Headers> KAFKA_HEADERS = new TextMapGetter<>() {
         @Override
@@ -140,6 +143,25 @@ public final class Tracing implements AutoCloseable {
     /** Headers for a record written within {@code span}. */
     public Headers headers(Span span) {
         return headers(Context.root().with(span));
+    }
+
+    /**
+     * Puts the span's trace id in the logging MDC ({@code trace_id}, which {@code LOG_FORMAT=json} prints) until
+     * closed, so a log line leads to its trace; nothing when the span is not sampled or tracing is off.
+     */
+    public static InLogs inLogs(Span span) {
+        SpanContext context = span.getSpanContext();
+        if (!context.isValid()) {
+            return () -> { };
+        }
+        MDC.put(TRACE_ID_KEY, context.getTraceId());
+        return () -> MDC.remove(TRACE_ID_KEY);
+    }
+
+    /** What {@link #inLogs(Span)} put in the MDC; closing takes it out. */
+    public interface InLogs extends AutoCloseable {
+        @Override
+        void close();
     }
 
     public OpenTelemetry openTelemetry() {

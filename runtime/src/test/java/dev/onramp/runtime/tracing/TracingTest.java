@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 class TracingTest {
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -58,6 +59,21 @@ class TracingTest {
             assertThat(new String(headers.lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(TRACEPARENT);
             assertThat(off.headers(off.tracer().spanBuilder("root").startSpan()).toArray()).isEmpty();
             assertThat(off.from(new RecordHeaders()).toString()).isNotNull();
+        }
+    }
+
+    @Test
+    void aLogLineWrittenInASpanNamesItsTrace() throws Exception {
+        try (Tracing tracing = Tracing.exportingTo(InMemorySpanExporter.create(), "processor")) {
+            Span span = tracing.tracer().spanBuilder("apply").setParent(tracing.fromRequest(Map.of("traceparent", TRACEPARENT)::get))
+                    .startSpan();
+            try (Tracing.InLogs logged = Tracing.inLogs(span)) {
+                assertThat(MDC.get("trace_id")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            }
+            assertThat(MDC.get("trace_id")).isNull();
+            try (Tracing.InLogs logged = Tracing.inLogs(Span.getInvalid())) {
+                assertThat(MDC.get("trace_id")).isNull();
+            }
         }
     }
 
