@@ -69,6 +69,33 @@ class DeploymentFilesTest {
         }
     }
 
+    /** The image the build makes (cli/pom.xml's image property), each service named as its argument. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeAndKubernetesRunTheBuildsImageWithTheServiceAsItsArgument() throws IOException {
+        String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
+        Matcher image = Pattern.compile("<image>([^:<]+):\\$\\{project.version}</image>").matcher(pom);
+        assertThat(image.find()).as("cli/pom.xml names the image").isTrue();
+        for (String name : CONFIGS.keySet()) {
+            assertThat(String.valueOf(services.get(name).get("image"))).contains(image.group(1) + ":");
+            assertThat((List<Object>) services.get(name).get("command")).containsExactly(name);
+            assertThat(services.get(name).get("volumes")).as(name + " runs the image, not a jar mounted from the host")
+                    .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(String.valueOf(v)).doesNotContain("/app"));
+        }
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(ROOT.resolve("deploy/k8s/kustomization.yaml")));
+        assertThat(String.valueOf(kustomization.get("images"))).contains("newName=" + image.group(1));
+        for (Map<String, Object> resource : kubernetesResources()) {
+            if (List.of("Deployment", "StatefulSet").contains(resource.get("kind"))) {
+                String name = (String) ((Map<String, Object>) resource.get("metadata")).get("name");
+                Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resource.get("spec"))
+                        .get("template")).get("spec");
+                Map<String, Object> container = ((List<Map<String, Object>>) spec.get("containers")).get(0);
+                assertThat(container.get("image")).isEqualTo("onramp");
+                assertThat((List<Object>) container.get("args")).containsExactly(name);
+            }
+        }
+    }
+
     @Test
     void threeBrokersKeepEveryWriteTwiceAndTheServicesKeepTheirIdentityAcrossRestarts() {
         for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
