@@ -1,5 +1,6 @@
 package dev.onramp.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,10 @@ public final class Onramp implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // What logs through java.util.logging (OpenTelemetry's exporter, the JDK's HTTP client) goes to logback: the
+        // same format (one JSON object per line with LOG_FORMAT=json) and the same levels as everything else.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new Onramp()).execute(args));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +24,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
@@ -72,6 +75,24 @@ class ImageEntrypointIntegrationTest {
     }
 
     private static void runIngest(Path root, JsonNode config) throws Exception {
+        List<String> exported = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            exported.add(exchange.getRequestURI().getPath() + " " + new String(body, StandardCharsets.ISO_8859_1));
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            runIngest(root, config, collector, exported);
+        } finally {
+            collector.stop(0);
+        }
+        assertThat(exported).as("the webhook's spans, exported over OTLP").anyMatch(e -> e.startsWith("/v1/traces ") && e.contains("webhook"));
+    }
+
+    private static void runIngest(Path root, JsonNode config, HttpServer collector, List<String> exported) throws Exception {
 
         assertThat(config.path("User").asText()).as("non-root").isEqualTo("10001:10001");
         List<String> entrypoint = strings(config.path("Entrypoint"));
@@ -109,7 +130,11 @@ class ImageEntrypointIntegrationTest {
                 "INGEST_HOST", "127.0.0.1",
                 "INGEST_PORT", String.valueOf(port),
                 "INGEST_ADMIN_PORT", String.valueOf(adminPort),
-                "INGEST_TRANSACTIONAL_ID", "image-ingest"));
+                "INGEST_TRANSACTIONAL_ID", "image-ingest",
+                // Traces on, to a collector that refuses them: the exporter's failure must be a JSON line too.
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort()));
+        // OpenTelemetry's own variable, passed through: export each batch after 100 ms instead of 5 s.
+        builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "100");
         Process service = builder.start();
         try {
             HttpClient http = HttpClient.newHttpClient();
@@ -122,6 +147,8 @@ class ImageEntrypointIntegrationTest {
             assertThat(status(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/stripe"))
                     .header("Stripe-Signature", WebhookSigner.header(SECRET, now, body))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build())).isEqualTo(200);
+            // While running (at shutdown java.util.logging resets its handlers, the bridge among them).
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("io.opentelemetry"));
         } finally {
             service.destroy();
         }
@@ -132,6 +159,9 @@ class ImageEntrypointIntegrationTest {
         String starting = lines.stream().filter(l -> l.contains("starting ingest")).findFirst().orElseThrow();
         assertThat(JSON.readTree(starting).path("level").asText()).isEqualTo("INFO");
         assertThat(lines).anyMatch(l -> l.contains("ingest stopped"));
+        assertThat(lines).as("the span exporter's failure (the collector answered 400), through the java.util.logging bridge")
+                .anyMatch(l -> l.contains("\"logger_name\":\"io.opentelemetry")
+                        && (l.contains("\"level\":\"ERROR\"") || l.contains("\"level\":\"WARN\"")));
     }
 
     /** Unpacks every layer in the manifest's order (as a container runtime stacks them); returns the image config. */
