@@ -96,6 +96,9 @@ class WebhookToEmailTraceIntegrationTest {
         assertThat(only(trace, "verify signature").getParentSpanId()).isEqualTo(webhook.getSpanId());
         SpanData write = only(trace, "write to kafka");
         assertThat(write.getParentSpanId()).isEqualTo(webhook.getSpanId());
+        assertThat(write.getAttributes().get(Tracing.SESSION_ID)).isEqualTo(sessionId);
+        assertThat(write.getAttributes().get(Tracing.EVENT_ID)).isEqualTo("evt_trace_1");
+        assertThat(write.getAttributes().get(Tracing.TOPIC)).isEqualTo("onramp.webhooks.raw.v1,onramp.session-events.v1");
 
         // Across Kafka: ingest's write -> the processor's state change -> the outcome -> the notifier's decision
         // -> the sender's email -> the notifier recording the result.

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
@@ -19,6 +20,7 @@ import dev.onramp.schemas.WebhookDeadLetter;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -105,7 +107,7 @@ public final class WebhookEndpoint implements Handler {
         span.setAttribute(Tracing.SESSION_ID, sessionId);
         try (MDC.MDCCloseable id = MDC.putCloseable("event_id", mapped.eventId());
              MDC.MDCCloseable session = MDC.putCloseable("session_id", sessionId)) {
-            write(mapped.records());
+            write(mapped.records(), Attributes.of(Tracing.SESSION_ID, sessionId, Tracing.EVENT_ID, mapped.eventId()));
         }
         span.setAttribute(Tracing.RESULT, mapped.event().isPresent() ? "accepted" : "ignored_type");
         metrics.webhook(mapped.event().isPresent() ? "accepted" : "ignored_type");
@@ -137,7 +139,7 @@ public final class WebhookEndpoint implements Handler {
 
     /** Writes the dead letter; the answer is a 400 naming the reason, or a 503 when even that cannot be stored. */
     private ApiError deadLettered(WebhookDeadLetter deadLetter) {
-        write(List.of(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), deadLetter.getBodySha256(), deadLetter)));
+        write(List.of(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), deadLetter.getBodySha256(), deadLetter)), Attributes.empty());
         metrics.webhook("dead_lettered");
         log.warn("verified webhook {} could not be mapped and went to {}: {}",
                 deadLetter.getBodySha256(), Topics.WEBHOOKS_DLQ.name(), deadLetter.getReason());
@@ -145,9 +147,11 @@ public final class WebhookEndpoint implements Handler {
     }
 
     /** Writes the records, their headers carrying the write's span: the processor's work on them continues the trace. */
-    private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records) {
+    private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records, Attributes ids) {
         long began = System.nanoTime();
         Span span = tracing.tracer().spanBuilder("write to kafka").setSpanKind(SpanKind.PRODUCER).startSpan();
+        span.setAllAttributes(ids);
+        span.setAttribute(Tracing.TOPIC, records.stream().map(ProducerRecord::topic).collect(Collectors.joining(",")));
         Headers headers = tracing.headers(span);
         List<ProducerRecord<String, ? extends SpecificRecord>> traced = records.stream()
                 .<ProducerRecord<String, ? extends SpecificRecord>>map(r -> new ProducerRecord<String, SpecificRecord>(
