@@ -68,12 +68,13 @@ public final class NotifierBench implements Callable<Integer> {
     int seconds = 30;
     @Option(names = "--channel", description = "EMAIL, PUSH or WEBHOOK (default ${DEFAULT-VALUE}).")
     Channel channel = Channel.EMAIL;
+    @Option(names = "--smtp", description = "host:port of an SMTP server of your own instead of GreenMail in this JVM, e.g. "
+            + "Postfix's smtp-sink (`smtp-sink -c 127.0.0.1:2525 1000`); sends are counted from the SENT records.")
+    String smtp;
 
     @Override
     public Integer call() throws Exception {
-        int smtpPort = FreePorts.pick();
-        GreenMail greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
+        MailServer mail = MailServer.of(smtp);
         try (BenchStack stack = new BenchStack(); ChannelStandIns standIns = new ChannelStandIns(WEBHOOK_SECRET);
              var producer = new KafkaProducer<String, SpecificRecord>(stack.connection.clientConfig(), new StringSerializer(),
                      new RegistryAvroSerializer<>(stack.connection.registryClient()))) {
@@ -87,24 +88,21 @@ public final class NotifierBench implements Callable<Integer> {
             String stateDir = Files.createTempDirectory("bench-notifier").toString();
             List<String> figures = new ArrayList<>();
             int next = 0;
-            int lastK = connections.get(connections.size() - 1);
             for (int k : connections) {
                 // One application throughout: each run continues from the last one's offsets and state.
-                Received received = switch (channel) {
-                    case PUSH -> standIns::pushes;
-                    case WEBHOOK -> standIns::webhooksVerified;
-                    default -> () -> greenMail.getReceivedMessages().length;
-                };
-                try (NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, smtpPort, stateDir, k))))) {
+                try (SentRecords sentRecords = new SentRecords(stack.connection, channel);
+                     NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, mail, stateDir, k))))) {
+                    Received received = switch (channel) {
+                        case PUSH -> standIns::pushes;
+                        case WEBHOOK -> standIns::webhooksVerified;
+                        default -> mail.greenMail() == null ? sentRecords::count : null;
+                    };
                     figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes at once, recipients known)",
-                            k, channel == Channel.EMAIL ? burst(producer, greenMail, next, burst) : burst(producer, received, next, burst),
+                            k, received == null ? burst(producer, mail.greenMail(), next, burst) : burst(producer, received, next, burst),
                             channel.name().toLowerCase(Locale.ROOT) + " messages", burst));
                     next += burst;
-                    if (k == lastK) {
+                    if (k == connections.get(connections.size() - 1)) {
                         LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
-                        if (channel == Channel.EMAIL) {
-                            greenMail.waitForIncomingEmail(60_000, next + latencyCount);
-                        }
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
                     }
@@ -114,9 +112,29 @@ public final class NotifierBench implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), provider());
             figures.forEach(System.out::println);
         } finally {
-            greenMail.stop();
+            mail.stop();
         }
         return 0;
+    }
+
+    /** GreenMail in this JVM (it counts what it receives), or an SMTP server of the user's at {@code host:port}. */
+    private record MailServer(String host, int port, GreenMail greenMail) {
+        static MailServer of(String hostAndPort) {
+            if (hostAndPort != null) {
+                int colon = hostAndPort.lastIndexOf(':');
+                return new MailServer(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)), null);
+            }
+            int port = FreePorts.pick();
+            GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail.start();
+            return new MailServer("127.0.0.1", port, greenMail);
+        }
+
+        void stop() {
+            if (greenMail != null) {
+                greenMail.stop();
+            }
+        }
     }
 
     /** Only the channel measured: email, a push subscription, or the session's own webhook URL. */
@@ -135,16 +153,16 @@ public final class NotifierBench implements Callable<Integer> {
         return switch (channel) {
             case PUSH -> "push endpoint (aes128gcm per message, a VAPID JWT per push service)";
             case WEBHOOK -> "webhook endpoint verifying each Standard Webhooks signature";
-            default -> "GreenMail SMTP";
+            default -> smtp == null ? "GreenMail SMTP" : "SMTP server at " + smtp;
         };
     }
 
-    private static Map<String, String> env(BenchStack stack, int smtpPort, String stateDir, int connections) {
+    private static Map<String, String> env(BenchStack stack, MailServer mail, String stateDir, int connections) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(), "SCHEMA_REGISTRY_URL", stack.registry.url(),
                 "NOTIFIER_HOST", "127.0.0.1", "NOTIFIER_PORT", "0", "NOTIFIER_APPLICATION_ID", "bench-notifier",
                 "NOTIFIER_STATE_DIR", stateDir, "SMTP_CONNECTIONS", String.valueOf(connections),
-                "SMTP_HOST", "127.0.0.1", "SMTP_PORT", String.valueOf(smtpPort), "SMTP_STARTTLS", "false"));
+                "SMTP_HOST", mail.host(), "SMTP_PORT", String.valueOf(mail.port()), "SMTP_STARTTLS", "false"));
         env.putAll(Map.of("PUSH_CONNECTIONS", String.valueOf(connections), "WEBHOOK_CONNECTIONS", String.valueOf(connections),
                 "VAPID_PUBLIC_KEY", VAPID.publicKey(), "VAPID_PRIVATE_KEY", VAPID.privateKey(),
                 "PLATFORM_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
