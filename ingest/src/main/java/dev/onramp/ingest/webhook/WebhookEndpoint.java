@@ -150,8 +150,11 @@ public final class WebhookEndpoint implements Handler {
     private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records, Attributes ids) {
         long began = System.nanoTime();
         Span span = tracing.tracer().spanBuilder("write to kafka").setSpanKind(SpanKind.PRODUCER).startSpan();
-        span.setAllAttributes(ids);
-        span.setAttribute(Tracing.TOPIC, records.stream().map(ProducerRecord::topic).collect(Collectors.joining(",")));
+        if (span.isRecording()) {
+            // Built only for a sampled span: with tracing off this is every webhook's hot path.
+            span.setAllAttributes(ids);
+            span.setAttribute(Tracing.TOPIC, records.stream().map(ProducerRecord::topic).collect(Collectors.joining(",")));
+        }
         Headers headers = tracing.headers(span);
         List<ProducerRecord<String, ? extends SpecificRecord>> traced = records.stream()
                 .<ProducerRecord<String, ? extends SpecificRecord>>map(r -> new ProducerRecord<String, SpecificRecord>(

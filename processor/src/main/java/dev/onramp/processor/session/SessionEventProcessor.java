@@ -114,8 +114,10 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             inFulfillment.delete(sessionId);
         }
         metrics.disposition(transition.disposition());
-        span.setAttribute(Tracing.RESULT, transition.disposition().name().toLowerCase(Locale.ROOT));
-        span.setAttribute(STATUS, state.getStatusRaw());
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.RESULT, transition.disposition().name().toLowerCase(Locale.ROOT));
+            span.setAttribute(STATUS, state.getStatusRaw());
+        }
         if (transition.isAnomaly()) {
             metrics.anomaly();
             log.warn("session {}: event {} says {} but the session already ended {}; ignored",
