@@ -62,6 +62,12 @@ public final class NotifierBench implements Callable<Integer> {
     int burst = 3_000;
     @Option(names = "--connections", split = ",", description = "SMTP connections (K) to measure, one run each (default ${DEFAULT-VALUE}).")
     List<Integer> connections = List.of(1, 4, 16);
+    @Option(names = "--warmup", description = "Outcomes sent and drained before the first figure, so the JIT has compiled the path "
+            + "(default ${DEFAULT-VALUE}; 0 for none).")
+    int warmup = 4_000;
+    @Option(names = "--backlog", description = "Produce each run's outcomes before its notifier starts and time the drain, from the "
+            + "first message the provider accepted to the last: the notifier's rate with no load generator running beside it.")
+    boolean backlog;
     @Option(names = "--rate", description = "Outcomes per second for the latency figure (default ${DEFAULT-VALUE}).")
     int rate = 200;
     @Option(names = "--seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
@@ -79,7 +85,7 @@ public final class NotifierBench implements Callable<Integer> {
              var producer = new KafkaProducer<String, SpecificRecord>(stack.connection.clientConfig(), new StringSerializer(),
                      new RegistryAvroSerializer<>(stack.connection.registryClient()))) {
             int latencyCount = rate * seconds;
-            int total = burst * connections.size() + latencyCount;
+            int total = warmup + burst * connections.size() + latencyCount;
             for (int i = 0; i < total; i++) {
                 String session = session(i);
                 producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, recipient(i, session, standIns)));
@@ -88,20 +94,32 @@ public final class NotifierBench implements Callable<Integer> {
             String stateDir = Files.createTempDirectory("bench-notifier").toString();
             List<String> figures = new ArrayList<>();
             int next = 0;
-            for (int k : connections) {
+            List<Integer> runs = new ArrayList<>(connections);
+            if (warmup > 0) {
+                runs.add(0, -connections.get(connections.size() - 1)); // negative: the warm-up, not reported
+            }
+            for (int run : runs) {
+                int k = Math.abs(run);
+                int count = run < 0 ? warmup : burst;
                 // One application throughout: each run continues from the last one's offsets and state.
-                try (SentRecords sentRecords = new SentRecords(stack.connection, channel);
-                     NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, mail, stateDir, k))))) {
-                    Received received = switch (channel) {
-                        case PUSH -> standIns::pushes;
-                        case WEBHOOK -> standIns::webhooksVerified;
-                        default -> mail.greenMail() == null ? sentRecords::count : null;
-                    };
-                    figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes at once, recipients known)",
-                            k, received == null ? burst(producer, mail.greenMail(), next, burst) : burst(producer, received, next, burst),
-                            channel.name().toLowerCase(Locale.ROOT) + " messages", burst));
-                    next += burst;
-                    if (k == connections.get(connections.size() - 1)) {
+                SentRecords sentRecords = new SentRecords(stack.connection, channel);
+                if (backlog) {
+                    produceOutcomes(producer, next, count);
+                }
+                try (sentRecords; NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, mail, stateDir, k))))) {
+                    Throughput throughput = backlog ? drained(sentRecords, count)
+                            : burst(producer, received(standIns, sentRecords), next, count);
+                    double perSecond = throughput.perSecond();
+                    ProcessCpu.Span span = throughput.cpu();
+                    next += count;
+                    if (run < 0) {
+                        System.out.printf("warm-up, K = %d: %.0f messages/s, %s%n", k, perSecond, span);
+                        continue;
+                    }
+                    figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes %s, recipients known); %s",
+                            k, perSecond, channel.name().toLowerCase(Locale.ROOT) + " messages", count,
+                            backlog ? "waiting before the notifier started" : "at once", span));
+                    if (run == connections.get(connections.size() - 1)) {
                         LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
@@ -174,39 +192,55 @@ public final class NotifierBench implements Callable<Integer> {
         long count();
     }
 
+    /** Messages/s and the process's CPU per message. */
+    private record Throughput(double perSecond, ProcessCpu.Span cpu) {
+    }
+
+    /**
+     * What counts the messages that arrived: the stand-in, or for email the SENT records, written once the server
+     * (GreenMail, or the user's own) accepted each message. Polling GreenMail's list instead copies every message
+     * each time and took a core.
+     */
+    private Received received(ChannelStandIns standIns, SentRecords sentRecords) {
+        return switch (channel) {
+            case PUSH -> standIns::pushes;
+            case WEBHOOK -> standIns::webhooksVerified;
+            default -> sentRecords::count;
+        };
+    }
+
     /** Messages/s for {@code count} outcomes produced at once, until the stand-in has them all. */
-    private static double burst(KafkaProducer<String, SpecificRecord> producer, Received received, int from, int count)
+    private static Throughput burst(KafkaProducer<String, SpecificRecord> producer, Received received, int from, int count)
             throws InterruptedException {
         long target = received.count() + count;
+        ProcessCpu cpu = ProcessCpu.start();
         long began = System.nanoTime();
+        produceOutcomes(producer, from, count);
+        awaitAll(received, target);
+        return new Throughput(count / ((System.nanoTime() - began) / 1e9), cpu.stop(count));
+    }
+
+    /** A backlog the notifier found waiting: from the provider's first acceptance to its last. */
+    private static Throughput drained(SentRecords sentRecords, int count) throws InterruptedException {
+        awaitAll(sentRecords::count, count);
+        return new Throughput(sentRecords.perSecondBetweenFirstAndLast(), sentRecords.cpuSinceFirst());
+    }
+
+    private static void produceOutcomes(KafkaProducer<String, SpecificRecord> producer, int from, int count) {
         for (int i = from; i < from + count; i++) {
             producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
         }
         producer.flush();
-        long deadline = began + Duration.ofMinutes(10).toNanos();
+    }
+
+    private static void awaitAll(Received received, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (received.count() < target) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not every message arrived");
+                throw new IllegalStateException("not every message arrived: " + received.count() + " of " + target);
             }
             Thread.sleep(5);
         }
-        return count / ((System.nanoTime() - began) / 1e9);
-    }
-
-    /** Emails/s for {@code count} outcomes produced at once, from the first produce to the last email received. */
-    private static double burst(KafkaProducer<String, SpecificRecord> producer, GreenMail greenMail, int from, int count)
-            throws InterruptedException {
-        int before = greenMail.getReceivedMessages().length;
-        long began = System.nanoTime();
-        for (int i = from; i < from + count; i++) {
-            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
-        }
-        producer.flush();
-        // GreenMail's own wait: polling getReceivedMessages() copies every message each time, and took a core.
-        if (!greenMail.waitForIncomingEmail(Duration.ofMinutes(10).toMillis(), before + count)) {
-            throw new IllegalStateException("not every email arrived");
-        }
-        return count / ((System.nanoTime() - began) / 1e9);
     }
 
     /** Outcomes on a fixed schedule; each session's time is when it was due to be sent, not when it was. */

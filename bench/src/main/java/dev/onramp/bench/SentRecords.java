@@ -24,6 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class SentRecords implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
+    private volatile long firstAtMillis;
+    private volatile long lastAtMillis;
+    private volatile ProcessCpu fromFirst;
     private final KafkaConsumer<String, NotificationRecord> consumer;
     private final Thread reader;
     private volatile boolean running = true;
@@ -43,7 +46,7 @@ final class SentRecords implements AutoCloseable {
                 while (running) {
                     for (var record : consumer.poll(Duration.ofMillis(100))) {
                         if (record.value().getStatus() == DeliveryStatus.SENT && record.value().getChannel() == channel) {
-                            sent.incrementAndGet();
+                            seen(record.value().getAt().toEpochMilli());
                         }
                     }
                 }
@@ -56,8 +59,26 @@ final class SentRecords implements AutoCloseable {
         reader.start();
     }
 
+    private void seen(long atMillis) {
+        if (sent.incrementAndGet() == 1) {
+            fromFirst = ProcessCpu.start();
+            firstAtMillis = atMillis;
+        }
+        lastAtMillis = Math.max(lastAtMillis, atMillis);
+    }
+
     long count() {
         return sent.get();
+    }
+
+    /** Messages/s between the first and the last acceptance by the provider (the records' own times). */
+    double perSecondBetweenFirstAndLast() {
+        return (sent.get() - 1) * 1000.0 / Math.max(1, lastAtMillis - firstAtMillis);
+    }
+
+    /** The process's CPU from the first SENT record seen to now, per message sent. */
+    ProcessCpu.Span cpuSinceFirst() {
+        return fromFirst.stop(sent.get() - 1);
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class SimulateCommand implements Callable<Integer> {
     double rate = 0;
     @Option(names = "--concurrency", description = "Sessions played at once (default ${DEFAULT-VALUE}).")
     int concurrency = 8;
-    @Option(names = "--quirks", negatable = true, description = "Duplicates, out-of-order, split events, delayed redelivery (default on).")
+    @Option(names = "--no-quirks", negatable = true, description = "Duplicates, out-of-order, split events, delayed redelivery (default on).")
     boolean quirks = true;
     @Option(names = "--forged", description = "Forged and stale deliveries to send, each (default ${DEFAULT-VALUE}).")
     int forged = 0;
@@ -69,7 +69,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--mint", description = "Start each session by minting it through ingest (POST /v1/onramp-sessions); Stripe"
             + " (onramp dev's local one) then moves it on and sends its webhooks.")
     boolean mint;
-    @Option(names = "--channels", negatable = true,
+    @Option(names = "--no-channels", negatable = true,
             description = "Register push subscriptions and platform webhook URLs too, served by local stand-ins (default on).")
     boolean channels = true;
     @Option(names = "--wait", description = "Seconds to wait for notifications, with --bootstrap (default ${DEFAULT-VALUE}).")
@@ -133,9 +133,9 @@ public final class SimulateCommand implements Callable<Integer> {
             plan.sessions().stream().filter(s -> !s.recipientAfterOutcome()).forEach(s -> knownFirst.add(s.sessionId()));
             List<Long> micros = new ArrayList<>();
             sent.forEach((session, at) -> {
-                Instant accepted = report.terminalAcceptedAt().get(session);
-                if (accepted != null && knownFirst.contains(session)) {
-                    micros.add(Math.max(0, Duration.between(accepted, at).toNanos() / 1000));
+                Instant due = report.terminalDueAt().get(session);
+                if (due != null && knownFirst.contains(session)) {
+                    micros.add(Math.max(0, Duration.between(due, at).toNanos() / 1000));
                 }
             });
             System.out.printf("notified: %d of %d outcomes with a recipient%n", sent.size(), toNotify);
@@ -145,8 +145,13 @@ public final class SimulateCommand implements Callable<Integer> {
                 // Every SENT above was recorded after the stand-in answered, so these counts are complete.
                 System.out.println("stand-ins received: " + standIns.summary());
             }
-            System.out.printf("webhook accepted -> message sent (recipient known first): %s%n",
+            System.out.printf("deciding webhook due -> message accepted by the provider (recipient known first): %s%n",
                     LatencyStats.of(micros.stream().mapToLong(Long::longValue).toArray()));
+            if (rate > 0) {
+                // Latencies count from each webhook's slot in the schedule, so time waiting for ingest is in them.
+                System.out.printf("schedule: %.0f webhooks/s; the senders fell behind it by %d ms at most (concurrency %d)%n",
+                        rate, report.behindSchedule().toMillis(), concurrency);
+            }
         }
         return report.failed() == 0 ? 0 : 1;
     }

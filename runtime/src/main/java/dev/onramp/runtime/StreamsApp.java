@@ -64,6 +64,11 @@ public final class StreamsApp implements AutoCloseable {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Neither topology waits for one input partition to catch up with another (the processor reads one topic; the
+        // notifier decides the same whichever of outcome, recipient or result comes first). With idling on, Kafka
+        // Streams 4.4 formats a "not ready" message (String.format) for every task with an empty partition on every
+        // pass of its loop, logged or not: a tenth of the notifier's stream thread.
+        config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         if (instanceId != null) {
             config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }

@@ -22,6 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
  * the link.
  */
 public final class SuppressionKeys {
+    /** Kept per thread: the notifier hashes every address it is about to send to, and a lookup costs more than the hash. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(SuppressionKeys::sha256);
+
     private SuppressionKeys() {
     }
 
@@ -31,9 +34,13 @@ public final class SuppressionKeys {
 
     public static String addressHash(Channel channel, String address) {
         String normalized = channel == Channel.EMAIL ? address.trim().toLowerCase(Locale.ROOT) : address.trim();
+        byte[] digest = SHA_256.get().digest(normalized.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -15,6 +15,12 @@ class SuppressionKeysTest {
     }
 
     @Test
+    void theKeyIsTheContractsHashOfTheAddress() {
+        // Other teams compute it too (lifting a suppression with a tombstone): base64url SHA-256, no padding.
+        assertThat(SuppressionKeys.key(Channel.EMAIL, " Buyer@Example.com ")).isEqualTo("EMAIL:amwmGVw2gvqoFpZq94lxfDv6g07ubFmdZn0rNCnCfP0");
+    }
+
+    @Test
     void anUnsubscribeTokenVerifiesWithAnyCurrentSecretAndNotWhenTampered() {
         String token = SuppressionKeys.unsubscribeToken("old-secret-0123456789", "buyer@example.com");
         assertThat(token).doesNotContain("buyer");

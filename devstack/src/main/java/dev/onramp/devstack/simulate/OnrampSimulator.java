@@ -38,10 +38,13 @@ public final class OnrampSimulator {
 
     /**
      * What happened: counts, the event ids that got a 2xx (each must be on the topics), and when each terminal
-     * session's deciding webhook was first accepted.
+     * session's deciding webhook was due: its slot in the fixed-rate schedule with a rate (from its first attempt,
+     * so time spent waiting for ingest or retrying counts: no coordinated omission), else when it was first sent.
+     * {@code behindSchedule}: how far the senders fell behind that schedule at worst (past a second, the schedule
+     * starts again from then, and the figures stop counting that backlog).
      */
     public record Report(long sent, long accepted, long refused, long retried, long failed, long forgedRefused, long forgedSent,
-                  Set<String> acceptedEventIds, Map<String, Instant> terminalAcceptedAt) {
+                  Set<String> acceptedEventIds, Map<String, Instant> terminalDueAt, Duration behindSchedule) {
     }
 
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
@@ -54,8 +57,11 @@ public final class OnrampSimulator {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
-    private final Map<String, Instant> terminalAcceptedAt = new ConcurrentHashMap<>();
+    private final Instant wallAtStart = Instant.now();
+    private final long nanosAtStart = System.nanoTime();
+    private final AtomicLong nextSlot = new AtomicLong(nanosAtStart);
+    private final AtomicLong mostBehindNanos = new AtomicLong();
+    private final Map<String, Instant> terminalDueAt = new ConcurrentHashMap<>();
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
     private ChannelStandIns standIns;
 
@@ -119,7 +125,8 @@ public final class OnrampSimulator {
             options.progress().println();
         }
         return new Report(sent.get(), accepted.get(), refused.get(), retried.get(), failed.get(), forgedRefused,
-                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(terminalAcceptedAt));
+                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(terminalDueAt),
+                Duration.ofNanos(mostBehindNanos.get()));
     }
 
     private List<Runnable> play(SessionScript session) {
@@ -145,20 +152,26 @@ public final class OnrampSimulator {
         String body = OnrampEvents.event(delivery.eventId(), "crypto.onramp_session_updated", delivery.created(),
                 OnrampEvents.session(session.sessionId(), delivery.status(), session.network(), session.currency(),
                         transactionId, delivery.created() - 30));
-        int status = postSigned(body, target.webhookSecret(), 0);
+        long[] dueNanos = new long[1];
+        int status = postSigned(body, target.webhookSecret(), 0, dueNanos);
         if (status == 200) {
             acceptedEventIds.add(delivery.eventId());
         }
         if (status == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
-            terminalAcceptedAt.putIfAbsent(session.sessionId(), Instant.now());
+            terminalDueAt.putIfAbsent(session.sessionId(), wallAtStart.plusNanos(dueNanos[0] - nanosAtStart));
         }
     }
 
     /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, for a while. */
     private int postSigned(String body, String secret, long timestampSkewSeconds) {
+        return postSigned(body, secret, timestampSkewSeconds, new long[1]);
+    }
+
+    /** {@code dueNanos[0]}: set to when the first attempt was due (its slot in the schedule, or when it was made). */
+    private int postSigned(String body, String secret, long timestampSkewSeconds, long[] dueNanos) {
         Retry retry = new Retry();
+        dueNanos[0] = pace();
         while (true) {
-            pace();
             long timestamp = System.currentTimeMillis() / 1000 + timestampSkewSeconds;
             HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/webhooks/stripe"))
                     .timeout(Duration.ofSeconds(30))
@@ -188,6 +201,7 @@ public final class OnrampSimulator {
                 return status;
             }
             retried.incrementAndGet();
+            pace();
         }
     }
 
@@ -263,18 +277,23 @@ public final class OnrampSimulator {
         };
     }
 
-    private void pace() {
+    /** Waits for the next slot of the fixed-rate schedule and returns it (now, without a rate). */
+    private long pace() {
         if (options.webhooksPerSecond() <= 0) {
-            return;
+            return System.nanoTime();
         }
         long interval = (long) (1e9 / options.webhooksPerSecond());
         long slot = nextSlot.getAndAdd(interval);
         long wait = slot - System.nanoTime();
         if (wait > 0) {
             sleep(Duration.ofNanos(wait));
-        } else if (wait < -1_000_000_000L) {
-            nextSlot.compareAndSet(slot + interval, System.nanoTime());
+        } else {
+            mostBehindNanos.accumulateAndGet(-wait, Math::max);
+            if (wait < -1_000_000_000L) {
+                nextSlot.compareAndSet(slot + interval, System.nanoTime());
+            }
         }
+        return slot;
     }
 
     private long progress(int done, int total, long last) {

@@ -167,9 +167,12 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         for (NotificationChannel channel : channels) {
             Optional<String> address = channel.address(recipient);
+            if (address.isEmpty()) {
+                continue;
+            }
             String id = NotificationIds.of(sessionId, outcome.getOutcome(), channel.kind());
-            if (address.isEmpty() || ledger.get(id) != null || inFlight.get(id) != null) {
-                // No address for this channel, or already sent, failed for good, retrying or with the sender.
+            if (ledger.get(id) != null || inFlight.get(id) != null) {
+                // Already sent, failed for good, retrying or with the sender.
                 continue;
             }
             Instant now = now();

@@ -8,23 +8,29 @@ import java.time.Instant;
  * strings is the order of the times.
  */
 final class TimeOrderedKey {
-    private static final String FORMAT = "%016d/%s";
+    private static final int DIGITS = 16;
 
     private TimeOrderedKey() {
     }
 
     static String of(Instant at, String id) {
-        return String.format(FORMAT, at.toEpochMilli(), id);
+        return millis(at.toEpochMilli()) + "/" + id;
     }
 
     /** The smallest key of all. */
     static String first() {
-        return String.format(FORMAT, 0L, "");
+        return millis(0) + "/";
     }
 
     /** A key after every key due at or before {@code now} ({@code ~} sorts after every character of an id). */
     static String dueBy(Instant now) {
-        return String.format(FORMAT, now.toEpochMilli(), "~");
+        return millis(now.toEpochMilli()) + "/~";
+    }
+
+    /** Zero-padded by hand: {@code String.format} looks up the locale's digits on every call, on the stream thread. */
+    private static String millis(long epochMillis) {
+        String digits = Long.toString(epochMillis);
+        return digits.length() >= DIGITS ? digits : "0".repeat(DIGITS - digits.length()) + digits;
     }
 
     static Instant timeOf(String key) {

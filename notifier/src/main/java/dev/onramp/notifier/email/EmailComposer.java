@@ -1,5 +1,6 @@
 package dev.onramp.notifier.email;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.ResourceBundle;
@@ -12,12 +13,14 @@ import dev.onramp.schemas.TransactionDetails;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
 
 /**
  * Builds the outcome email: multipart/alternative with a plain-text and an HTML part from templates compiled at
@@ -79,15 +82,14 @@ public final class EmailComposer {
         EmailContent content = content(outcome, locale, unsubscribeUrl);
         String template = outcome.getOutcome() == OutcomeKind.FULFILLED ? "fulfilled.jte" : "rejected.jte";
 
-        MimeBodyPart plain = new MimeBodyPart();
-        plain.setText(render(text, template, content), "UTF-8", "plain");
-        MimeBodyPart rich = new MimeBodyPart();
-        rich.setText(render(html, template, content), "UTF-8", "html");
+        MimeBodyPart plain = textPart(render(text, template, content), "plain");
+        MimeBodyPart rich = textPart(render(html, template, content), "html");
         MimeMultipart alternative = new MimeMultipart("alternative");
         alternative.addBodyPart(plain);
         alternative.addBodyPart(rich);
 
         MimeMessage message = new StableIdMimeMessage(session, "<" + notificationId + "@" + messageIdDomain + ">");
+        message.setHeader("Date", SentDate.now());
         message.setFrom(from);
         message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to, true));
         message.setSubject(content.subject(), "UTF-8");
@@ -101,6 +103,19 @@ public final class EmailComposer {
         message.setContent(alternative);
         message.saveChanges();
         return message;
+    }
+
+    /**
+     * Quoted-printable, named up front: left to choose, Jakarta Mail writes the whole part once more through a
+     * byte-counting stream on every save to pick an encoding, and for mostly-ASCII text it picks this one.
+     */
+    private static MimeBodyPart textPart(String body, String subtype) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        // Bytes, not a String: a String part is encoded again through a new 8 KB OutputStreamWriter at each write.
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(body.getBytes(StandardCharsets.UTF_8),
+                "text/" + subtype + "; charset=UTF-8")));
+        part.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        return part;
     }
 
     EmailContent content(SessionOutcome outcome, String locale) {

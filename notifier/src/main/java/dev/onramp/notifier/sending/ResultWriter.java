@@ -38,6 +38,10 @@ final class ResultWriter implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // One request at a time: the results the workers write while it is out go together in the next one, so a
+        // lone result leaves at once and a busy sender sends a few requests per millisecond instead of one per message
+        // (the broker's cost is per request much more than per record).
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new RegistryAvroSerializer<>(kafka.registryClient()));
         this.ledger = ledger;
         this.registry = registry;

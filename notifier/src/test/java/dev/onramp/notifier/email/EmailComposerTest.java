@@ -2,9 +2,11 @@ package dev.onramp.notifier.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 
@@ -14,6 +16,7 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.TransactionDetails;
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,12 @@ class EmailComposerTest {
     private static List<String> parts(MimeMessage message) throws Exception {
         MimeMultipart multipart = (MimeMultipart) message.getContent();
         return List.of(multipart.getBodyPart(0).getContent().toString(), multipart.getBodyPart(1).getContent().toString());
+    }
+
+    private static byte[] onTheWire(MimeMessage message) throws Exception {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        message.writeTo(raw);
+        return raw.toByteArray();
     }
 
     @Test
@@ -103,10 +112,30 @@ class EmailComposerTest {
     @Test
     void theWholeMessageCarriesNoSecretOrInternalId() throws Exception {
         MimeMessage message = composer.compose("ntf_raw", fulfilled("ethereum", "eth", false), "buyer@example.com", "en");
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        message.writeTo(raw);
-        String wire = raw.toString(StandardCharsets.UTF_8);
-        assertThat(wire).doesNotContain("_secret_").doesNotContain("cos_ComposerTest0001").doesNotContain("evt_1");
+        assertThat(new String(onTheWire(message), StandardCharsets.UTF_8)).doesNotContain("_secret_")
+                .doesNotContain("cos_ComposerTest0001").doesNotContain("evt_1");
         assertThat(parts(message).get(0)).contains("https://sepolia.etherscan.io/tx/");
+    }
+
+    @Test
+    void bothPartsGoOutQuotedPrintableInShortLinesAndReadBackAsWritten() throws Exception {
+        MimeMessage message = composer.compose("ntf_qp", fulfilled("polygon", "usdc", true), "comprador@example.com", "es");
+        byte[] raw = onTheWire(message);
+        String wire = new String(raw, StandardCharsets.US_ASCII);
+        assertThat(wire.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(78));
+        assertThat(wire.chars()).allSatisfy(c -> assertThat(c).isLessThan(128));
+
+        MimeMessage received = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+        MimeMultipart multipart = (MimeMultipart) received.getContent();
+        for (int i = 0; i < 2; i++) {
+            assertThat(((MimeBodyPart) multipart.getBodyPart(i)).getEncoding()).isEqualTo("quoted-printable");
+        }
+        // On the wire every line ends in CRLF (RFC 5322); apart from that, the text is what was composed.
+        assertThat(parts(received).stream().map(part -> part.replace("\r\n", "\n")).toList()).isEqualTo(parts(message));
+        assertThat(parts(received).get(0)).contains("Compraste").contains("0xB00F\u202628a2");
+        assertThat(received.getSentDate()).isCloseTo(new Date(), 60_000);
+        assertThat(received.getContentType()).startsWith("multipart/alternative");
+        assertThat(multipart.getBodyPart(0).getContentType()).isEqualToIgnoringCase("text/plain; charset=UTF-8");
+        assertThat(multipart.getBodyPart(1).getContentType()).isEqualToIgnoringCase("text/html; charset=UTF-8");
     }
 }
