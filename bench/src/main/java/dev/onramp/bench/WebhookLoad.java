@@ -1,22 +1,19 @@
 package dev.onramp.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.onramp.devstack.http.PlainHttpConnection;
 import dev.onramp.devstack.simulate.LatencyStats;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
@@ -25,9 +22,8 @@ import dev.onramp.devstack.stripe.WebhookSigner;
  * N keep-alive HTTP/1.1 connections, each posting a freshly signed webhook as soon as the previous answer came
  * back, over plain blocking sockets.
  *
- * <p>Why not {@code java.net.http.HttpClient}: on two cores its completion stages run on a new thread per
- * request (the common pool has no parallelism there), and the generator then took more CPU than the service it
- * measured. A socket per connection costs almost nothing, so the figure is the service's, not the client's.
+ * <p>Over {@link PlainHttpConnection}, not {@code java.net.http.HttpClient}: a socket per connection costs almost
+ * nothing, so the figure is the service's, not the client's.
  */
 final class WebhookLoad {
     private static final String TEMPLATE = OnrampEvents.sessionUpdated("evt_TEMPLATE", "cos_TEMPLATE", "fulfillment_processing", 1_700_000_000L);
@@ -85,17 +81,9 @@ final class WebhookLoad {
         String body = TEMPLATE.replace("evt_TEMPLATE", "evt_bench_" + i)
                 .replace("cos_TEMPLATE", String.format("cos_Bench%012d", i / 4))
                 .replace("\"created\":1700000000,\"data\"", "\"created\":" + now + ",\"data\"");
-        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "POST /webhooks/stripe HTTP/1.1\r\n"
-                + "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n"
-                + "Content-Type: application/json; charset=utf-8\r\n"
-                + "Stripe-Signature: " + WebhookSigner.header(secret, now, body) + "\r\n"
-                + "Content-Length: " + bodyBytes.length + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[headBytes.length + bodyBytes.length];
-        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
-        System.arraycopy(bodyBytes, 0, request, headBytes.length, bodyBytes.length);
-        return request;
+        return PlainHttpConnection.request("POST", address, "/webhooks/stripe", Map.of(
+                "Content-Type", "application/json; charset=utf-8", "Stripe-Signature", WebhookSigner.header(secret, now, body)),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private final class Connection implements Runnable {
@@ -114,24 +102,15 @@ final class WebhookLoad {
         @Override
         public void run() {
             long cpuAtStart = THREADS.getCurrentThreadCpuTime();
-            try {
+            try (PlainHttpConnection connection = new PlainHttpConnection(address, Duration.ofSeconds(30))) {
                 while (System.nanoTime() < end) {
-                    try (Socket socket = new Socket()) {
-                        socket.setTcpNoDelay(true);
-                        socket.connect(address, 5_000);
-                        socket.setSoTimeout(30_000);
-                        OutputStream out = socket.getOutputStream();
-                        InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-                        while (System.nanoTime() < end) {
-                            byte[] request = nextRequest();
-                            long t0 = System.nanoTime();
-                            out.write(request);
-                            out.flush();
-                            int status = readResponse(in);
-                            record((System.nanoTime() - t0) / 1000);
-                            if (status != 200) {
-                                failures++;
-                            }
+                    byte[] request = nextRequest();
+                    long t0 = System.nanoTime();
+                    try {
+                        int status = connection.exchange(request);
+                        record((System.nanoTime() - t0) / 1000);
+                        if (status != 200) {
+                            failures++;
                         }
                     } catch (IOException e) {
                         failures++;
@@ -149,63 +128,5 @@ final class WebhookLoad {
             }
             latencies[count++] = micros;
         }
-    }
-
-    /** Reads one response (status line, headers, a Content-Length or chunked body) and returns its status. */
-    static int readResponse(InputStream in) throws IOException {
-        String statusLine = readLine(in);
-        if (statusLine == null) {
-            throw new IOException("connection closed");
-        }
-        int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
-        long contentLength = -1;
-        boolean chunked = false;
-        String line;
-        while ((line = readLine(in)) != null && !line.isEmpty()) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                contentLength = Long.parseLong(lower.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            long size;
-            do {
-                size = Long.parseLong(readLine(in).trim(), 16);
-                skip(in, size);
-                readLine(in);
-            } while (size > 0);
-        } else if (contentLength > 0) {
-            skip(in, contentLength);
-        }
-        return status;
-    }
-
-    private static void skip(InputStream in, long n) throws IOException {
-        long left = n;
-        while (left > 0) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new IOException("connection closed in a body");
-                }
-                skipped = 1;
-            }
-            left -= skipped;
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int length = line.length();
-                return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
-            }
-            line.append((char) b);
-        }
-        return line.length() == 0 ? null : line.toString();
     }
 }

@@ -2,17 +2,21 @@ package dev.onramp.devstack.simulate;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.onramp.devstack.http.PlainHttpConnection;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 
@@ -64,6 +69,9 @@ public final class OnrampSimulator {
     private final Map<String, Instant> terminalDueAt = new ConcurrentHashMap<>();
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
     private ChannelStandIns standIns;
+    private final Optional<InetSocketAddress> plain;
+    private final List<PlainHttpConnection> connections = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<PlainHttpConnection> connection = ThreadLocal.withInitial(this::newConnection);
 
     /** Whether a session's recipient gets a push subscription too (with {@link #withChannels}): every second one. */
     public static boolean registersPush(String sessionId) {
@@ -84,6 +92,13 @@ public final class OnrampSimulator {
     public OnrampSimulator(Target target, Options options) {
         this.target = target;
         this.options = options;
+        this.plain = PlainHttpConnection.addressOf(target.baseUrl());
+    }
+
+    private PlainHttpConnection newConnection() {
+        PlainHttpConnection fresh = new PlainHttpConnection(plain.orElseThrow(), Duration.ofSeconds(30));
+        connections.add(fresh);
+        return fresh;
     }
 
     /** Deliveries answered 2xx so far, while {@link #run} goes on. */
@@ -121,6 +136,7 @@ public final class OnrampSimulator {
         long forgedRefused = forgedAndStale(options.forgedAndStale());
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
+        connections.forEach(PlainHttpConnection::close);
         if (options.progress() != null) {
             options.progress().println();
         }
@@ -173,19 +189,10 @@ public final class OnrampSimulator {
         dueNanos[0] = pace();
         while (true) {
             long timestamp = System.currentTimeMillis() / 1000 + timestampSkewSeconds;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/webhooks/stripe"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Stripe-Signature", WebhookSigner.header(secret, timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             sent.incrementAndGet();
-            int status;
-            try {
-                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                status = -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            int status = send("POST", "/webhooks/stripe", Map.of("Content-Type", "application/json",
+                    "Stripe-Signature", WebhookSigner.header(secret, timestamp, body)), body);
+            if (Thread.currentThread().isInterrupted()) {
                 return -1;
             }
             if (status == 200) {
@@ -202,6 +209,34 @@ public final class OnrampSimulator {
             }
             retried.incrementAndGet();
             pace();
+        }
+    }
+
+    /**
+     * One request to ingest and its status, -1 when it could not be sent or answered. Over a keep-alive plain
+     * connection per thread for an http URL (a generator on the JDK client spent more CPU per webhook than ingest
+     * did, see {@link PlainHttpConnection}), over the JDK client for https.
+     */
+    private int send(String method, String path, Map<String, String> headers, String body) {
+        URI uri = URI.create(target.baseUrl() + path);
+        if (plain.isPresent()) {
+            try {
+                return connection.get().exchange(PlainHttpConnection.request(method, plain.get(), uri.getRawPath(), headers,
+                        body.getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
@@ -230,26 +265,15 @@ public final class OnrampSimulator {
             body.append(",\"webhook_url\":\"").append(standIns.webhookUrl()).append('"');
         }
         body.append('}');
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/sessions/" + session.sessionId() + "/recipient"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + target.apiKey())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + target.apiKey(), "Content-Type", "application/json");
         Retry retry = new Retry();
         do {
-            try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 204) {
-                    return;
-                }
-                if (status < 500) {
-                    throw new IllegalStateException("recipient for " + session.sessionId() + " refused with " + status);
-                }
-            } catch (IOException e) {
-                // retried below
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            int status = send("PUT", "/v1/sessions/" + session.sessionId() + "/recipient", headers, body.toString());
+            if (status == 204 || Thread.currentThread().isInterrupted()) {
                 return;
+            }
+            if (status >= 0 && status < 500) {
+                throw new IllegalStateException("recipient for " + session.sessionId() + " refused with " + status);
             }
         } while (retry.pause());
         throw new IllegalStateException("recipient for " + session.sessionId() + " not accepted within " + options.retryFor());
