@@ -94,13 +94,15 @@ public final class NotifierBench implements Callable<Integer> {
             String stateDir = Files.createTempDirectory("bench-notifier").toString();
             List<String> figures = new ArrayList<>();
             int next = 0;
-            List<Integer> runs = new ArrayList<>(connections);
+            int lastK = connections.get(connections.size() - 1);
+            List<Run> runs = new ArrayList<>();
             if (warmup > 0) {
-                runs.add(0, -connections.get(connections.size() - 1)); // negative: the warm-up, not reported
+                runs.add(new Run(lastK, warmup, true));
             }
-            for (int run : runs) {
-                int k = Math.abs(run);
-                int count = run < 0 ? warmup : burst;
+            connections.forEach(k -> runs.add(new Run(k, burst, false)));
+            for (Run run : runs) {
+                int k = run.connections();
+                int count = run.outcomes();
                 // One application throughout: each run continues from the last one's offsets and state.
                 SentRecords sentRecords = new SentRecords(stack.connection, channel);
                 if (backlog) {
@@ -112,14 +114,14 @@ public final class NotifierBench implements Callable<Integer> {
                     double perSecond = throughput.perSecond();
                     ProcessCpu.Span span = throughput.cpu();
                     next += count;
-                    if (run < 0) {
+                    if (run.warmUp()) {
                         System.out.printf("warm-up, K = %d: %.0f messages/s, %s%n", k, perSecond, span);
                         continue;
                     }
                     figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes %s, recipients known); %s",
                             k, perSecond, channel.name().toLowerCase(Locale.ROOT) + " messages", count,
                             backlog ? "waiting before the notifier started" : "at once", span));
-                    if (run == connections.get(connections.size() - 1)) {
+                    if (k == lastK) {
                         LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
@@ -190,6 +192,10 @@ public final class NotifierBench implements Callable<Integer> {
     /** How many messages the stand-in has received so far. */
     private interface Received {
         long count();
+    }
+
+    /** One throughput figure: K connections, that many outcomes; a warm-up's figure is printed, not reported. */
+    private record Run(int connections, int outcomes, boolean warmUp) {
     }
 
     /** Messages/s and the process's CPU per message. */

@@ -70,6 +70,8 @@ public final class OnrampSimulator {
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
     private ChannelStandIns standIns;
     private final Optional<InetSocketAddress> plain;
+    /** The base URL's own path, if it has one: requests over {@link #plain} name their path in full. */
+    private final String plainBasePath;
     private final List<PlainHttpConnection> connections = new CopyOnWriteArrayList<>();
     private final ThreadLocal<PlainHttpConnection> connection = ThreadLocal.withInitial(this::newConnection);
 
@@ -93,6 +95,7 @@ public final class OnrampSimulator {
         this.target = target;
         this.options = options;
         this.plain = PlainHttpConnection.addressOf(target.baseUrl());
+        this.plainBasePath = URI.create(target.baseUrl()).getRawPath();
     }
 
     private PlainHttpConnection newConnection() {
@@ -168,44 +171,42 @@ public final class OnrampSimulator {
         String body = OnrampEvents.event(delivery.eventId(), "crypto.onramp_session_updated", delivery.created(),
                 OnrampEvents.session(session.sessionId(), delivery.status(), session.network(), session.currency(),
                         transactionId, delivery.created() - 30));
-        long[] dueNanos = new long[1];
-        int status = postSigned(body, target.webhookSecret(), 0, dueNanos);
-        if (status == 200) {
+        Posted posted = postSigned(body, target.webhookSecret(), 0);
+        if (posted.status() == 200) {
             acceptedEventIds.add(delivery.eventId());
         }
-        if (status == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
-            terminalDueAt.putIfAbsent(session.sessionId(), wallAtStart.plusNanos(dueNanos[0] - nanosAtStart));
+        if (posted.status() == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
+            terminalDueAt.putIfAbsent(session.sessionId(), wallAtStart.plusNanos(posted.dueNanos() - nanosAtStart));
         }
+    }
+
+    /** The last answer's status (-1: none), and when the first attempt was due (its slot in the schedule, or when it was made). */
+    private record Posted(int status, long dueNanos) {
     }
 
     /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, for a while. */
-    private int postSigned(String body, String secret, long timestampSkewSeconds) {
-        return postSigned(body, secret, timestampSkewSeconds, new long[1]);
-    }
-
-    /** {@code dueNanos[0]}: set to when the first attempt was due (its slot in the schedule, or when it was made). */
-    private int postSigned(String body, String secret, long timestampSkewSeconds, long[] dueNanos) {
+    private Posted postSigned(String body, String secret, long timestampSkewSeconds) {
         Retry retry = new Retry();
-        dueNanos[0] = pace();
+        long due = pace();
         while (true) {
             long timestamp = System.currentTimeMillis() / 1000 + timestampSkewSeconds;
             sent.incrementAndGet();
             int status = send("POST", "/webhooks/stripe", Map.of("Content-Type", "application/json",
                     "Stripe-Signature", WebhookSigner.header(secret, timestamp, body)), body);
             if (Thread.currentThread().isInterrupted()) {
-                return -1;
+                return new Posted(-1, due);
             }
             if (status == 200) {
                 accepted.incrementAndGet();
-                return status;
+                return new Posted(status, due);
             }
             if (status >= 400 && status < 500) {
                 refused.incrementAndGet();
-                return status;
+                return new Posted(status, due);
             }
             if (!retry.pause()) {
                 failed.incrementAndGet();
-                return status;
+                return new Posted(status, due);
             }
             retried.incrementAndGet();
             pace();
@@ -218,16 +219,15 @@ public final class OnrampSimulator {
      * did, see {@link PlainHttpConnection}), over the JDK client for https.
      */
     private int send(String method, String path, Map<String, String> headers, String body) {
-        URI uri = URI.create(target.baseUrl() + path);
         if (plain.isPresent()) {
             try {
-                return connection.get().exchange(PlainHttpConnection.request(method, plain.get(), uri.getRawPath(), headers,
+                return connection.get().exchange(PlainHttpConnection.request(method, plain.get(), plainBasePath + path, headers,
                         body.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 return -1;
             }
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         try {
