@@ -36,7 +36,7 @@ final class ReconcileCommand implements Callable<Integer> {
             System.err.println("set STRIPE_API_KEY (and STRIPE_API_BASE for anything but Stripe itself)");
             return 2;
         }
-        try (TransactionalEventWriter writer = new TransactionalEventWriter(kafka.connection().clientConfig(),
+        try (TransactionalEventWriter writer = new TransactionalEventWriter(kafka.connection().producerConfig(),
                 config.transactionalId() + "-reconcile", 1, kafka.connection().registryClient(), Duration.ofSeconds(30))) {
             Reconciler reconciler = new Reconciler(new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(),
                     config.stripe().timeout()), writer, new WebhookMapper(), new IngestMetrics(new SimpleMeterRegistry()),

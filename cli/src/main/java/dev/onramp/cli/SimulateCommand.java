@@ -20,12 +20,14 @@ import dev.onramp.devstack.simulate.MintSimulation;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
+import dev.onramp.devstack.simulate.TopicLogSizes;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,6 +112,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int play(SimulationPlan plan, OnrampSimulator simulator, ChannelStandIns standIns) throws Exception {
+        TopicLogSizes diskBefore = kafka.bootstrapGiven() ? logSizes() : null;
         long began = System.nanoTime();
         OnrampSimulator.Report report = simulator.run(plan);
         double seconds = (System.nanoTime() - began) / 1e9;
@@ -152,6 +155,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 System.out.printf("schedule: %.0f webhooks/s; the senders fell behind it by %d ms at most (concurrency %d)%n",
                         rate, report.behindSchedule().toMillis(), concurrency);
             }
+            printDiskUse(logSizes().growthSince(diskBefore), report.accepted());
         }
         return report.failed() == 0 ? 0 : 1;
     }
@@ -188,6 +192,21 @@ public final class SimulateCommand implements Callable<Integer> {
             System.out.println("stand-ins received: " + standIns.summary());
         }
         return minted.failed() == 0 ? 0 : 1;
+    }
+
+    private TopicLogSizes logSizes() throws InterruptedException {
+        try (Admin admin = Admin.create(kafka.connection().clientConfig())) {
+            return TopicLogSizes.of(admin);
+        }
+    }
+
+    /** Everything the run wrote, every replica counted: what a day at this rate costs in disk, before compaction. */
+    private static void printDiskUse(Map<String, Long> growth, long webhooks) {
+        long total = growth.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("disk: %,d bytes written across %d topics (every replica), %,.0f bytes per accepted webhook%n",
+                total, growth.size(), total / (double) Math.max(1, webhooks));
+        growth.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("  %-52s %,8.0f bytes per webhook%n", e.getKey(), e.getValue() / (double) Math.max(1, webhooks)));
     }
 
     /** SENT records on onramp.notifications.v1 for the plan's sessions, by session, as they were committed. */

@@ -58,6 +58,7 @@ import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.StoredBatches;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -127,6 +128,7 @@ class PipelineEndToEndIntegrationTest {
         everyTopicHoldsWhatItsContractSays(plan, report, registry);
 
         noSecretAndNoForgeryAnywhere(received, logs);
+        everyBatchTheServicesWroteIsCompressed();
         greenMail.stop();
 
         auditAnswersWhatHappened(plan, report, testStart, registry);
@@ -207,6 +209,16 @@ class PipelineEndToEndIntegrationTest {
         assertThat(events).allMatch(r -> r.key().equals(r.value().getSessionId()));
         List<ConsumerRecord<String, RawWebhook>> raw = read(Topics.WEBHOOKS_RAW, registry);
         assertThat(raw).allMatch(r -> r.value().getPayload().contains("\"client_secret\":\"[REDACTED]\""));
+    }
+
+    /** Read from the broker's own segment files: each service's producer compresses (KafkaConnection.producerConfig). */
+    private static void everyBatchTheServicesWroteIsCompressed() throws IOException {
+        // ingest, the processor (its topics and its changelog), the notifier's Streams app and its sender
+        List<String> topics = List.of(Topics.WEBHOOKS_RAW.name(), Topics.SESSION_EVENTS.name(), Topics.SESSION_STATE.name(),
+                "onramp-processor-session-state-changelog", Topics.NOTIFICATIONS.name(), Topics.NOTIFICATION_RESULTS.name());
+        for (String topic : topics) {
+            assertThat(StoredBatches.byCompression(STACK.broker().logDir(), topic)).as(topic).isNotEmpty().containsOnlyKeys("lz4");
+        }
     }
 
     /** No client_secret, and no trace of a forged or stale delivery, anywhere: topics, emails, logs. */

@@ -46,7 +46,7 @@ public final class ConsoleService implements AutoCloseable {
             TopicReader topics = new TopicReader(config.kafka().clientConfig());
             ProcessorClient processor = new ProcessorClient(config.processorUrl(), config.platformApiKey());
             DeadLetters deadLetters = new DeadLetters(topics, service.registry());
-            TransactionalEventWriter writer = service.own(new TransactionalEventWriter(config.kafka().clientConfig(),
+            TransactionalEventWriter writer = service.own(new TransactionalEventWriter(config.kafka().producerConfig(),
                     config.transactionalId(), 1, service.registry(), Duration.ofSeconds(10)));
             Redriver redriver = new Redriver(deadLetters, topics, service.registry(), processor, writer,
                     new ClientSecretRedactor(SignedJson.mapper()), clock);

@@ -57,7 +57,7 @@ public final class StreamsApp implements AutoCloseable {
      */
     public static Map<String, Object> baseConfig(KafkaConnection kafka, String applicationId, Path stateDir,
                                                  String instanceId) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> config = new HashMap<>(kafka.producerConfig());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

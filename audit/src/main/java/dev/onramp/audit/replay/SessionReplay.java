@@ -102,7 +102,7 @@ public final class SessionReplay {
             TopicContracts.ensureTopics(admin, List.of(events), connection.topicPartitions(), connection.topicReplication());
         }
         long unmappable = 0;
-        Map<String, Object> producerConfig = new HashMap<>(connection.clientConfig());
+        Map<String, Object> producerConfig = new HashMap<>(connection.producerConfig());
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(registry))) {
             for (var record : new AuditAccess(connection.bootstrapServers(), registry).rawWebhooks(since)) {
@@ -204,7 +204,7 @@ public final class SessionReplay {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+        Map<String, Object> config = new HashMap<>(connection.producerConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);

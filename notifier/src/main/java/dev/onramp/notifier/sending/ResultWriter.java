@@ -34,7 +34,7 @@ final class ResultWriter implements AutoCloseable {
     private final Clock clock;
 
     ResultWriter(KafkaConnection kafka, SentLedger ledger, MeterRegistry registry, Clock clock) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> config = new HashMap<>(kafka.producerConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Where the cluster and the registry are, read from the environment. Shared by every service so that they all
@@ -24,6 +25,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl, Map<String, String> clientSettings,
                               int topicPartitions, short topicReplication) {
     public static final String CLIENT_PREFIX = "KAFKA_CLIENT_";
+    /** Chosen by measuring the whole pipeline's bytes per webhook and CPU with each codec (BENCHMARKS.md, disk). */
+    public static final String DEFAULT_COMPRESSION = "lz4";
 
     public static KafkaConnection fromEnv(Map<String, String> env) {
         Map<String, String> passThrough = new HashMap<>();
@@ -56,6 +59,17 @@ public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl,
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
+    /**
+     * Base settings for a producer: {@link #clientConfig()} plus the pipeline's batch compression,
+     * {@value #DEFAULT_COMPRESSION} unless {@code KAFKA_CLIENT_COMPRESSION_TYPE} names another. Producers compress,
+     * not the topics: a batch the broker receives in its topic's codec is stored as it came, without recompressing.
+     */
+    public Map<String, Object> producerConfig() {
+        Map<String, Object> config = clientConfig();
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, DEFAULT_COMPRESSION);
         return config;
     }
 

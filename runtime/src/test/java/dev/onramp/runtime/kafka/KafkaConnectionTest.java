@@ -22,4 +22,12 @@ class KafkaConnectionTest {
         assertThat(KafkaConnection.local("b:1", "r").minInsyncReplicas()).isEqualTo(1);
         assertThat(KafkaConnection.fromEnv(Map.of("ONRAMP_TOPIC_REPLICATION", "3")).minInsyncReplicas()).isEqualTo(2);
     }
+
+    @Test
+    void producersCompressWithLz4UnlessTheEnvironmentNamesAnotherCodec() {
+        assertThat(KafkaConnection.local("b:1", "r").producerConfig()).containsEntry("compression.type", "lz4");
+        assertThat(KafkaConnection.local("b:1", "r").clientConfig()).doesNotContainKey("compression.type");
+        assertThat(KafkaConnection.fromEnv(Map.of("KAFKA_CLIENT_COMPRESSION_TYPE", "zstd")).producerConfig())
+                .containsEntry("compression.type", "zstd");
+    }
 }
