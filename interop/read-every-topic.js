@@ -2,11 +2,19 @@
 // against the registry's Confluent API, decoding each record and checking it has the fields schemas/README.md
 // documents, and that a record carrying a session id is keyed by it.
 // Usage: node read-every-topic.js <bootstrap> <registry-url> <topic that must hold records>...
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = require('kafkajs');
 const { SchemaRegistry } = require('@kafkajs/confluent-schema-registry');
+const lz4 = require('lz4js');
 const documented = require('./documented-fields.json');
 
 const [bootstrap, registryUrl, ...mustHoldRecords] = process.argv.slice(2);
+
+// The pipeline's producers write lz4 batches. KafkaJS ships gzip only and takes other codecs as plug-ins; Kafka's
+// lz4 is the standard LZ4 frame format, which lz4js (pure JavaScript, no native build) reads and writes.
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: async encoder => Buffer.from(lz4.compress(encoder.buffer)),
+  decompress: async buffer => Buffer.from(lz4.decompress(buffer)),
+});
 const IDLE_MS = 4000;
 
 async function readTopic(kafka, registry, topic, fields) {
@@ -18,6 +26,8 @@ async function readTopic(kafka, registry, topic, fields) {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const result = { records: 0, tombstones: 0, problems: [] };
+  // A consumer that crashes (e.g. on a batch it cannot decompress) must fail the topic, not end it early.
+  consumer.on(consumer.events.CRASH, e => result.problems.push(`consumer crashed: ${e.payload.error.message}`));
   let last = Date.now();
   await consumer.run({
     eachMessage: async ({ message, partition }) => {
