@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -112,7 +113,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int play(SimulationPlan plan, OnrampSimulator simulator, ChannelStandIns standIns) throws Exception {
-        TopicLogSizes diskBefore = kafka.bootstrapGiven() ? logSizes() : null;
+        Optional<TopicLogSizes> diskBefore = kafka.bootstrapGiven() ? logSizes() : Optional.empty();
         long began = System.nanoTime();
         OnrampSimulator.Report report = simulator.run(plan);
         double seconds = (System.nanoTime() - began) / 1e9;
@@ -155,7 +156,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 System.out.printf("schedule: %.0f webhooks/s; the senders fell behind it by %d ms at most (concurrency %d)%n",
                         rate, report.behindSchedule().toMillis(), concurrency);
             }
-            printDiskUse(logSizes().growthSince(diskBefore), report.accepted());
+            if (diskBefore.isPresent()) {
+                logSizes().ifPresent(after -> printDiskUse(after.growthSince(diskBefore.get()), report.accepted()));
+            }
         }
         return report.failed() == 0 ? 0 : 1;
     }
@@ -194,9 +197,13 @@ public final class SimulateCommand implements Callable<Integer> {
         return minted.failed() == 0 ? 0 : 1;
     }
 
-    private TopicLogSizes logSizes() throws InterruptedException {
+    /** Empty, with a line saying why, where the brokers do not tell (DescribeLogDirs needs DESCRIBE on the cluster). */
+    private Optional<TopicLogSizes> logSizes() throws InterruptedException {
         try (Admin admin = Admin.create(kafka.connection().clientConfig())) {
-            return TopicLogSizes.of(admin);
+            return Optional.of(TopicLogSizes.of(admin));
+        } catch (IllegalStateException e) {
+            System.out.println("disk: not measured: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -102,7 +102,7 @@ public final class SessionReplay {
             TopicContracts.ensureTopics(admin, List.of(events), connection.topicPartitions(), connection.topicReplication());
         }
         long unmappable = 0;
-        Map<String, Object> producerConfig = new HashMap<>(connection.producerConfig());
+        Map<String, Object> producerConfig = new HashMap<>(connection.clientConfig());
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(registry))) {
             for (var record : new AuditAccess(connection.bootstrapServers(), registry).rawWebhooks(since)) {
@@ -203,8 +203,9 @@ public final class SessionReplay {
         return new KafkaConsumer<>(config, new StringDeserializer(), new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry));
     }
 
+    /** Uncompressed, unlike the services' producers: side copies live until the diff, and a replay is CPU-bound. */
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>(connection.producerConfig());
+        Map<String, Object> config = new HashMap<>(connection.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);

@@ -39,7 +39,7 @@ public record TopicLogSizes(Map<String, Long> bytesByTopic) {
         }
     }
 
-    /** What each topic grew by since {@code earlier}, largest first; topics that did not grow are left out. */
+    /** What each topic grew by since {@code earlier}, by topic name; topics that did not grow are left out. */
     public Map<String, Long> growthSince(TopicLogSizes earlier) {
         Map<String, Long> growth = new TreeMap<>();
         bytesByTopic.forEach((topic, now) -> {
