@@ -1,61 +1,76 @@
 package dev.onramp.bench;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import dev.onramp.devstack.stripe.OnrampEvents;
+import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
+import dev.onramp.ingest.webhook.ClientSecretRedactor;
+import dev.onramp.ingest.webhook.Delivery;
+import dev.onramp.ingest.webhook.MappedWebhook;
+import dev.onramp.ingest.webhook.SignedJson;
+import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.Env;
-import org.apache.kafka.tools.ProducerPerformance;
+import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.schemas.serde.RegistryAvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Signed webhooks through ingest against Kafka's own ProducerPerformance, on the same in-process broker in the
- * same run, with the same record size and acks=all.
+ * Signed webhooks through ingest against Kafka's own ProducerPerformance, on the same in-process broker in the same
+ * run. Both load generators run in JVMs of their own, so this process's CPU is ingest's and the broker's (or the
+ * broker's alone); each side runs the same number of times, in turns, and the median is reported with every run.
+ * Then fixed rates, with latency counted from when each webhook was due.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Verified webhooks/s through ingest vs ProducerPerformance.")
 public final class IngestBench implements Callable<Integer> {
     private static final String SECRET = "whsec_bench_secret_0123456789";
+    private static final String BASELINE_TOPIC = "bench.producer-performance";
 
     @Option(names = "--connections", description = "Concurrent HTTP connections (default ${DEFAULT-VALUE}).")
     int connections = 64;
-    @Option(names = "--seconds", description = "How long to post (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", description = "How long each measured phase posts (default ${DEFAULT-VALUE}).")
     int seconds = 20;
+    @Option(names = "--runs", description = "Closed-loop runs of each side, in turns (default ${DEFAULT-VALUE}).")
+    int runs = 3;
+    @Option(names = "--rates", split = ",", description = "Fixed rates, webhooks/s, after the closed-loop runs (default ${DEFAULT-VALUE}).")
+    int[] rates = {500, 1_000, 2_000, 4_000};
     @Option(names = "--warmup", description = "Most seconds of posting before measuring; warm-up ends sooner once the JIT"
             + " compilers are mostly idle (default ${DEFAULT-VALUE}).")
     int warmup = 120;
     @Option(names = "--writers", description = "INGEST_WRITERS for the run (default ${DEFAULT-VALUE}).")
     int writers = 2;
-    @Option(names = "--records", description = "Records for ProducerPerformance (default ${DEFAULT-VALUE}).")
+    @Option(names = "--commit-linger", description = "INGEST_COMMIT_LINGER for the run (default: ingest's).")
+    String commitLinger;
+    @Option(names = "--records", description = "Records per ProducerPerformance run (default ${DEFAULT-VALUE}).")
     int records = 300_000;
+    @Option(names = "--transaction-ms", description = "ProducerPerformance's transaction length, about one of ingest's group"
+            + " commits (default ${DEFAULT-VALUE}).")
+    int transactionMs = 10;
 
     @Override
     public Integer call() throws Exception {
         try (BenchStack stack = new BenchStack()) {
+            stack.broker.createTopic(BASELINE_TOPIC, 3, Map.of());
             String sample = OnrampEvents.sessionUpdated("evt_sample_000000", "cos_Bench0000000000", "fulfillment_processing", 1_700_000_000L);
-            int recordSize = sample.getBytes(StandardCharsets.UTF_8).length;
-            stack.broker.createTopic("bench.producer-performance", 3, Map.of());
-            // Twice, the faster run taken: the first also warms the JVM (and the broker) up.
-            List<TimedRun> producerRuns = new ArrayList<>();
-            for (int run = 0; run < 2; run++) {
-                ProcessCpu cpu = ProcessCpu.start();
-                double rate = producerPerformance(stack.broker.bootstrapServers(), recordSize);
-                producerRuns.add(new TimedRun(rate, cpu.stop(records)));
-            }
-            TimedRun producerPerformance = TimedRun.fastest(producerRuns);
-
+            int[] sizes = recordSizes(sample);
+            Path payloads = Files.createTempFile("onramp-bench-payloads", ".txt");
+            Files.write(payloads, ProducerPerformanceRun.payloads(sample, sizes[0], sizes[1]), StandardCharsets.UTF_8);
             Map<String, String> env = new HashMap<>(Map.of(
                     "INGEST_HOST", "127.0.0.1", "INGEST_PORT", "0", "INGEST_ADMIN_PORT", "0",
                     "STRIPE_WEBHOOK_SECRETS", SECRET, "PLATFORM_API_KEY", "bench-api-key-0123456789",
@@ -63,29 +78,88 @@ public final class IngestBench implements Callable<Integer> {
                     "SCHEMA_REGISTRY_URL", stack.registry.url(),
                     "INGEST_TRANSACTIONAL_ID", "bench-ingest",
                     "INGEST_WRITERS", String.valueOf(writers)));
-            try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(env)))) {
-                WebhookLoad load = new WebhookLoad(new InetSocketAddress("127.0.0.1", ingest.port()), SECRET);
+            if (commitLinger != null) {
+                env.put("INGEST_COMMIT_LINGER", commitLinger);
+            }
+            try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(env)));
+                 LoadProcess load = LoadProcess.start(new InetSocketAddress("127.0.0.1", ingest.port()), SECRET)) {
                 double warmedFor = warmUp(load);
-                ProcessCpu ingestCpu = ProcessCpu.start();
-                WebhookLoad.Result result = load.run(Duration.ofSeconds(seconds), connections);
-                ProcessCpu.Span ingestSpan = ingestCpu.stop(result.count());
-                System.out.printf("%nmachine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-                System.out.printf("warm-up:             %.0f s of posting before measuring%n", warmedFor);
-                System.out.printf("ProducerPerformance: %.0f records/s (runs: %s; record size %d B, acks=all, 3 partitions)%n",
-                        producerPerformance.perSecond(), TimedRun.rates(producerRuns), recordSize);
-                System.out.printf("ingest:              %.0f verified webhooks/s with %d connections over %d s"
-                                + " (each = raw webhook + session event in one transaction), %d non-200%n",
-                        result.perSecond(), connections, seconds, result.failures());
-                System.out.printf("ingest latency:      %s%n", result.latency());
-                System.out.printf("ratio:               %.0f %% of ProducerPerformance's records/s%n",
-                        100 * result.perSecond() / producerPerformance.perSecond());
-                // Whole process: broker, client or service, load generator.
-                System.out.printf("CPU, ProducerPerformance: %s%n", producerPerformance.cpu());
-                System.out.printf("CPU, ingest:              %s (per webhook), of which the load generator %.0f µs%n",
-                        ingestSpan, result.generatorCpuNanos() / 1e3 / result.count());
+                List<ProducerPerformanceRun.Result> baseline = new ArrayList<>();
+                List<ProducerPerformanceRun.Result> untransacted = new ArrayList<>();
+                List<LoadProcess.Measured> closed = new ArrayList<>();
+                for (int run = 1; run <= runs; run++) {
+                    baseline.add(ProducerPerformanceRun.run(stack.broker.bootstrapServers(), BASELINE_TOPIC, payloads, records, transactionMs));
+                    untransacted.add(ProducerPerformanceRun.run(stack.broker.bootstrapServers(), BASELINE_TOPIC, payloads, records, 0));
+                    closed.add(load.run("closed-" + run, connections, seconds, 0));
+                }
+                List<LoadProcess.Measured> fixed = new ArrayList<>();
+                for (int rate : rates) {
+                    fixed.add(load.run("rate-" + rate, connections, seconds, rate));
+                }
+                report(warmedFor, sizes, baseline, closed, fixed);
+                double batchRate = median(untransacted, ProducerPerformanceRun.Result::perSecond);
+                System.out.printf("ProducerPerformance without transactions (the batching upper bound): %.0f records/s (runs: %s),"
+                                + " broker %.0f µs + client %.0f µs CPU per record; ingest is %.1f %% of it in webhooks/s%n",
+                        batchRate, list(untransacted, ProducerPerformanceRun.Result::perSecond, "%.0f"),
+                        median(untransacted, r -> r.brokerCpu().microsPerRecord()),
+                        median(untransacted, ProducerPerformanceRun.Result::clientMicrosPerRecord),
+                        100 * median(closed, m -> m.result().perSecond()) / batchRate);
+            } finally {
+                Files.deleteIfExists(payloads);
             }
         }
         return 0;
+    }
+
+    private void report(double warmedFor, int[] sizes, List<ProducerPerformanceRun.Result> baseline,
+                        List<LoadProcess.Measured> closed, List<LoadProcess.Measured> fixed) {
+        double ppRate = median(baseline, ProducerPerformanceRun.Result::perSecond);
+        double ingestRate = median(closed, m -> m.result().perSecond());
+        System.out.printf("%nmachine: %d cores, Java %s; warm-up %.0f s of posting; each side %d runs in turns, median first%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), warmedFor, runs);
+        System.out.printf("ProducerPerformance: %.0f records/s (runs: %s); records of %d and %d B (ingest's two), keyed, acks=all, lz4,"
+                        + " linger.ms=0, transactions of %d ms, its own JVM%n",
+                ppRate, list(baseline, ProducerPerformanceRun.Result::perSecond, "%.0f"), sizes[0], sizes[1], transactionMs);
+        System.out.printf("  CPU per record: broker %.0f µs (runs: %s), client %.0f µs%n",
+                median(baseline, r -> r.brokerCpu().microsPerRecord()), list(baseline, r -> r.brokerCpu().microsPerRecord(), "%.0f"),
+                median(baseline, ProducerPerformanceRun.Result::clientMicrosPerRecord));
+        System.out.printf("ingest, closed loop: %.0f verified webhooks/s with %d connections over %d s (runs: %s), %d non-200;"
+                        + " each = raw webhook + session event in one transaction%n",
+                ingestRate, connections, seconds, list(closed, m -> m.result().perSecond(), "%.0f"),
+                closed.stream().mapToLong(m -> m.result().failures()).sum());
+        System.out.printf("  CPU per webhook, ingest + broker: %.0f µs (runs: %s), %.2f cores busy; load generator (own JVM) %.0f µs%n",
+                median(closed, m -> m.serviceCpu().microsPerRecord()), list(closed, m -> m.serviceCpu().microsPerRecord(), "%.0f"),
+                median(closed, m -> m.serviceCpu().coresBusy()), median(closed, m -> m.result().generatorCpuNanos() / 1e3 / m.result().count()));
+        System.out.printf("  latency: %s%n", closed.get(closed.size() / 2).result().latency());
+        System.out.printf("ratio: %.1f %% of ProducerPerformance's records/s in webhooks/s; %.1f %% in records/s (two per webhook)%n",
+                100 * ingestRate / ppRate, 200 * ingestRate / ppRate);
+        System.out.println("fixed rates (latency from when each webhook was due; HdrHistogram):");
+        for (int i = 0; i < fixed.size(); i++) {
+            LoadProcess.Measured m = fixed.get(i);
+            System.out.printf("  %,d/s: %.0f/s done, %d non-200, %s; %.0f µs CPU per webhook (ingest + broker), %.2f cores busy%n",
+                    rates[i], m.result().perSecond(), m.result().failures(), m.result().latency(),
+                    m.serviceCpu().microsPerRecord(), m.serviceCpu().coresBusy());
+        }
+    }
+
+    private static <T> double median(List<T> runs, ToDoubleFunction<T> value) {
+        double[] sorted = runs.stream().mapToDouble(value).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static <T> String list(List<T> runs, ToDoubleFunction<T> value, String format) {
+        return Arrays.stream(runs.stream().mapToDouble(value).toArray()).mapToObj(v -> String.format(format, v))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The serialized sizes of the two records ingest writes for the sample webhook. */
+    private static int[] recordSizes(String sample) throws Exception {
+        Delivery delivery = new Delivery("0".repeat(64), WebhookSigner.header(SECRET, 1_700_000_000L, sample), "1:abcdef01", Instant.now());
+        MappedWebhook mapped = new WebhookMapper().map(new ClientSecretRedactor(SignedJson.mapper()).redact(sample), delivery);
+        RegistryAvroSerializer<SpecificRecord> serializer = new RegistryAvroSerializer<>(new InMemorySchemaRegistry());
+        serializer.configure(Map.of(), false);
+        return new int[]{serializer.serialize(Topics.WEBHOOKS_RAW.name(), mapped.raw()).length,
+                serializer.serialize(Topics.SESSION_EVENTS.name(), mapped.event().orElseThrow()).length};
     }
 
     /**
@@ -93,40 +167,14 @@ public final class IngestBench implements Callable<Integer> {
      * limit. On two cores C2 competes with everything else for a minute or more (Jetty, the broker, the clients);
      * a figure taken before that measures the compiler as much as ingest.
      */
-    private double warmUp(WebhookLoad load) throws InterruptedException {
+    private double warmUp(LoadProcess load) throws Exception {
         long began = System.nanoTime();
         long left;
-        while ((left = warmup - (long) ((System.nanoTime() - began) / 1e9)) > 0) {
-            ProcessCpu round = ProcessCpu.start();
-            WebhookLoad.Result result = load.run(Duration.ofSeconds(Math.min(10, left)), connections);
-            if (round.stop(Math.max(1, result.count())).jitCores() < 0.1) {
+        for (int round = 1; (left = warmup - (long) ((System.nanoTime() - began) / 1e9)) > 0; round++) {
+            if (load.run("warm-up-" + round, connections, (int) Math.min(10, left), 0).serviceCpu().jitCores() < 0.1) {
                 break;
             }
         }
         return (System.nanoTime() - began) / 1e9;
-    }
-
-    private double producerPerformance(String bootstrap, int recordSize) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            ProducerPerformance.main(new String[]{
-                    "--topic", "bench.producer-performance", "--num-records", String.valueOf(records),
-                    "--record-size", String.valueOf(recordSize), "--throughput", "-1",
-                    "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all"});
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        Matcher summary = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(output);
-        double last = -1;
-        while (summary.find()) {
-            last = Double.parseDouble(summary.group(2));
-        }
-        if (last < 0) {
-            throw new IllegalStateException("no summary from ProducerPerformance:\n" + output);
-        }
-        return last;
     }
 }

@@ -54,7 +54,8 @@ public final class IngestService implements AutoCloseable {
             ObjectMapper json = SignedJson.mapper();
             IngestMetrics metrics = new IngestMetrics(service.metrics());
             TransactionalEventWriter writer = service.own(new TransactionalEventWriter(
-                    config.kafka().producerConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout()));
+                    config.kafka().producerConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout(),
+                    config.commitLinger()));
             WebhookEndpoint webhooks = new WebhookEndpoint(
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,

@@ -3,6 +3,7 @@ package dev.onramp.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,5 +34,17 @@ class IngestConfigTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.adminPort()).isEqualTo(8090);
         assertThat(config.toString()).doesNotContain("whsec_config_test").doesNotContain("pk_config_test");
+    }
+
+    @Test
+    void theCommitLingerIsShortByDefaultAndBounded() {
+        assertThat(IngestConfig.fromEnv(new Env(env(null))).commitLinger()).isEqualTo(Duration.ofMillis(5));
+        Map<String, String> none = env(null);
+        none.put("INGEST_COMMIT_LINGER", "0ms");
+        assertThat(IngestConfig.fromEnv(new Env(none)).commitLinger()).isZero();
+        Map<String, String> tooLong = env(null);
+        tooLong.put("INGEST_COMMIT_LINGER", "2s");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(new Env(tooLong))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("INGEST_COMMIT_LINGER");
     }
 }

@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
@@ -36,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * neither" holds, while one commit serves many requests and several commits overlap. A Kafka transaction costs
  * a round of marker writes whatever its size; this is what lets ingest keep up.
  *
+ * <p>A lane may wait a little ({@code linger}) after the first request of a transaction before taking the queue, so
+ * that at moderate rates a transaction carries several requests instead of one: a transaction costs the broker and the
+ * client about as much CPU as a few dozen records (AddPartitionsToTxn, EndTxn, the coordinator's log writes, a marker
+ * per partition), and at rates where each request would get its own transaction that cost is most of ingest's. One
+ * lane collects at a time, so lanes do not split the requests between them while they wait; when requests queue
+ * up anyway (commits slower than arrivals) the first one is older than the linger and nobody waits.
+ *
  * <p>Values are serialized on the caller's thread (the registry lookups are cached), so a bad record fails only
  * its own request, and the lanes only move bytes.
  */
@@ -46,6 +56,8 @@ public final class TransactionalEventWriter implements AutoCloseable {
     private final RegistryAvroSerializer<SpecificRecord> serializer;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Lane> lanes = new ArrayList<>();
+    private final Lock collecting = new ReentrantLock();
+    private final long lingerNanos;
     private volatile boolean running = true;
 
     /**
@@ -54,6 +66,13 @@ public final class TransactionalEventWriter implements AutoCloseable {
      */
     public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId, int laneCount,
                                     SchemaRegistry registry, Duration blockTimeout) {
+        this(clientConfig, transactionalId, laneCount, registry, blockTimeout, Duration.ZERO);
+    }
+
+    /** @param linger how long a transaction's first request may wait for others to join it */
+    public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId, int laneCount,
+                                    SchemaRegistry registry, Duration blockTimeout, Duration linger) {
+        this.lingerNanos = linger.toNanos();
         this.serializer = new RegistryAvroSerializer<>(registry);
         this.serializer.configure(Map.of(), false);
         for (int i = 0; i < laneCount; i++) {
@@ -103,7 +122,7 @@ public final class TransactionalEventWriter implements AutoCloseable {
             // The headers carry the trace context (see Tracing).
             bytes.add(new ProducerRecord<>(record.topic(), null, key, value, record.headers()));
         }
-        Pending pending = new Pending(bytes, new CompletableFuture<>());
+        Pending pending = new Pending(bytes, new CompletableFuture<>(), System.nanoTime());
         queue.add(pending);
         try {
             pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -147,12 +166,7 @@ public final class TransactionalEventWriter implements AutoCloseable {
             while (running || !queue.isEmpty()) {
                 batch.clear();
                 try {
-                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
+                    collect(batch);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -164,6 +178,24 @@ public final class TransactionalEventWriter implements AutoCloseable {
                 }
             }
             closeProducer(Duration.ofSeconds(5));
+        }
+
+        /** The next transaction's requests: the first to arrive, and all that arrived until it was {@code linger} old. */
+        private void collect(List<Pending> batch) throws InterruptedException {
+            collecting.lockInterruptibly();
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    return;
+                }
+                batch.add(first);
+                for (long wait; (wait = first.queuedAt() + lingerNanos - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(wait);
+                }
+                queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
+            } finally {
+                collecting.unlock();
+            }
         }
 
         private void commit(List<Pending> batch) {
@@ -214,7 +246,7 @@ public final class TransactionalEventWriter implements AutoCloseable {
         batch.forEach(p -> p.done().completeExceptionally(cause));
     }
 
-    private record Pending(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done) {
+    private record Pending(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done, long queuedAt) {
     }
 
     /** The records were not (yet) acknowledged: answer so that the sender retries. */

@@ -1,10 +1,20 @@
 package dev.onramp.ingest.webhook;
 
-import java.util.Iterator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,10 +24,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 /**
  * Removes every session client_secret from a webhook body before it goes anywhere: topics, logs, error bodies.
  *
- * <p>It works on the text, so the stored payload keeps the body's exact layout apart from the secrets, and it
- * catches a secret wherever it stands: the {@code client_secret} field, and any string shaped like one
- * ({@code cos_..._secret_...}), e.g. pasted into metadata. When the body is JSON, the result is parsed again and
- * checked; a secret hidden from the text patterns (by JSON escapes) makes it fall back to rewriting the JSON tree.
+ * <p>It catches a secret wherever it stands: the value of any {@code client_secret} field, and any string shaped like
+ * one ({@code cos_..._secret_...}), e.g. pasted into metadata, as a value or a key. The body is parsed once, from its
+ * bytes: Jackson builds the tree while this class watches each key and string as the parser reads it, decoded (so JSON
+ * escapes hide nothing) and with its place in the bytes. The stored text is the body as received with only those
+ * strings replaced, so it keeps its exact layout; when a secret is not a string (a {@code client_secret} object, say)
+ * the text is the redacted tree written out instead. A body that is not JSON is redacted by pattern, for the
+ * dead-letter topic.
  */
 public final class ClientSecretRedactor {
     public static final String REDACTED = "[REDACTED]";
@@ -32,6 +45,7 @@ public final class ClientSecretRedactor {
     private static final String SECRET_FIELD_REDACTED = "\"client_secret\"$1\"" + Matcher.quoteReplacement(REDACTED) + "\"";
     /** Every secret shape contains this; a string without it needs no regex. */
     private static final String SECRET_MARK = "_secret_";
+    private static final String SECRET_FIELD_NAME = "client_secret";
 
     private final ObjectMapper json;
 
@@ -39,38 +53,43 @@ public final class ClientSecretRedactor {
         this.json = json;
     }
 
-    /** The text with every secret replaced. */
+    /** The text with every secret replaced, by pattern: for what is not JSON. */
     public String redactText(String body) {
         String fieldsDone = SECRET_FIELD.matcher(body).replaceAll(SECRET_FIELD_REDACTED);
-        return fieldsDone.contains(SECRET_MARK)
-                ? SECRET_SHAPE.matcher(fieldsDone).replaceAll(Matcher.quoteReplacement(REDACTED))
-                : fieldsDone;
+        return redactShapes(fieldsDone);
+    }
+
+    public Redacted redact(String body) {
+        return redact(body.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * The redacted body and its parsed tree, or {@code null} tree when the body is not JSON (the text is then
-     * still redacted by pattern, for the dead-letter topic).
+     * The redacted body and its redacted tree, or a {@code null} tree when the body is not JSON (the text is then
+     * still redacted by pattern, for the dead-letter topic). The bytes must be UTF-8 (the signature check makes sure).
      */
-    public Redacted redact(String body) {
-        String text = redactText(body);
+    public Redacted redact(byte[] body) {
+        Secrets secrets = new Secrets(body);
         JsonNode tree;
-        try {
-            tree = json.readTree(text);
-        } catch (Exception notJson) {
-            return new Redacted(text, null);
+        try (JsonParser parser = new Watched(json.createParser(body), secrets)) {
+            tree = json.readTree(parser);
+        } catch (IOException | RuntimeException notJson) {
+            tree = null;
         }
         if (tree == null || tree.isMissingNode()) {
-            return new Redacted(text, null);
+            return new Redacted(redactText(new String(body, StandardCharsets.UTF_8)), null);
         }
-        if (containsSecret(tree)) {
-            JsonNode rewritten = scrub(tree);
-            try {
-                return new Redacted(json.writeValueAsString(rewritten), rewritten);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not write redacted JSON", e);
-            }
+        if (secrets.none()) {
+            return new Redacted(new String(body, StandardCharsets.UTF_8), tree);
         }
-        return new Redacted(text, tree);
+        JsonNode scrubbed = scrub(tree);
+        if (secrets.allSpliceable()) {
+            return new Redacted(new String(secrets.spliced(), StandardCharsets.UTF_8), scrubbed);
+        }
+        try {
+            return new Redacted(json.writeValueAsString(scrubbed), scrubbed);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write redacted JSON", e);
+        }
     }
 
     public record Redacted(String text, JsonNode tree) {
@@ -79,51 +98,205 @@ public final class ClientSecretRedactor {
         }
     }
 
-    static boolean containsSecret(JsonNode node) {
-        if (node.isTextual()) {
-            String text = node.textValue();
-            return text.contains(SECRET_MARK) && SECRET_SHAPE.matcher(text).find();
-        }
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (field.getKey().equals("client_secret") && !(field.getValue().isNull() || REDACTED.equals(field.getValue().asText()))) {
-                    return true;
-                }
-                boolean secretShapedKey = field.getKey().contains(SECRET_MARK) && SECRET_SHAPE.matcher(field.getKey()).find();
-                if (secretShapedKey || containsSecret(field.getValue())) {
-                    return true;
-                }
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                if (containsSecret(element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    private static boolean hasShape(String text) {
+        return text.contains(SECRET_MARK) && SECRET_SHAPE.matcher(text).find();
     }
 
+    private static String redactShapes(String text) {
+        return text.contains(SECRET_MARK) ? SECRET_SHAPE.matcher(text).replaceAll(Matcher.quoteReplacement(REDACTED)) : text;
+    }
+
+    private static boolean isSecretValue(JsonNode value) {
+        return !value.isNull() && !REDACTED.equals(value.asText());
+    }
+
+    /**
+     * The tree with what {@link Secrets} replaced in the bytes replaced the same way; only when there was some. In
+     * place: the tree is this body's own, and copying it cost more than finding the secrets.
+     */
     private static JsonNode scrub(JsonNode node) {
         if (node.isTextual()) {
-            return TextNode.valueOf(SECRET_SHAPE.matcher(node.textValue()).replaceAll(Matcher.quoteReplacement(REDACTED)));
+            String text = node.textValue();
+            String redacted = redactShapes(text);
+            return redacted.equals(text) ? node : TextNode.valueOf(redacted);
         }
         if (node.isObject()) {
-            ObjectNode copy = ((ObjectNode) node).objectNode();
-            node.fields().forEachRemaining(field -> {
-                String key = SECRET_SHAPE.matcher(field.getKey()).replaceAll(Matcher.quoteReplacement(REDACTED));
-                copy.set(key, field.getKey().equals("client_secret") && !field.getValue().isNull()
+            ObjectNode object = (ObjectNode) node;
+            boolean shapedKey = false;
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                field.setValue(field.getKey().equals(SECRET_FIELD_NAME) && isSecretValue(field.getValue())
                         ? TextNode.valueOf(REDACTED) : scrub(field.getValue()));
-            });
-            return copy;
+                shapedKey |= field.getKey().contains(SECRET_MARK);
+            }
+            if (shapedKey) {
+                Map<String, JsonNode> renamed = new LinkedHashMap<>();
+                object.properties().forEach(field -> renamed.put(redactShapes(field.getKey()), field.getValue()));
+                object.removeAll();
+                object.setAll(renamed);
+            }
+            return object;
         }
         if (node.isArray()) {
-            ArrayNode copy = ((ArrayNode) node).arrayNode();
-            node.forEach(element -> copy.add(scrub(element)));
-            return copy;
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, scrub(array.get(i)));
+            }
+            return array;
         }
         return node;
+    }
+
+    /**
+     * The secrets found in one body, each with the bytes that spell it: a key or string value from its opening quote
+     * to its closing one, and what goes there instead.
+     */
+    private static final class Secrets {
+        private final byte[] body;
+        private final List<Span> spans = new ArrayList<>(2);
+        private boolean notString;
+
+        Secrets(byte[] body) {
+            this.body = body;
+        }
+
+        boolean none() {
+            return spans.isEmpty() && !notString;
+        }
+
+        boolean allSpliceable() {
+            return !notString;
+        }
+
+        /** A secret that is not a string: the text is then written from the tree. */
+        void notString() {
+            notString = true;
+        }
+
+        void string(long offset, String replacement) {
+            int start = (int) offset;
+            int end = start < 0 || start >= body.length || body[start] != '"' ? -1 : closingQuote(start);
+            if (end < 0) {
+                // Not where a string starts: never guess at bytes, write the tree out instead.
+                notString = true;
+                return;
+            }
+            byte[] quoted = ('"' + new String(JsonStringEncoder.getInstance().quoteAsString(replacement)) + '"')
+                    .getBytes(StandardCharsets.UTF_8);
+            spans.add(new Span(start, end + 1, quoted));
+        }
+
+        /** The string's closing quote: the parser has read it already, so only escapes need skipping. */
+        private int closingQuote(int open) {
+            for (int i = open + 1; i < body.length; i++) {
+                if (body[i] == '\\') {
+                    i++;
+                } else if (body[i] == '"') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        byte[] spliced() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+            int at = 0;
+            for (Span span : spans) {
+                out.write(body, at, span.start() - at);
+                out.writeBytes(span.replacement());
+                at = span.end();
+            }
+            out.write(body, at, body.length - at);
+            return out.toByteArray();
+        }
+    }
+
+    private record Span(int start, int end, byte[] replacement) {
+    }
+
+    /**
+     * The parser Jackson builds the tree from, looking at each key and string value as it goes by. Tree building
+     * moves only by {@code nextToken} and {@code nextFieldName}; every other way forward is refused, so that no
+     * token can pass unseen (a Jackson that used one would fail every body loudly, not leak).
+     */
+    private static final class Watched extends JsonParserDelegate {
+        private final Secrets secrets;
+        private boolean valueOfSecretField;
+
+        Watched(JsonParser parser, Secrets secrets) {
+            super(parser);
+            this.secrets = secrets;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = delegate.nextToken();
+            seen(token);
+            return token;
+        }
+
+        @Override
+        public String nextFieldName() throws IOException {
+            String name = delegate.nextFieldName();
+            seen(delegate.currentToken());
+            return name;
+        }
+
+        private void seen(JsonToken token) throws IOException {
+            boolean secretField = valueOfSecretField;
+            valueOfSecretField = false;
+            if (token == JsonToken.FIELD_NAME) {
+                String name = delegate.currentName();
+                valueOfSecretField = name.equals(SECRET_FIELD_NAME);
+                if (hasShape(name)) {
+                    secrets.string(delegate.currentTokenLocation().getByteOffset(), redactShapes(name));
+                }
+            } else if (token == JsonToken.VALUE_STRING) {
+                String text = delegate.getText();
+                if (secretField ? !REDACTED.equals(text) : hasShape(text)) {
+                    secrets.string(delegate.currentTokenLocation().getByteOffset(), secretField ? REDACTED : redactShapes(text));
+                }
+            } else if (secretField && token != JsonToken.VALUE_NULL) {
+                secrets.notString();
+            }
+        }
+
+        @Override
+        public boolean nextFieldName(SerializableString name) {
+            throw unwatched();
+        }
+
+        @Override
+        public JsonToken nextValue() {
+            throw unwatched();
+        }
+
+        @Override
+        public String nextTextValue() {
+            throw unwatched();
+        }
+
+        @Override
+        public int nextIntValue(int defaultValue) {
+            throw unwatched();
+        }
+
+        @Override
+        public long nextLongValue(long defaultValue) {
+            throw unwatched();
+        }
+
+        @Override
+        public Boolean nextBooleanValue() {
+            throw unwatched();
+        }
+
+        @Override
+        public JsonParser skipChildren() {
+            throw unwatched();
+        }
+
+        private static UnsupportedOperationException unwatched() {
+            return new UnsupportedOperationException("the redactor must see every token; this parser call skips some");
+        }
     }
 }
