@@ -96,14 +96,7 @@ public final class IngestBench implements Callable<Integer> {
                 for (int rate : rates) {
                     fixed.add(load.run("rate-" + rate, connections, seconds, rate));
                 }
-                report(warmedFor, sizes, baseline, closed, fixed);
-                double batchRate = median(untransacted, ProducerPerformanceRun.Result::perSecond);
-                System.out.printf("ProducerPerformance without transactions (the batching upper bound): %.0f records/s (runs: %s),"
-                                + " broker %.0f µs + client %.0f µs CPU per record; ingest is %.1f %% of it in webhooks/s%n",
-                        batchRate, list(untransacted, ProducerPerformanceRun.Result::perSecond, "%.0f"),
-                        median(untransacted, r -> r.brokerCpu().microsPerRecord()),
-                        median(untransacted, ProducerPerformanceRun.Result::clientMicrosPerRecord),
-                        100 * median(closed, m -> m.result().perSecond()) / batchRate);
+                report(warmedFor, sizes, baseline, untransacted, closed, fixed);
             } finally {
                 Files.deleteIfExists(payloads);
             }
@@ -112,7 +105,8 @@ public final class IngestBench implements Callable<Integer> {
     }
 
     private void report(double warmedFor, int[] sizes, List<ProducerPerformanceRun.Result> baseline,
-                        List<LoadProcess.Measured> closed, List<LoadProcess.Measured> fixed) {
+                        List<ProducerPerformanceRun.Result> untransacted, List<LoadProcess.Measured> closed,
+                        List<LoadProcess.Measured> fixed) {
         double ppRate = median(baseline, ProducerPerformanceRun.Result::perSecond);
         double ingestRate = median(closed, m -> m.result().perSecond());
         System.out.printf("%nmachine: %d cores, Java %s; warm-up %.0f s of posting; each side %d runs in turns, median first%n",
@@ -130,9 +124,16 @@ public final class IngestBench implements Callable<Integer> {
         System.out.printf("  CPU per webhook, ingest + broker: %.0f µs (runs: %s), %.2f cores busy; load generator (own JVM) %.0f µs%n",
                 median(closed, m -> m.serviceCpu().microsPerRecord()), list(closed, m -> m.serviceCpu().microsPerRecord(), "%.0f"),
                 median(closed, m -> m.serviceCpu().coresBusy()), median(closed, m -> m.result().generatorCpuNanos() / 1e3 / m.result().count()));
-        System.out.printf("  latency: %s%n", closed.get(closed.size() / 2).result().latency());
+        LoadProcess.Measured medianRun = closed.stream().filter(m -> m.result().perSecond() == ingestRate).findFirst().orElseThrow();
+        System.out.printf("  latency (the median run): %s%n", medianRun.result().latency());
         System.out.printf("ratio: %.1f %% of ProducerPerformance's records/s in webhooks/s; %.1f %% in records/s (two per webhook)%n",
                 100 * ingestRate / ppRate, 200 * ingestRate / ppRate);
+        double batchRate = median(untransacted, ProducerPerformanceRun.Result::perSecond);
+        System.out.printf("ProducerPerformance without transactions (the batching upper bound): %.0f records/s (runs: %s),"
+                        + " broker %.0f µs + client %.0f µs CPU per record; ingest is %.1f %% of it in webhooks/s%n",
+                batchRate, list(untransacted, ProducerPerformanceRun.Result::perSecond, "%.0f"),
+                median(untransacted, r -> r.brokerCpu().microsPerRecord()),
+                median(untransacted, ProducerPerformanceRun.Result::clientMicrosPerRecord), 100 * ingestRate / batchRate);
         System.out.println("fixed rates (latency from when each webhook was due; HdrHistogram):");
         for (int i = 0; i < fixed.size(); i++) {
             LoadProcess.Measured m = fixed.get(i);
