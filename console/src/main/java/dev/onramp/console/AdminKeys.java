@@ -1,13 +1,11 @@
 package dev.onramp.console;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 import dev.onramp.runtime.PlatformKeys;
+import dev.onramp.schemas.Sha256;
 
 /**
  * The admin keys, and the id each is known by in the audit trail: {@code adm_} and the first 8 hex digits of its
@@ -26,11 +24,6 @@ public final class AdminKeys {
     }
 
     static String idFor(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.trim().getBytes(StandardCharsets.UTF_8));
-            return "adm_" + HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "adm_" + HexFormat.of().formatHex(Sha256.of(key.trim()), 0, 4);
     }
 }

@@ -3,7 +3,6 @@ package dev.onramp.schemas;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  * the link.
  */
 public final class SuppressionKeys {
-    /** Kept per thread: the notifier hashes every address it is about to send to, and a lookup costs more than the hash. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(SuppressionKeys::sha256);
-
     private SuppressionKeys() {
     }
 
@@ -34,16 +30,8 @@ public final class SuppressionKeys {
 
     public static String addressHash(Channel channel, String address) {
         String normalized = channel == Channel.EMAIL ? address.trim().toLowerCase(Locale.ROOT) : address.trim();
-        byte[] digest = SHA_256.get().digest(normalized.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = Sha256.of(normalized);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     public static String unsubscribeToken(String secret, String email) {

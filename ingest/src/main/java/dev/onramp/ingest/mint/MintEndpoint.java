@@ -1,9 +1,6 @@
 package dev.onramp.ingest.mint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +22,7 @@ import dev.onramp.runtime.BoundedBody;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.Sha256;
 import dev.onramp.schemas.Topics;
 import io.javalin.http.Context;
 import org.apache.avro.specific.SpecificRecord;
@@ -159,10 +157,6 @@ public final class MintEndpoint {
     }
 
     private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(value));
     }
 }

@@ -180,8 +180,11 @@ public final class ClientSecretRedactor {
                 notString = true;
                 return;
             }
-            byte[] quoted = ('"' + new String(JsonStringEncoder.getInstance().quoteAsString(replacement)) + '"')
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(replacement);
+            byte[] quoted = new byte[escaped.length + 2];
+            quoted[0] = '"';
+            System.arraycopy(escaped, 0, quoted, 1, escaped.length);
+            quoted[quoted.length - 1] = '"';
             spans.add(new Span(start, end + 1, quoted));
         }
 

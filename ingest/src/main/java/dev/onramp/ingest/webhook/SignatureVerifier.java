@@ -1,12 +1,12 @@
 package dev.onramp.ingest.webhook;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +15,8 @@ import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import dev.onramp.schemas.Sha256;
 
 /**
  * Stripe's webhook signature rules: the header {@code t=<unix s>,v1=<hex>[,v1=...][,v0=...]}, HMAC-SHA256 over
@@ -30,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SignatureVerifier {
     private static final String HMAC = "HmacSHA256";
     private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<Utf8Check> UTF8_CHECK = ThreadLocal.withInitial(Utf8Check::new);
 
     private final List<byte[]> secrets;
     private final List<String> labels;
@@ -147,22 +150,34 @@ public final class SignatureVerifier {
     }
 
     private static void requireUtf8(byte[] body) throws SignatureRejected {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
+        if (!UTF8_CHECK.get().accepts(body)) {
             throw new SignatureRejected(SignatureFailure.BODY_NOT_UTF8);
         }
     }
 
-    static String fingerprint(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * A strict decoder and the buffer it decodes into, per thread: the check needs only the verdict, so the same
+     * buffer (as large as the largest body seen) takes every body instead of a new one per webhook.
+     */
+    private static final class Utf8Check {
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private CharBuffer chars = CharBuffer.allocate(4096);
+
+        boolean accepts(byte[] body) {
+            if (chars.capacity() < body.length) {
+                chars = CharBuffer.allocate(body.length);
+            }
+            chars.clear();
+            decoder.reset();
+            ByteBuffer bytes = ByteBuffer.wrap(body);
+            // UTF-8 never yields more chars than bytes, so the buffer cannot overflow.
+            return !decoder.decode(bytes, chars, true).isError() && !decoder.flush(chars).isError();
         }
+    }
+
+    static String fingerprint(String secret) {
+        return HexFormat.of().formatHex(Sha256.of(secret), 0, 4);
     }
 }

@@ -1,7 +1,5 @@
 package dev.onramp.ingest.webhook;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +13,7 @@ import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
 import dev.onramp.runtime.tracing.Tracing;
+import dev.onramp.schemas.Sha256;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import io.javalin.http.Context;
@@ -46,14 +45,6 @@ import org.slf4j.MDC;
  */
 public final class WebhookEndpoint implements Handler {
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
-    /** Per thread: a digest is not thread-safe, and looking one up per webhook was a visible share of the path. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     private final SignatureVerifier verifier;
     private final ClientSecretRedactor redactor;
@@ -182,7 +173,7 @@ public final class WebhookEndpoint implements Handler {
     }
 
     static String sha256(byte[] body) {
-        return HexFormat.of().formatHex(SHA_256.get().digest(body));
+        return HexFormat.of().formatHex(Sha256.of(body));
     }
 
 }

@@ -129,6 +129,23 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void theUtf8CheckJudgesEachBodyAloneWhateverCameBefore() throws SignatureRejected {
+        // One decoder and buffer per thread: a large body, a truncated sequence and a lone surrogate must not
+        // leave state that changes the verdict on the next body.
+        String large = "{\"note\":\"" + "\u00e9".repeat(20_000) + "\"}";
+        assertThat(rotating.verify(bytes(large), WebhookSigner.header(NEW, NOW, large)).verifiedBy()).startsWith("2:");
+        byte[] truncated = {'{', '"', 'a', '"', ':', '"', (byte) 0xE2, (byte) 0x98};
+        byte[] surrogate = {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'};
+        byte[] overlong = {'"', (byte) 0xC0, (byte) 0xAF, '"'};
+        for (byte[] bad : List.of(truncated, surrogate, overlong)) {
+            assertThatThrownBy(() -> rotating.verify(bad, "t=" + NOW + ",v1=00"))
+                    .isInstanceOfSatisfying(SignatureRejected.class,
+                            e -> assertThat(e.failure()).isEqualTo(SignatureFailure.BODY_NOT_UTF8));
+            assertThat(rotating.verify(bytes(BODY), WebhookSigner.header(OLD, NOW, BODY)).verifiedBy()).startsWith("1:");
+        }
+    }
+
+    @Test
     void aToleranceOfZeroIsRefusedBecauseItWouldDisableTheCheck() {
         assertThatThrownBy(() -> new SignatureVerifier(List.of(NEW), Duration.ZERO, clock))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -5,9 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +30,7 @@ import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionRecipient;
+import dev.onramp.schemas.Sha256;
 
 /**
  * Web Push (RFC 8030) to the browser subscription the platform registered: the payload encrypted with aes128gcm
@@ -181,12 +179,7 @@ public final class WebPushChannel implements NotificationChannel {
 
     /** A Topic header is at most 32 base64url characters: a digest of the session id. */
     static String topicOf(String sessionId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(sessionId)).substring(0, 32);
     }
 
     static Optional<PushSubscription> parse(String json) {
