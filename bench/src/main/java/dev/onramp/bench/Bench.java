@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code onramp bench}: commands that measure the pipeline or kill it and print figures, kept apart from the tests. */
 @Command(name = "onramp bench", mixinStandardHelpOptions = true,
         description = "Measure throughput and latency on an in-process broker; crash and fuzz runs.",
-        subcommands = {IngestBench.class, ProcessorBench.class, NotifierBench.class, ReplayBench.class, CrashBench.class,
+        subcommands = {IngestBench.class, ProcessorBench.class, StateBench.class, NotifierBench.class, ReplayBench.class, CrashBench.class,
                 FuzzBench.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
     @CommandLine.Spec

@@ -29,6 +29,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
  *       {@code STALL_CHECK_INTERVAL} (default {@code 1m}), {@code MINT_SILENCE_THRESHOLD} (default {@code 1h}: a minted
  *       session still initialized after it is looked up at Stripe, up to three times)</li>
+ *   <li>{@code SESSION_RETENTION} (default {@code 30d}, at least {@code DEDUP_HORIZON}): a session leaves the state
+ *       store this long after it was last heard of, ended or not (see the README's "Bounded state")</li>
  *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
  *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance
  *       forwards to another, so the caller's key is never passed on</li>
@@ -83,7 +85,8 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 env.duration("DEDUP_HORIZON", defaults.dedupHorizon()),
                 env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
                 env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()),
-                env.duration("MINT_SILENCE_THRESHOLD", defaults.mintSilenceThreshold()));
+                env.duration("MINT_SILENCE_THRESHOLD", defaults.mintSilenceThreshold()),
+                env.duration("SESSION_RETENTION", defaults.sessionRetention()));
         if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
             throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
         }

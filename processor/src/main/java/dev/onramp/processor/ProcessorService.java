@@ -49,7 +49,8 @@ public final class ProcessorService implements AutoCloseable {
                             DependencyChecks.registry(service.registry(), Topics.SESSION_STATE.valueSubject()), app.runningCheck()),
                     config.adminPort() >= 0);
             PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
-            SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state());
+            SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state(),
+                    config.rules().sessionRetention());
             BearerAuth platformKey = new BearerAuth(config.platformKeys());
             // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
             http.app().before("/v1/*", ctx -> {

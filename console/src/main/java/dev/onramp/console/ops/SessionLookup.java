@@ -43,7 +43,7 @@ public final class SessionLookup {
                     "session id must look like cos_ followed by 8 to 64 letters or digits");
         }
         return processor.session(sessionId).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "session_not_found",
-                "no session " + sessionId + " has been seen"));
+                "the processor holds no session " + sessionId + " (never seen, or not heard of for SESSION_RETENTION)"));
     }
 
     /** What {@code onramp audit session} prints, one map per entry ({@code at}, {@code kind}, details), recipients masked. */

@@ -2,11 +2,12 @@ package dev.onramp.notifier.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.onramp.runtime.streams.TimeOrderedKey;
+import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
@@ -30,7 +31,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -62,11 +62,12 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private final FailureLog failures = new FailureLog(log, Duration.ofMinutes(1));
     private ProcessorContext<String, DeliveryStep> context;
     private KeyValueStore<String, SessionOutcome> outcomes;
-    private KeyValueStore<String, String> outcomeExpiry;
+    private TimeOrderedSchedule<String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
+    private TimeOrderedSchedule<String> recipientExpiry;
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
-    private KeyValueStore<String, NotificationIntent> retrySchedule;
+    private TimeOrderedSchedule<NotificationIntent> retrySchedule;
     private KeyValueStore<String, String> redrivesDone;
     private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
@@ -82,11 +83,12 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     public void init(ProcessorContext<String, DeliveryStep> context) {
         this.context = context;
         this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
-        this.outcomeExpiry = context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE);
+        this.outcomeExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE));
         this.recipients = context.getStateStore(NotificationTopology.RECIPIENTS_STORE);
+        this.recipientExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE));
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
-        this.retrySchedule = context.getStateStore(NotificationTopology.RETRY_STORE);
+        this.retrySchedule = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RETRY_STORE));
         this.redrivesDone = context.getStateStore(NotificationTopology.REDRIVES_DONE_STORE);
         this.suppressions = context.getStateStore(NotificationTopology.SUPPRESSIONS_STORE);
         context.schedule(rules.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
@@ -131,6 +133,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             cancelRetries(sessionId);
         } else if (input instanceof NotifierInput.RecipientChanged changed) {
             recipients.put(sessionId, changed.recipient());
+            recipientExpiry.put(now().plus(rules.notifyWindow()), sessionId, sessionId);
             SessionOutcome outcome = outcomes.get(sessionId);
             if (outcome != null) {
                 intendAll(sessionId, outcome, changed.recipient());
@@ -149,7 +152,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             return;
         }
         outcomes.put(sessionId, outcome);
-        outcomeExpiry.put(TimeOrderedKey.of(windowEnd, sessionId), sessionId);
+        outcomeExpiry.put(windowEnd, sessionId, sessionId);
         // Nobody registered yet: the platform's webhook (a deployment-wide address) is still due.
         intendAll(sessionId, outcome, recipientOf(sessionId));
     }
@@ -293,7 +296,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             return;
         }
         failures.attemptFailed(intent.getNotificationId(), intent.getAttempt(), result.getReason(), next.get());
-        retrySchedule.put(TimeOrderedKey.of(next.get(), intent.getNotificationId()), NotificationIntent.newBuilder(intent)
+        retrySchedule.put(next.get(), intent.getNotificationId(), NotificationIntent.newBuilder(intent)
                 .setAttempt(intent.getAttempt() + 1)
                 .setCreatedAt(next.get())
                 .build());
@@ -372,13 +375,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     /** Due retries, oldest first, a bounded slice per tick; each goes to the recipient's address as it is now. */
     private void retryDue(long nowMs) {
         Instant now = Instant.ofEpochMilli(nowMs);
-        List<KeyValue<String, NotificationIntent>> due = new ArrayList<>();
-        try (KeyValueIterator<String, NotificationIntent> it = retrySchedule.range(TimeOrderedKey.first(), TimeOrderedKey.dueBy(now))) {
-            while (it.hasNext() && due.size() < MAX_PER_TICK) {
-                due.add(it.next());
-            }
-        }
-        for (KeyValue<String, NotificationIntent> entry : due) {
+        for (KeyValue<String, NotificationIntent> entry : retrySchedule.due(now, MAX_PER_TICK)) {
             retrySchedule.delete(entry.key);
             current = tracing.tracer().spanBuilder("retry due").setNoParent()
                     .setAttribute(Tracing.SESSION_ID, entry.value.getSessionId())
@@ -409,9 +406,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     }
 
     private Duration oldestOverdue(Instant now) {
-        try (KeyValueIterator<String, NotificationIntent> it = retrySchedule.range(TimeOrderedKey.first(), TimeOrderedKey.dueBy(now))) {
-            return it.hasNext() ? Duration.between(TimeOrderedKey.timeOf(it.next().key), now) : Duration.ZERO;
-        }
+        return retrySchedule.oldestDue(now).map(at -> Duration.between(at, now)).orElse(Duration.ZERO);
     }
 
     /** A recipient removed while a retry waits: nothing more is sent, and the trail says why. */
@@ -430,9 +425,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             if (waiting == null || waiting.getStatus() != DeliveryStatus.RETRYING || waiting.getNextAttemptAt() == null) {
                 continue;
             }
-            String key = TimeOrderedKey.of(waiting.getNextAttemptAt(), id);
-            NotificationIntent next = retrySchedule.get(key);
-            retrySchedule.delete(key);
+            NotificationIntent next = retrySchedule.get(waiting.getNextAttemptAt(), id);
+            retrySchedule.delete(TimeOrderedKey.of(waiting.getNextAttemptAt(), id));
             if (next != null) {
                 record(NotificationIntent.newBuilder(next).setAttempt(waiting.getAttempts()).build(),
                         DeliveryStatus.FAILED, "recipient removed before delivery", null, null, now());
@@ -440,18 +434,36 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
     }
 
-    /** Outcomes past the notify window leave the store, a slice per tick, in the order they expire. */
+    /**
+     * What the notifier holds about a session leaves when its notify window ends, a slice per tick, in the order they
+     * expire: the outcome, its notifications' ledger entries (an outcome re-read after the window is refused at
+     * arrival, so nothing needs them to de-duplicate) and the recipient. A recipient registered for a session whose
+     * outcome never came leaves a notify window after it registered.
+     */
     private void expireOutcomes(long nowMs) {
-        List<KeyValue<String, String>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = outcomeExpiry.range(TimeOrderedKey.first(),
-                TimeOrderedKey.dueBy(Instant.ofEpochMilli(nowMs)))) {
-            while (it.hasNext() && expired.size() < MAX_PER_TICK) {
-                expired.add(it.next());
-            }
-        }
-        for (KeyValue<String, String> entry : expired) {
+        Instant now = Instant.ofEpochMilli(nowMs);
+        for (KeyValue<String, String> entry : outcomeExpiry.due(now, MAX_PER_TICK)) {
             outcomeExpiry.delete(entry.key);
-            outcomes.delete(entry.value);
+            String sessionId = entry.value;
+            SessionOutcome outcome = outcomes.get(sessionId);
+            outcomes.delete(sessionId);
+            if (outcome != null) {
+                for (Channel channel : Channel.values()) {
+                    ledger.delete(NotificationIds.of(sessionId, outcome.getOutcome(), channel));
+                }
+            }
+            recipients.delete(sessionId);
+        }
+        for (KeyValue<String, String> entry : recipientExpiry.due(now, MAX_PER_TICK)) {
+            recipientExpiry.delete(entry.key);
+            String sessionId = entry.value;
+            SessionRecipient recipient = recipients.get(sessionId);
+            // Held for an outcome (it leaves with it), or registered again since (a later entry is its own).
+            boolean stays = recipient == null || outcomes.get(sessionId) != null
+                    || recipient.getUpdatedAt().plus(rules.notifyWindow()).isAfter(now);
+            if (!stays) {
+                recipients.delete(sessionId);
+            }
         }
         metrics.outcomesHeld(outcomes.approximateNumEntries());
     }

@@ -64,6 +64,8 @@ public final class NotificationTopology {
     public static final String OUTCOMES_STORE = "outcomes";
     public static final String OUTCOME_EXPIRY_STORE = "outcome-expiry";
     public static final String RECIPIENTS_STORE = "recipients";
+    /** When each recipient registered without an outcome leaves the store (time-ordered, like the outcome expiry). */
+    public static final String RECIPIENT_EXPIRY_STORE = "recipient-expiry";
     public static final String LEDGER_STORE = "notification-ledger";
     public static final String IN_FLIGHT_STORE = "notifications-in-flight";
     public static final String RETRY_STORE = "notification-retries";
@@ -90,6 +92,7 @@ public final class NotificationTopology {
         builder.addStateStore(store(OUTCOMES_STORE, outcomeSerde));
         builder.addStateStore(store(OUTCOME_EXPIRY_STORE, Serdes.String()));
         builder.addStateStore(store(RECIPIENTS_STORE, recipientSerde));
+        builder.addStateStore(store(RECIPIENT_EXPIRY_STORE, Serdes.String()));
         builder.addStateStore(store(LEDGER_STORE, recordSerde));
         builder.addStateStore(store(IN_FLIGHT_STORE, intentSerde));
         builder.addStateStore(store(RETRY_STORE, intentSerde));
@@ -118,8 +121,8 @@ public final class NotificationTopology {
                 .merge(results, Named.as("and-results"))
                 .merge(retriesRequested, Named.as("and-redrives"))
                 .process(() -> new NotificationProcessor(channels, rules, metrics, tracing), Named.as("decide"),
-                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE,
-                        REDRIVES_DONE_STORE);
+                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, RECIPIENT_EXPIRY_STORE, LEDGER_STORE, IN_FLIGHT_STORE,
+                        RETRY_STORE, REDRIVES_DONE_STORE);
 
         steps.split(Named.as("delivery-step-"))
                 .branch((id, step) -> step instanceof DeliveryStep.Intended, Branched.withConsumer(intents -> intents

@@ -40,6 +40,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,50 @@ class NotificationTopologyTest {
         recipients.pipeInput(SESSION, recipient("buyer@example.com"));
         outcomes.pipeInput(SESSION, outcome(SESSION, START.minus(RULES.notifyWindow()).minusSeconds(1)));
         assertThat(intents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void whatTheNotifierHoldsAboutASessionLeavesWhenItsNotifyWindowEnds() {
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        NotificationIntent intent = intents.readValue();
+        results.pipeInput(SESSION, result(intent, SendResult.SENT, "smtp-1", null));
+        KeyValueStore<String, NotificationRecord> ledger = driver.getKeyValueStore(NotificationTopology.LEDGER_STORE);
+        KeyValueStore<String, SessionRecipient> held = driver.getKeyValueStore(NotificationTopology.RECIPIENTS_STORE);
+        assertThat(ledger.get(intent.getNotificationId()).getStatus()).isEqualTo(DeliveryStatus.SENT);
+
+        driver.advanceWallClockTime(RULES.notifyWindow().minusHours(1));
+        assertThat(ledger.get(intent.getNotificationId())).as("held within the window").isNotNull();
+        assertThat(held.get(SESSION)).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(ledger.get(intent.getNotificationId())).as("gone with the window").isNull();
+        assertThat(held.get(SESSION)).isNull();
+        assertThat(driver.getKeyValueStore(NotificationTopology.OUTCOMES_STORE).get(SESSION)).isNull();
+
+        // The outcome read again (an application reset): past its window, nothing is due.
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        recipients.pipeInput(SESSION, recipient("buyer@example.com"));
+        assertThat(intents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRecipientWhoseOutcomeNeverCameLeavesANotifyWindowAfterItLastRegistered() {
+        String abandoned = "cos_TopologyTest0003";
+        String again = "cos_TopologyTest0004";
+        recipients.pipeInput(abandoned, SessionRecipient.newBuilder(recipient("a@example.com")).setSessionId(abandoned).build());
+        recipients.pipeInput(again, SessionRecipient.newBuilder(recipient("b@example.com")).setSessionId(again).build());
+        driver.advanceWallClockTime(Duration.ofDays(20));
+        recipients.pipeInput(again, SessionRecipient.newBuilder(recipient("b@example.com")).setSessionId(again)
+                .setUpdatedAt(START.plus(Duration.ofDays(20))).build());
+
+        driver.advanceWallClockTime(Duration.ofDays(11));
+        KeyValueStore<String, SessionRecipient> held = driver.getKeyValueStore(NotificationTopology.RECIPIENTS_STORE);
+        assertThat(held.get(abandoned)).as("registered 31 days ago, no outcome").isNull();
+        assertThat(held.get(again)).as("registered again 11 days ago").isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofDays(20));
+        assertThat(held.get(again)).isNull();
     }
 
     @Test

@@ -37,12 +37,14 @@ public final class SessionQueryEndpoint {
     private final String scheme;
     private final PeerSignature peers;
     private final Serde<SessionState> stateSerde;
+    private final Duration retention;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** {@code scheme}: this instance's advertised scheme, which every instance of the application shares. */
     public SessionQueryEndpoint(KafkaStreams streams, HostInfo self, String scheme, PeerSignature peers,
-                                Serde<SessionState> stateSerde) {
+                                Serde<SessionState> stateSerde, Duration retention) {
         this.streams = streams;
+        this.retention = retention;
         this.stateSerde = stateSerde;
         this.self = self;
         this.scheme = scheme;
@@ -76,7 +78,9 @@ public final class SessionQueryEndpoint {
             throw rebalancing();
         }
         if (state == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "session_not_found", "no session " + sessionId + " has been seen");
+            // Not held: never seen, or retired (not heard of for the retention); its history stays on the topics.
+            throw new ApiError(HttpStatus.NOT_FOUND, "session_not_found", "no session " + sessionId + " has been heard of in the last "
+                    + retention.toDays() + " days (SESSION_RETENTION); an older session's history is in the audit");
         }
         ctx.json(SessionView.of(state));
     }

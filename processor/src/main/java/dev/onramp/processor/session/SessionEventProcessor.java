@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Applies each session event to the session's state, once per event id (the state's history remembers them), and
- * looks for stalled sessions on a wall-clock schedule. The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
+ * Applies each session event to the session's state, once per event id (the state's history remembers them),
+ * looks for stalled sessions on a wall-clock schedule, and retires sessions not heard of for the retention
+ * ({@link SessionRetirement}, on stream time). The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
     private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);
@@ -43,6 +44,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private final Serde<SessionState> stateSerde;
     private SessionStore sessions;
     private KeyValueStore<String, Long> inFulfillment;
+    private SessionRetirement retirement;
 
     SessionEventProcessor(SessionRules rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
                           SessionMetrics metrics, Tracing tracing) {
@@ -56,9 +58,13 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     @Override
     public void init(ProcessorContext<String, SessionChange> context) {
         this.context = context;
-        this.sessions = new SessionStore(context.getStateStore(SessionTopology.SESSIONS_STORE), stateSerde);
+        KeyValueStore<String, byte[]> encoded = context.getStateStore(SessionTopology.SESSIONS_STORE);
+        this.sessions = new SessionStore(encoded, stateSerde);
         this.inFulfillment = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
+        this.retirement = new SessionRetirement(rules.sessionRetention(), sessions, encoded,
+                context.getStateStore(SessionTopology.RETIREMENT_STORE), inFulfillment, metrics);
         context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
+        context.schedule(SessionRetirement.CHECK_INTERVAL, PunctuationType.STREAM_TIME, retirement::tick);
     }
 
     @Override
@@ -95,6 +101,15 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
                     + " is keyed '" + record.key() + "', not by its session id");
         }
         SessionState before = sessions.get(sessionId);
+        if (retirement.beyondRetention(before, event)) {
+            metrics.beyondRetention();
+            span.setAttribute(Tracing.RESULT, "beyond_retention");
+            log.warn("session {}: event {} ({}) reached ingest {} after Stripe created it, longer than SESSION_RETENTION ({}), and its"
+                            + " session is not held: it may belong to a retired session, so it is not applied",
+                    sessionId, event.getEventId(), event.getStatusRaw(),
+                    Duration.between(event.getEventCreated(), event.getReceivedAt()), rules.sessionRetention());
+            return;
+        }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, rules.dedupHorizon());
         if (accepted.isEmpty()) {
@@ -105,6 +120,9 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         SessionStateMachine.Transition transition = accepted.get();
         SessionState state = transition.state();
         byte[] encoded = sessions.put(sessionId, state);
+        if (before == null) {
+            retirement.firstSeen(sessionId, event);
+        }
         // Touch the index only when a session enters or leaves a watched status: every write is a changelog record.
         boolean wasWatched = before != null && watched(before.getStatus());
         boolean isWatched = watched(state.getStatus());

@@ -9,13 +9,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counters of what the session rules did, by disposition, plus duplicates, anomalies, outcomes and alerts.
+ * Counters of what the session rules did, by disposition, plus duplicates, anomalies, outcomes, alerts, sessions
+ * retired and events refused as beyond the retention.
  * Registered once: a registry lookup per event would cost more than the rules themselves.
  */
 public final class SessionMetrics {
     private final Counter duplicates;
     private final Counter anomalies;
     private final Counter alerts;
+    private final Counter retired;
+    private final Counter beyondRetention;
     private final Map<Disposition, Counter> byDisposition = new EnumMap<>(Disposition.class);
     private final Map<OutcomeKind, Counter> byOutcome = new EnumMap<>(OutcomeKind.class);
 
@@ -23,6 +26,8 @@ public final class SessionMetrics {
         duplicates = registry.counter("onramp.processor.duplicates");
         anomalies = registry.counter("onramp.processor.anomalies");
         alerts = registry.counter("onramp.processor.stalled.alerts");
+        retired = registry.counter("onramp.processor.sessions.retired");
+        beyondRetention = registry.counter("onramp.processor.events.beyond.retention");
         for (Disposition d : Disposition.values()) {
             byDisposition.put(d, Counter.builder("onramp.processor.events").tag("disposition", d.name()).register(registry));
         }
@@ -49,5 +54,13 @@ public final class SessionMetrics {
 
     void alert() {
         alerts.increment();
+    }
+
+    void retired() {
+        retired.increment();
+    }
+
+    void beyondRetention() {
+        beyondRetention.increment();
     }
 }

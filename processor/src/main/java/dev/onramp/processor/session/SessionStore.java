@@ -68,6 +68,12 @@ public final class SessionStore {
         return encoded;
     }
 
+    /** The session leaves the store (a tombstone in its changelog). */
+    void delete(String sessionId) {
+        store.delete(sessionId);
+        decoded.remove(sessionId);
+    }
+
     /** A read from the store as Interactive Queries see it (the query API). */
     public static SessionState get(ReadOnlyKeyValueStore<String, byte[]> store, Serde<SessionState> serde, String sessionId) {
         return decode(serde, store.get(sessionId));

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   onramp.session-events.v1 (key: session id)
  *     -> drop event ids the session's history saw within the horizon
+ *     -> drop events of sessions not held that reached ingest longer than the retention after Stripe made them
  *     -> apply to the session's state (SessionStateMachine) [store: session-state, encoded once, queryable]
  *     -> split by kind of change:
  *          state (every one)      -> onramp.session-state.v1   (compacted table)
@@ -30,6 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  *   wall clock, every check interval
  *     -> sessions in fulfillment_processing too long       [store: sessions-in-fulfillment]
  *     -> state and alert          -> onramp.session-state.v1, onramp.session-alerts.v1
+ *   stream time, every minute
+ *     -> sessions not heard of for the retention leave the store [store: session-retirement, time-ordered]
  * </pre>
  *
  * Each record written carries the trace context of the event that caused it ({@code traceparent} header).
@@ -38,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class SessionTopology {
     public static final String SESSIONS_STORE = "session-state";
     public static final String IN_FULFILLMENT_STORE = "sessions-in-fulfillment";
+    public static final String RETIREMENT_STORE = "session-retirement";
 
     private SessionTopology() {
     }
@@ -52,11 +56,13 @@ public final class SessionTopology {
                 Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RETIREMENT_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
                 .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics, tracing), Named.as("apply-session-rules"),
-                        SESSIONS_STORE, IN_FULFILLMENT_STORE);
+                        SESSIONS_STORE, IN_FULFILLMENT_STORE, RETIREMENT_STORE);
 
         changes.split(Named.as("session-change-"))
                 // The state as the store holds it, encoded once (see SessionStore).

@@ -97,6 +97,17 @@ final class SessionTopologyHarness implements AutoCloseable {
         events.pipeInput(event.getSessionId(), event);
     }
 
+    /** The event as ingest writes it: the record's timestamp is its receipt time, which drives stream time. */
+    void sendAtReceipt(OnrampSessionEvent event) {
+        events.pipeInput(event.getSessionId(), event, event.getReceivedAt());
+    }
+
+    /** A state put into the store directly, as a version without retirement left it: no schedule entry. */
+    void storeUnscheduled(SessionState state) {
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(SessionTopology.SESSIONS_STORE);
+        store.put(state.getSessionId(), serdes.state().serializer().serialize(Topics.SESSION_STATE.name(), state));
+    }
+
     void sendAll(List<OnrampSessionEvent> all) {
         all.forEach(this::send);
     }

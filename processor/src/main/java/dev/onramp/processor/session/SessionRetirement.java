@@ -1,0 +1,147 @@
+package dev.onramp.processor.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.onramp.runtime.streams.TimeOrderedKey;
+import dev.onramp.runtime.streams.TimeOrderedSchedule;
+import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.StatusChange;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the state store bounded: a session leaves it {@link SessionRules#sessionRetention()} after it was last heard
+ * of, ended or not, so the store (and the restore of its changelog, once compacted) holds the sessions of one retention
+ * period however many months of history lie behind it.
+ *
+ * <p>Time is stream time: "last heard of" is the latest {@code received_at} in the session's history, and "now" is the
+ * largest record timestamp the task has seen (ingest's clock, as the events were written). A replay of old history
+ * therefore retires sessions as the history itself moves on, never halfway through a session's events because the
+ * wall clock is months ahead.
+ *
+ * <p>The schedule is a time-ordered index ({@link TimeOrderedKey}, retire-at / session id) written once per session,
+ * when it is first seen, not on every event. When an entry comes due the session is looked at again: if it was heard of
+ * since, the entry moves to its new retire-at; otherwise the session leaves the store and the stall index. Each tick
+ * takes a bounded slice, in order ({@link TimeOrderedSchedule}, which also keeps ticks from walking the tombstones
+ * of entries already taken).
+ *
+ * <p>Why retiring cannot tell a user twice: an outcome is emitted once, when the session ends. Stripe retries a
+ * delivery for 3 days, and the retention is at least the de-duplication horizon (7 days by default), so a
+ * legitimate late event finds its session still held. An event for a session the store does not hold, received more
+ * than the retention after Stripe created it, may belong to a retired session: it is not applied
+ * ({@link #beyondRetention}), since it would start the session again and could end it a second time.
+ *
+ * <p>Instances upgraded from a version without retirement hold sessions with no schedule: the first ticks walk the
+ * store once, a slice at a time, and schedule each; a marker in the index records that the walk is done.
+ */
+final class SessionRetirement {
+    /** How often (stream time) due sessions are looked for. */
+    static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
+    /** Sessions looked at per tick, at most: a tick runs on the stream thread, inside a commit interval. */
+    static final int MAX_PER_TICK = 20_000;
+    /** Sorts after every time-ordered key, so no range of due entries ever reaches it. */
+    static final String SCHEDULED_ALL_MARKER = "~every-session-scheduled";
+
+    private final Duration retention;
+    private final SessionStore sessions;
+    private final KeyValueStore<String, byte[]> encodedSessions;
+    private final KeyValueStore<String, String> scheduleStore;
+    private final TimeOrderedSchedule<String> schedule;
+    private final KeyValueStore<String, Long> watched;
+    private final SessionMetrics metrics;
+    private boolean everySessionScheduled;
+    private String walkedUpTo;
+
+    SessionRetirement(Duration retention, SessionStore sessions, KeyValueStore<String, byte[]> encodedSessions,
+                      KeyValueStore<String, String> schedule, KeyValueStore<String, Long> watched, SessionMetrics metrics) {
+        this.retention = retention;
+        this.sessions = sessions;
+        this.encodedSessions = encodedSessions;
+        this.scheduleStore = schedule;
+        this.schedule = new TimeOrderedSchedule<>(schedule);
+        this.watched = watched;
+        this.metrics = metrics;
+    }
+
+    /**
+     * True when the event cannot be told apart from a late event of a retired session: its session is not held and it
+     * reached ingest more than the retention after Stripe created it.
+     */
+    boolean beyondRetention(SessionState held, OnrampSessionEvent event) {
+        return held == null && Duration.between(event.getEventCreated(), event.getReceivedAt()).compareTo(retention) > 0;
+    }
+
+    /** A session seen for the first time: its retirement is scheduled (and moved later, lazily, if it is heard of again). */
+    void firstSeen(String sessionId, OnrampSessionEvent event) {
+        scheduleAt(event.getReceivedAt().plus(retention), sessionId);
+    }
+
+    private void scheduleAt(Instant retireAt, String sessionId) {
+        schedule.put(retireAt, sessionId, sessionId);
+    }
+
+    /** One tick at stream time {@code nowMs}: schedule a slice of unscheduled sessions, then retire a slice of due ones. */
+    void tick(long nowMs) {
+        if (!everySessionScheduled) {
+            scheduleUnscheduled();
+        }
+        Instant now = Instant.ofEpochMilli(nowMs);
+        List<KeyValue<String, String>> due = schedule.due(now, MAX_PER_TICK);
+        for (KeyValue<String, String> entry : due) {
+            schedule.delete(entry.key);
+            String sessionId = entry.value;
+            SessionState state = sessions.get(sessionId);
+            if (state == null) {
+                continue;
+            }
+            Instant retireAt = lastHeardOf(state).plus(retention);
+            if (retireAt.isAfter(now)) {
+                scheduleAt(retireAt, sessionId);
+            } else {
+                sessions.delete(sessionId);
+                watched.delete(sessionId);
+                metrics.retired();
+            }
+        }
+    }
+
+    /** The walk over sessions stored by a version without retirement, a slice per tick, resumed from the last key. */
+    private void scheduleUnscheduled() {
+        if (scheduleStore.get(SCHEDULED_ALL_MARKER) != null) {
+            everySessionScheduled = true;
+            return;
+        }
+        int scheduled = 0;
+        try (KeyValueIterator<String, byte[]> it = walkedUpTo == null ? encodedSessions.all() : encodedSessions.range(walkedUpTo, null)) {
+            while (it.hasNext() && scheduled < MAX_PER_TICK) {
+                String sessionId = it.next().key;
+                if (sessionId.equals(walkedUpTo)) {
+                    continue;
+                }
+                scheduleAt(lastHeardOf(sessions.get(sessionId)).plus(retention), sessionId);
+                walkedUpTo = sessionId;
+                scheduled++;
+            }
+            if (it.hasNext()) {
+                return;
+            }
+        }
+        scheduleStore.put(SCHEDULED_ALL_MARKER, "true");
+        everySessionScheduled = true;
+    }
+
+    /** The latest time ingest received an event of the session. */
+    static Instant lastHeardOf(SessionState state) {
+        Instant latest = Instant.EPOCH;
+        for (StatusChange change : state.getHistory()) {
+            if (change.getReceivedAt().isAfter(latest)) {
+                latest = change.getReceivedAt();
+            }
+        }
+        return latest.equals(Instant.EPOCH) ? state.getUpdatedAt() : latest;
+    }
+}
