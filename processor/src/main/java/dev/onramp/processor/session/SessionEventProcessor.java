@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -64,7 +65,11 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         this.retirement = new SessionRetirement(rules.sessionRetention(), sessions, encoded,
                 context.getStateStore(SessionTopology.RETIREMENT_STORE), inFulfillment, metrics);
         context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
-        context.schedule(SessionRetirement.CHECK_INTERVAL, PunctuationType.STREAM_TIME, retirement::tick);
+        // On stream time, so a replay retires as its history moves on; and on the wall clock, so one event stamped by a
+        // clock years ahead (stream time leaps, then stands still) neither retires everything nor stops retirement.
+        Punctuator retire = ignored -> retirement.tick(Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs()));
+        context.schedule(SessionRetirement.CHECK_INTERVAL, PunctuationType.STREAM_TIME, retire);
+        context.schedule(SessionRetirement.CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, retire);
     }
 
     @Override

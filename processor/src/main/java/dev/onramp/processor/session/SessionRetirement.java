@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * period however many months of history lie behind it.
  *
  * <p>Time is stream time: "last heard of" is the latest {@code received_at} in the session's history, and "now" is the
- * largest record timestamp the task has seen (ingest's clock, as the events were written). A replay of old history
- * therefore retires sessions as the history itself moves on, never halfway through a session's events because the
- * wall clock is months ahead.
+ * largest record timestamp the task has seen (ingest's clock, as the events were written), capped at the wall clock. A
+ * replay of old history therefore retires sessions as the history itself moves on, never halfway through a session's
+ * events because the wall clock is months ahead; and one record stamped by a clock years ahead moves nothing early.
+ * Ticks come each minute of stream time and each minute of wall clock.
  *
  * <p>The schedule is a time-ordered index ({@link TimeOrderedKey}, retire-at / session id) written once per session,
  * when it is first seen, not on every event. When an entry comes due the session is looked at again: if it was heard of
@@ -39,7 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store once, a slice at a time, and schedule each; a marker in the index records that the walk is done.
  */
 final class SessionRetirement {
-    /** How often (stream time) due sessions are looked for. */
+    /** How often (stream time, and wall clock) due sessions are looked for. */
     static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
     /** Sessions looked at per tick, at most: a tick runs on the stream thread, inside a commit interval. */
     static final int MAX_PER_TICK = 20_000;
@@ -84,8 +85,14 @@ final class SessionRetirement {
         schedule.put(retireAt, sessionId, sessionId);
     }
 
-    /** One tick at stream time {@code nowMs}: schedule a slice of unscheduled sessions, then retire a slice of due ones. */
+    /**
+     * One tick at {@code nowMs} (stream time, capped at the wall clock): schedule a slice of unscheduled sessions, then
+     * retire a slice of due ones.
+     */
     void tick(long nowMs) {
+        if (nowMs < 0) {
+            return; // no record yet, so no stream time
+        }
         if (!everySessionScheduled) {
             scheduleUnscheduled();
         }

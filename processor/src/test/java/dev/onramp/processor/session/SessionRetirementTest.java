@@ -25,16 +25,22 @@ class SessionRetirementTest {
         return event(eventId, OTHER, SessionStatus.INITIALIZED, seconds);
     }
 
+    /** Live: the wall clock and stream time move together. */
+    private static void liveAt(SessionTopologyHarness h, String eventId, long seconds) {
+        h.wallClockTo(START.plusSeconds(seconds));
+        h.sendAtReceipt(clockAt(eventId, seconds));
+    }
+
     @Test
     void anEndedSessionLeavesTheStoreTheRetentionAfterItsLastEvent() {
         try (var h = new SessionTopologyHarness()) {
             lifecycle(S).forEach(h::sendAtReceipt);
             assertThat(h.outcomes.readValuesToList()).hasSize(1);
 
-            h.sendAtReceipt(clockAt("evt_t29", 29 * DAY));
+            liveAt(h, "evt_t29", 29 * DAY);
             assertThat(h.state(S)).as("held within the retention").isNotNull();
 
-            h.sendAtReceipt(clockAt("evt_t30", 30 * DAY + 120));
+            liveAt(h, "evt_t30", 30 * DAY + 120);
             assertThat(h.state(S)).as("retired 30 days after its last event").isNull();
             assertThat(h.state(OTHER)).as("a session heard of a moment ago stays").isNotNull();
             assertThat(h.counter("onramp.processor.sessions.retired")).isEqualTo(1.0);
@@ -48,13 +54,14 @@ class SessionRetirementTest {
     void aSessionHeardOfAgainStaysAnotherRetentionAndAnAbandonedOneLeavesToo() {
         try (var h = new SessionTopologyHarness()) {
             h.sendAtReceipt(event("evt_a1", S, SessionStatus.INITIALIZED, 1));
+            h.wallClockTo(START.plusSeconds(20 * DAY));
             h.sendAtReceipt(event("evt_a2", S, SessionStatus.REQUIRES_PAYMENT, 20 * DAY));
 
-            h.sendAtReceipt(clockAt("evt_t31", 31 * DAY));
+            liveAt(h, "evt_t31", 31 * DAY);
             assertThat(h.state(S)).as("heard of on day 20: kept past day 30").isNotNull();
             assertThat(h.state(S).getStatus()).isEqualTo(SessionStatus.REQUIRES_PAYMENT);
 
-            h.sendAtReceipt(clockAt("evt_t51", 50 * DAY + 120));
+            liveAt(h, "evt_t51", 50 * DAY + 120);
             assertThat(h.state(S)).as("never paid, silent for 30 days: retired without an outcome").isNull();
             assertThat(h.outcomes.isEmpty()).isTrue();
         }
@@ -64,7 +71,7 @@ class SessionRetirementTest {
     void aLateRedeliveryOfARetiredSessionsEventIsNotAppliedAndNobodyIsToldTwice() {
         try (var h = new SessionTopologyHarness()) {
             lifecycle(S).forEach(h::sendAtReceipt);
-            h.sendAtReceipt(clockAt("evt_t31", 31 * DAY));
+            liveAt(h, "evt_t31", 31 * DAY);
             assertThat(h.state(S)).isNull();
 
             OnrampSessionEvent complete = lifecycle(S).get(3);
@@ -87,14 +94,28 @@ class SessionRetirementTest {
                     OnrampSessionEvent.newBuilder(lifecycle(S).get(3)).setReceivedAt(receipt).build(), receipt, Duration.ofDays(7));
             h.storeUnscheduled(old.orElseThrow().state());
 
-            h.sendAtReceipt(clockAt("evt_t1", 10));
+            liveAt(h, "evt_t1", 10);
             KeyValueStore<String, String> schedule = h.driver.getKeyValueStore(SessionTopology.RETIREMENT_STORE);
             assertThat(schedule.get(SessionRetirement.SCHEDULED_ALL_MARKER)).as("the walk is done").isNotNull();
 
-            h.sendAtReceipt(clockAt("evt_t29", 29 * DAY));
+            liveAt(h, "evt_t29", 29 * DAY);
             assertThat(h.state(S)).isNotNull();
-            h.sendAtReceipt(clockAt("evt_t31", 30 * DAY + 120));
+            liveAt(h, "evt_t31", 30 * DAY + 120);
             assertThat(h.state(S)).isNull();
+        }
+    }
+
+    @Test
+    void oneEventStampedYearsAheadRetiresNothingBeforeItsTime() {
+        try (var h = new SessionTopologyHarness()) {
+            lifecycle(S).forEach(h::sendAtReceipt);
+            h.wallClockTo(START.plusSeconds(DAY));
+            // An ingest host whose clock is 400 days ahead: stream time jumps there, the wall clock does not.
+            h.sendAtReceipt(clockAt("evt_future", 400 * DAY));
+            assertThat(h.state(S)).as("the wall clock caps stream time").isNotNull();
+
+            liveAt(h, "evt_t31", 30 * DAY + 120);
+            assertThat(h.state(S)).as("retired when the wall clock gets there").isNull();
         }
     }
 

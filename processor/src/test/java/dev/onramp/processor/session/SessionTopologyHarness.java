@@ -40,6 +40,7 @@ final class SessionTopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, SessionOutcome> outcomes;
     final TestOutputTopic<String, SessionAlert> alerts;
     private final ProcessorSerdes serdes = ProcessorSerdes.on(new InMemorySchemaRegistry());
+    private Instant wallClock = START;
 
     SessionTopologyHarness() {
         this(SessionRules.defaults());
@@ -100,6 +101,14 @@ final class SessionTopologyHarness implements AutoCloseable {
     /** The event as ingest writes it: the record's timestamp is its receipt time, which drives stream time. */
     void sendAtReceipt(OnrampSessionEvent event) {
         events.pipeInput(event.getSessionId(), event, event.getReceivedAt());
+    }
+
+    /** The driver's wall clock moved forward to {@code to} (never back). */
+    void wallClockTo(Instant to) {
+        if (to.isAfter(wallClock)) {
+            driver.advanceWallClockTime(Duration.between(wallClock, to));
+            wallClock = to;
+        }
     }
 
     /** A state put into the store directly, as a version without retirement left it: no schedule entry. */
