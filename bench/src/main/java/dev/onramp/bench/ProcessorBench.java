@@ -46,13 +46,16 @@ public final class ProcessorBench implements Callable<Integer> {
     int commitIntervalMs = 100;
     @Option(names = "--threads", description = "num.stream.threads of both apps (default ${DEFAULT-VALUE}).")
     int threads = 1;
+    @Option(names = "--interleaved", description = "Each session's events minutes apart between other sessions' (SessionHistory),"
+            + " without duplicates, instead of back to back.")
+    boolean interleaved;
     @Option(names = "--runs", description = "Runs of each app, in turns; the fastest of each is taken (default ${DEFAULT-VALUE}).")
     int runs = 3;
 
     @Override
     public Integer call() throws Exception {
         try (BenchStack stack = new BenchStack()) {
-            long events = produce(stack);
+            long events = interleaved ? SessionHistory.write(stack, sessions, Duration.ofSeconds(8L * sessions)) : produce(stack);
             stack.broker.createTopic("bench.passthrough", 3, Map.of());
             // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
             // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
@@ -71,9 +74,10 @@ public final class ProcessorBench implements Callable<Integer> {
             }
             TimedRun passThrough = TimedRun.fastest(passThroughRuns);
             TimedRun topology = TimedRun.fastest(topologyRuns);
-            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions), 3 partitions, exactly_once_v2,"
+            System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions, %s), 3 partitions, exactly_once_v2,"
                             + " %d stream thread(s), commit.interval.ms=%d%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions, threads, commitIntervalMs);
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions,
+                    interleaved ? "events minutes apart, interleaved" : "events back to back, 10 % duplicates", threads, commitIntervalMs);
             System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n",
                     passThrough.perSecond(), TimedRun.rates(passThroughRuns));
             System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology.perSecond(), TimedRun.rates(topologyRuns));

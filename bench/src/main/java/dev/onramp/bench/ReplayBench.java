@@ -19,11 +19,15 @@ public final class ReplayBench implements Callable<Integer> {
             ProcessorBench events = new ProcessorBench();
             events.sessions = sessions;
             long produced = events.produce(stack);
+            ProcessCpu cpu = ProcessCpu.start();
             SessionReplay.Result result = new SessionReplay(stack.connection, System.err).run("bench", null, new SessionStateMachine());
+            ProcessCpu.Span span = cpu.stop(Math.max(1, result.events()));
             System.out.printf("%nmachine: %d cores, Java %s; %d events in the log (%d sessions), 3 partitions%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), produced, sessions);
             System.out.printf("replay: %d events at %.0f events/s (start-up and writing the results included)%n",
                     result.events(), result.eventsPerSecond());
+            // Whole process over the replay: the broker serving the reads and taking the results is in it.
+            System.out.printf("CPU: %s%n", span);
         }
         return 0;
     }

@@ -3,16 +3,11 @@ package dev.onramp.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Properties;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,17 +20,9 @@ import dev.onramp.processor.session.SessionRules;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.tracing.Tracing;
-import dev.onramp.schemas.OnrampSessionEvent;
-import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.TransactionDetails;
-import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -57,8 +44,6 @@ import picocli.CommandLine.Option;
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = "Processor state and restore time over months of sessions, kept forever vs retired after a retention.")
 public final class StateBench implements Callable<Integer> {
-    private static final SessionStatus[] PATH = {SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
-            SessionStatus.FULFILLMENT_PROCESSING, SessionStatus.FULFILLMENT_COMPLETE};
     /** "Kept forever": longer than any history the bench makes. */
     private static final Duration FOREVER = Duration.ofDays(36_500);
 
@@ -72,7 +57,7 @@ public final class StateBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (BenchStack stack = new BenchStack()) {
-            long events = produceHistory(stack);
+            long events = SessionHistory.write(stack, sessions, Duration.ofDays(days));
             List<String> report = new ArrayList<>();
             report.add(run(stack, "kept-forever", FOREVER, events));
             report.add(run(stack, "retention-" + retentionDays + "d", Duration.ofDays(retentionDays), events));
@@ -186,57 +171,4 @@ public final class StateBench implements Callable<Integer> {
         return props;
     }
 
-    /**
-     * Sessions start evenly over the days; each session's four events follow minutes apart (jittered, seeded), and
-     * everything is written in time order, so a session's events sit between other sessions' as they would in
-     * production. Each record's timestamp is its receipt time, as ingest writes it.
-     */
-    long produceHistory(BenchStack stack) {
-        Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        Instant origin = Instant.parse("2026-01-01T00:00:00Z");
-        long spacingMillis = Duration.ofDays(days).toMillis() / sessions;
-        Random random = new Random(42);
-        record Due(long at, int session, int step) {
-        }
-        PriorityQueue<Due> pending = new PriorityQueue<>(Comparator.comparingLong(Due::at));
-        long count = 0;
-        try (var producer = new KafkaProducer<>(config, new StringSerializer(),
-                new RegistryAvroSerializer<OnrampSessionEvent>(stack.connection.registryClient()))) {
-            for (int s = 0; s <= sessions; s++) {
-                long startsAt = s * spacingMillis;
-                while (!pending.isEmpty() && (pending.peek().at() <= startsAt || s == sessions)) {
-                    Due due = pending.poll();
-                    Instant at = origin.plusMillis(due.at());
-                    String session = String.format(Locale.ROOT, "cos_StateBench%010d", due.session());
-                    producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), null, at.toEpochMilli(), session,
-                            event(session, due.step(), at)));
-                    count++;
-                    if (due.step() + 1 < PATH.length) {
-                        long gap = Duration.ofMinutes(1 + random.nextInt(10)).toMillis();
-                        pending.add(new Due(due.at() + gap, due.session(), due.step() + 1));
-                    }
-                }
-                if (s < sessions) {
-                    pending.add(new Due(startsAt, s, 0));
-                }
-            }
-            producer.flush();
-        }
-        return count;
-    }
-
-    private static OnrampSessionEvent event(String session, int step, Instant at) {
-        return OnrampSessionEvent.newBuilder()
-                .setEventId("evt_" + session + "_" + step).setEventType("crypto.onramp_session_updated")
-                .setEventCreated(at).setSessionId(session)
-                .setStatus(PATH[step]).setStatusRaw(PATH[step].name().toLowerCase(Locale.ROOT))
-                .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.5")
-                        .setDestinationCurrency("eth").setDestinationNetwork("ethereum")
-                        .setSourceAmount("1500.00").setSourceCurrency("usd").build())
-                .setReceivedAt(at).build();
-    }
 }
