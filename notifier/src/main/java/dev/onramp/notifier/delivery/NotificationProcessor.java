@@ -31,6 +31,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -51,6 +52,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
     /** A tick does a bounded slice, so a backlog never makes one punctuation (and its transaction) long. */
     private static final int MAX_PER_TICK = 1_000;
+    private static final int MAX_WALKED_PER_TICK = 20_000;
+    /** Sorts after every time-ordered key of the recipient-expiry store, so no range of due entries reaches it. */
+    static final String EVERY_RECIPIENT_SCHEDULED = "~every-recipient-scheduled";
 
     private final List<NotificationChannel> channels;
     private final RetryPolicy retries;
@@ -65,6 +69,10 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private TimeOrderedSchedule<String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
     private TimeOrderedSchedule<String> recipientExpiry;
+    private KeyValueStore<String, String> recipientExpiryStore;
+    /** Recipients stored by a version without recipient-expiry are scheduled once, a slice per tick; then a marker. */
+    private boolean everyRecipientScheduled;
+    private String recipientsWalkedUpTo;
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
     private TimeOrderedSchedule<NotificationIntent> retrySchedule;
@@ -85,7 +93,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
         this.outcomeExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE));
         this.recipients = context.getStateStore(NotificationTopology.RECIPIENTS_STORE);
-        this.recipientExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE));
+        this.recipientExpiryStore = context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
+        this.recipientExpiry = new TimeOrderedSchedule<>(recipientExpiryStore);
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
         this.retrySchedule = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RETRY_STORE));
@@ -442,6 +451,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
      */
     private void expireOutcomes(long nowMs) {
         Instant now = Instant.ofEpochMilli(nowMs);
+        if (!everyRecipientScheduled) {
+            scheduleUnscheduledRecipients();
+        }
         for (KeyValue<String, String> entry : outcomeExpiry.due(now, MAX_PER_TICK)) {
             outcomeExpiry.delete(entry.key);
             String sessionId = entry.value;
@@ -466,6 +478,32 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             }
         }
         metrics.outcomesHeld(outcomes.approximateNumEntries());
+    }
+
+    /** The walk over recipients an older version stored without an expiry: each leaves a notify window after it registered. */
+    private void scheduleUnscheduledRecipients() {
+        if (recipientExpiryStore.get(EVERY_RECIPIENT_SCHEDULED) != null) {
+            everyRecipientScheduled = true;
+            return;
+        }
+        int scheduled = 0;
+        try (KeyValueIterator<String, SessionRecipient> it = recipientsWalkedUpTo == null ? recipients.all()
+                : recipients.range(recipientsWalkedUpTo, null)) {
+            while (it.hasNext() && scheduled < MAX_WALKED_PER_TICK) {
+                KeyValue<String, SessionRecipient> entry = it.next();
+                if (entry.key.equals(recipientsWalkedUpTo)) {
+                    continue;
+                }
+                recipientExpiry.put(entry.value.getUpdatedAt().plus(rules.notifyWindow()), entry.key, entry.key);
+                recipientsWalkedUpTo = entry.key;
+                scheduled++;
+            }
+            if (it.hasNext()) {
+                return;
+            }
+        }
+        recipientExpiryStore.put(EVERY_RECIPIENT_SCHEDULED, "true");
+        everyRecipientScheduled = true;
     }
 
     private Optional<NotificationChannel> channelOf(NotificationIntent intent) {

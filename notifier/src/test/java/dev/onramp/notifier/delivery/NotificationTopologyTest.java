@@ -278,6 +278,27 @@ class NotificationTopologyTest {
     }
 
     @Test
+    void recipientsStoredWithoutAnExpiryByAnOlderVersionAreScheduledOnceAndLeave() {
+        KeyValueStore<String, SessionRecipient> held = driver.getKeyValueStore(NotificationTopology.RECIPIENTS_STORE);
+        String old = "cos_TopologyTest0005";
+        String recent = "cos_TopologyTest0006";
+        held.put(old, SessionRecipient.newBuilder(recipient("old@example.com")).setSessionId(old)
+                .setUpdatedAt(START.minus(Duration.ofDays(40))).build());
+        held.put(recent, SessionRecipient.newBuilder(recipient("new@example.com")).setSessionId(recent)
+                .setUpdatedAt(START.minus(Duration.ofDays(1))).build());
+
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        KeyValueStore<String, String> expiry = driver.getKeyValueStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
+        assertThat(expiry.get(NotificationProcessor.EVERY_RECIPIENT_SCHEDULED)).as("the walk is done").isNotNull();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(held.get(old)).as("registered 40 days ago").isNull();
+        assertThat(held.get(recent)).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofDays(30));
+        assertThat(held.get(recent)).isNull();
+    }
+
+    @Test
     void thePlatformsWebhookIsDueWithoutARecipientAndTheUsersChannelsWhenOneArrives() {
         start(List.of(new AddressOnlyEmail(), new AddressOnlyWebhook(Optional.of(PLATFORM_URL))));
         outcomes.pipeInput(SESSION, outcome(SESSION, START));
