@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.onramp.runtime.streams.ScheduleBackfill;
 import dev.onramp.runtime.streams.TimeOrderedKey;
 import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.runtime.tracing.Tracing;
@@ -31,7 +32,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -69,10 +69,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private TimeOrderedSchedule<String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
     private TimeOrderedSchedule<String> recipientExpiry;
-    private KeyValueStore<String, String> recipientExpiryStore;
     /** Recipients stored by a version without recipient-expiry are scheduled once, a slice per tick; then a marker. */
-    private boolean everyRecipientScheduled;
-    private String recipientsWalkedUpTo;
+    private ScheduleBackfill<SessionRecipient> unscheduledRecipients;
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
     private TimeOrderedSchedule<NotificationIntent> retrySchedule;
@@ -93,8 +91,9 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
         this.outcomeExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE));
         this.recipients = context.getStateStore(NotificationTopology.RECIPIENTS_STORE);
-        this.recipientExpiryStore = context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
+        KeyValueStore<String, String> recipientExpiryStore = context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
         this.recipientExpiry = new TimeOrderedSchedule<>(recipientExpiryStore);
+        this.unscheduledRecipients = new ScheduleBackfill<>(recipients, recipientExpiryStore, EVERY_RECIPIENT_SCHEDULED);
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
         this.retrySchedule = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RETRY_STORE));
@@ -451,9 +450,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
      */
     private void expireOutcomes(long nowMs) {
         Instant now = Instant.ofEpochMilli(nowMs);
-        if (!everyRecipientScheduled) {
-            scheduleUnscheduledRecipients();
-        }
+        unscheduledRecipients.step(MAX_WALKED_PER_TICK, (sessionId, recipient) ->
+                recipientExpiry.put(recipient.getUpdatedAt().plus(rules.notifyWindow()), sessionId, sessionId));
         for (KeyValue<String, String> entry : outcomeExpiry.due(now, MAX_PER_TICK)) {
             outcomeExpiry.delete(entry.key);
             String sessionId = entry.value;
@@ -478,32 +476,6 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
             }
         }
         metrics.outcomesHeld(outcomes.approximateNumEntries());
-    }
-
-    /** The walk over recipients an older version stored without an expiry: each leaves a notify window after it registered. */
-    private void scheduleUnscheduledRecipients() {
-        if (recipientExpiryStore.get(EVERY_RECIPIENT_SCHEDULED) != null) {
-            everyRecipientScheduled = true;
-            return;
-        }
-        int scheduled = 0;
-        try (KeyValueIterator<String, SessionRecipient> it = recipientsWalkedUpTo == null ? recipients.all()
-                : recipients.range(recipientsWalkedUpTo, null)) {
-            while (it.hasNext() && scheduled < MAX_WALKED_PER_TICK) {
-                KeyValue<String, SessionRecipient> entry = it.next();
-                if (entry.key.equals(recipientsWalkedUpTo)) {
-                    continue;
-                }
-                recipientExpiry.put(entry.value.getUpdatedAt().plus(rules.notifyWindow()), entry.key, entry.key);
-                recipientsWalkedUpTo = entry.key;
-                scheduled++;
-            }
-            if (it.hasNext()) {
-                return;
-            }
-        }
-        recipientExpiryStore.put(EVERY_RECIPIENT_SCHEDULED, "true");
-        everyRecipientScheduled = true;
     }
 
     private Optional<NotificationChannel> channelOf(NotificationIntent intent) {

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.onramp.runtime.streams.ScheduleBackfill;
 import dev.onramp.runtime.streams.TimeOrderedKey;
 import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.StatusChange;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -49,21 +49,17 @@ final class SessionRetirement {
 
     private final Duration retention;
     private final SessionStore sessions;
-    private final KeyValueStore<String, byte[]> encodedSessions;
-    private final KeyValueStore<String, String> scheduleStore;
     private final TimeOrderedSchedule<String> schedule;
+    private final ScheduleBackfill<byte[]> unscheduled;
     private final KeyValueStore<String, Long> watched;
     private final SessionMetrics metrics;
-    private boolean everySessionScheduled;
-    private String walkedUpTo;
 
     SessionRetirement(Duration retention, SessionStore sessions, KeyValueStore<String, byte[]> encodedSessions,
                       KeyValueStore<String, String> schedule, KeyValueStore<String, Long> watched, SessionMetrics metrics) {
         this.retention = retention;
         this.sessions = sessions;
-        this.encodedSessions = encodedSessions;
-        this.scheduleStore = schedule;
         this.schedule = new TimeOrderedSchedule<>(schedule);
+        this.unscheduled = new ScheduleBackfill<>(encodedSessions, schedule, SCHEDULED_ALL_MARKER);
         this.watched = watched;
         this.metrics = metrics;
     }
@@ -93,9 +89,7 @@ final class SessionRetirement {
         if (nowMs < 0) {
             return; // no record yet, so no stream time
         }
-        if (!everySessionScheduled) {
-            scheduleUnscheduled();
-        }
+        unscheduled.step(MAX_PER_TICK, (sessionId, encoded) -> scheduleAt(lastHeardOf(sessions.get(sessionId)).plus(retention), sessionId));
         Instant now = Instant.ofEpochMilli(nowMs);
         List<KeyValue<String, String>> due = schedule.due(now, MAX_PER_TICK);
         for (KeyValue<String, String> entry : due) {
@@ -114,31 +108,6 @@ final class SessionRetirement {
                 metrics.retired();
             }
         }
-    }
-
-    /** The walk over sessions stored by a version without retirement, a slice per tick, resumed from the last key. */
-    private void scheduleUnscheduled() {
-        if (scheduleStore.get(SCHEDULED_ALL_MARKER) != null) {
-            everySessionScheduled = true;
-            return;
-        }
-        int scheduled = 0;
-        try (KeyValueIterator<String, byte[]> it = walkedUpTo == null ? encodedSessions.all() : encodedSessions.range(walkedUpTo, null)) {
-            while (it.hasNext() && scheduled < MAX_PER_TICK) {
-                String sessionId = it.next().key;
-                if (sessionId.equals(walkedUpTo)) {
-                    continue;
-                }
-                scheduleAt(lastHeardOf(sessions.get(sessionId)).plus(retention), sessionId);
-                walkedUpTo = sessionId;
-                scheduled++;
-            }
-            if (it.hasNext()) {
-                return;
-            }
-        }
-        scheduleStore.put(SCHEDULED_ALL_MARKER, "true");
-        everySessionScheduled = true;
     }
 
     /** The latest time ingest received an event of the session. */
