@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,15 @@ public final class IngestBench implements Callable<Integer> {
             + " commits (default ${DEFAULT-VALUE}).")
     int transactionMs = 10;
 
+    @Option(names = "--floor-only", description = "Only the HTTP floor: ingest's server set-up with a handler that reads the body and answers.")
+    boolean floorOnly;
+
     @Override
     public Integer call() throws Exception {
+        if (floorOnly) {
+            httpFloor();
+            return 0;
+        }
         try (BenchStack stack = new BenchStack()) {
             stack.broker.createTopic(BASELINE_TOPIC, 3, Map.of());
             String sample = OnrampEvents.sessionUpdated("evt_sample_000000", "cos_Bench0000000000", "fulfillment_processing", 1_700_000_000L);
@@ -101,7 +109,35 @@ public final class IngestBench implements Callable<Integer> {
                 Files.deleteIfExists(payloads);
             }
         }
+        httpFloor();
         return 0;
+    }
+
+    /**
+     * The same load against the same HTTP server set-up with a handler that only reads the body and answers: what
+     * Jetty and Javalin cost per request before any of ingest's work, the part no change to ingest can remove.
+     */
+    private void httpFloor() throws Exception {
+        try (HttpFloor floor = HttpFloor.start();
+             LoadProcess load = LoadProcess.start(new InetSocketAddress("127.0.0.1", floor.port()), SECRET)) {
+            warmUp(load);
+            List<LoadProcess.Measured> closed = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                closed.add(load.run("floor-" + run, connections, seconds, 0));
+            }
+            LoadProcess.Measured median = closed.stream().sorted(Comparator.comparingDouble(m -> m.serviceCpu().microsPerRecord()))
+                    .toList().get(closed.size() / 2);
+            System.out.printf("HTTP floor (ingest's server set-up, a handler that reads the body and answers, no broker): "
+                            + "%.0f requests/s (runs: %s); %.0f µs CPU per request (runs: %s)%n    by thread (the median run, µs): %s%n",
+                    median(closed, m -> m.result().perSecond()), list(closed, m -> m.result().perSecond(), "%.0f"),
+                    median.serviceCpu().microsPerRecord(), list(closed, m -> m.serviceCpu().microsPerRecord(), "%.0f"),
+                    median.byThread());
+            for (int rate : rates) {
+                LoadProcess.Measured m = load.run("floor-rate-" + rate, connections, seconds, rate);
+                System.out.printf("  %,d/s: %.0f µs CPU per request, %.2f cores busy; by thread (µs): %s%n",
+                        rate, m.serviceCpu().microsPerRecord(), m.serviceCpu().coresBusy(), m.byThread());
+            }
+        }
     }
 
     private void report(double warmedFor, int[] sizes, List<ProducerPerformanceRun.Result> baseline,
@@ -126,6 +162,7 @@ public final class IngestBench implements Callable<Integer> {
                 median(closed, m -> m.serviceCpu().coresBusy()), median(closed, m -> m.result().generatorCpuNanos() / 1e3 / m.result().count()));
         LoadProcess.Measured medianRun = closed.stream().filter(m -> m.result().perSecond() == ingestRate).findFirst().orElseThrow();
         System.out.printf("  latency (the median run): %s%n", medianRun.result().latency());
+        System.out.printf("  CPU per webhook by thread (the median run, µs): %s%n", medianRun.byThread());
         System.out.printf("ratio: %.1f %% of ProducerPerformance's records/s in webhooks/s; %.1f %% in records/s (two per webhook)%n",
                 100 * ingestRate / ppRate, 200 * ingestRate / ppRate);
         double batchRate = median(untransacted, ProducerPerformanceRun.Result::perSecond);
@@ -140,6 +177,7 @@ public final class IngestBench implements Callable<Integer> {
             System.out.printf("  %,d/s: %.0f/s done, %d non-200, %s; %.0f µs CPU per webhook (ingest + broker), %.2f cores busy%n",
                     rates[i], m.result().perSecond(), m.result().failures(), m.result().latency(),
                     m.serviceCpu().microsPerRecord(), m.serviceCpu().coresBusy());
+            System.out.printf("    by thread (µs): %s%n", m.byThread());
         }
     }
 

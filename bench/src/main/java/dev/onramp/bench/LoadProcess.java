@@ -32,8 +32,8 @@ final class LoadProcess implements AutoCloseable {
         return new LoadProcess(ChildJvm.builder(WebhookLoad.class.getName(), args).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
-    /** What one phase did, and what it cost this process (service and broker) per webhook. */
-    record Measured(WebhookLoad.Result result, ProcessCpu.Span serviceCpu) {
+    /** What one phase did, and what it cost this process (service and broker) per webhook, in all and by thread. */
+    record Measured(WebhookLoad.Result result, ProcessCpu.Span serviceCpu, ThreadCpu.Split byThread) {
     }
 
     /** A phase: closed loop when {@code perSecond} is 0, else that fixed rate. */
@@ -41,12 +41,15 @@ final class LoadProcess implements AutoCloseable {
         commands.write(name + " " + connections + " " + seconds + " " + perSecond + "\n");
         commands.flush();
         ProcessCpu cpu = null;
+        ThreadCpu threads = null;
         for (String line; (line = answers.readLine()) != null; ) {
             if (line.equals("begin " + name)) {
                 cpu = ProcessCpu.start();
+                threads = ThreadCpu.start();
             } else if (line.startsWith("end " + name + " ") && cpu != null) {
                 WebhookLoad.Result result = parse(line);
-                return new Measured(result, cpu.stop(Math.max(1, result.count())));
+                long count = Math.max(1, result.count());
+                return new Measured(result, cpu.stop(count), threads.stop(count));
             }
         }
         throw new IOException("the load generator ended without finishing " + name);

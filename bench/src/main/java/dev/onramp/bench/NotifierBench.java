@@ -74,6 +74,13 @@ public final class NotifierBench implements Callable<Integer> {
     int seconds = 30;
     @Option(names = "--channel", description = "EMAIL, PUSH or WEBHOOK (default ${DEFAULT-VALUE}).")
     Channel channel = Channel.EMAIL;
+    @Option(names = "--interleaved", description = "Recipients registered as sessions start, outcomes minutes later in an order of "
+            + "their own, recipient registrations arriving between them, a quarter of sessions never ending (NotifierWorkload); "
+            + "default: every recipient first, then the outcomes in the same order.")
+    boolean interleaved;
+    @Option(names = "--open", description = "With --interleaved: recipients waiting in the store when the first outcome comes "
+            + "(default ${DEFAULT-VALUE}: ten minutes of sessions at 200 per second).")
+    int open = 120_000;
     @Option(names = "--smtp", description = "host:port of an SMTP server of your own instead of GreenMail in this JVM, e.g. "
             + "Postfix's smtp-sink (`smtp-sink -c 127.0.0.1:2525 1000`); sends are counted from the SENT records.")
     String smtp;
@@ -86,11 +93,11 @@ public final class NotifierBench implements Callable<Integer> {
                      new RegistryAvroSerializer<>(stack.connection.registryClient()))) {
             int latencyCount = rate * seconds;
             int total = warmup + burst * connections.size() + latencyCount;
-            for (int i = 0; i < total; i++) {
-                String session = session(i);
-                producer.send(new ProducerRecord<>(Topics.RECIPIENTS.name(), session, recipient(i, session, standIns)));
-            }
-            producer.flush();
+            NotifierWorkload workload = interleaved ? NotifierWorkload.interleaved(total, open) : NotifierWorkload.backToBack(total);
+            Inputs inputs = new Inputs(producer, workload, standIns);
+            inputs.produce(workload.prelude());
+            System.out.printf("%,d recipients registered before the first outcome; %,d in all for %,d outcomes%n",
+                    workload.prelude().size(), workload.recipients(), total);
             String stateDir = Files.createTempDirectory("bench-notifier").toString();
             List<String> figures = new ArrayList<>();
             int next = 0;
@@ -106,11 +113,11 @@ public final class NotifierBench implements Callable<Integer> {
                 // One application throughout: each run continues from the last one's offsets and state.
                 SentRecords sentRecords = new SentRecords(stack.connection, channel);
                 if (backlog) {
-                    produceOutcomes(producer, next, count);
+                    inputs.produce(workload.slice(next, count));
                 }
                 try (sentRecords; NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(new Env(env(stack, mail, stateDir, k))))) {
                     Throughput throughput = backlog ? drained(sentRecords, count)
-                            : burst(producer, received(standIns, sentRecords), next, count);
+                            : burst(inputs, received(standIns, sentRecords), next, count);
                     double perSecond = throughput.perSecond();
                     ProcessCpu.Span span = throughput.cpu();
                     next += count;
@@ -118,11 +125,12 @@ public final class NotifierBench implements Callable<Integer> {
                         System.out.printf("warm-up, K = %d: %.0f messages/s, %s%n", k, perSecond, span);
                         continue;
                     }
-                    figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes %s, recipients known); %s",
+                    figures.add(String.format("K = %2d connections:   %.0f %s/s (%d outcomes %s, recipients known, %s); %s",
                             k, perSecond, channel.name().toLowerCase(Locale.ROOT) + " messages", count,
-                            backlog ? "waiting before the notifier started" : "at once", span));
+                            backlog ? "waiting before the notifier started" : "at once",
+                            interleaved ? "interleaved with registrations" : "back to back", span));
                     if (k == lastK) {
-                        LatencyStats latency = LatencyStats.of(latencies(stack, steady(producer, next, latencyCount)));
+                        LatencyStats latency = LatencyStats.of(latencies(stack, steady(inputs, next, latencyCount)));
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
                     }
@@ -154,6 +162,30 @@ public final class NotifierBench implements Callable<Integer> {
             if (greenMail != null) {
                 greenMail.stop();
             }
+        }
+    }
+
+    /** Writes the workload's records: a recipient for the channel measured, or an outcome. */
+    private final class Inputs {
+        private final KafkaProducer<String, SpecificRecord> producer;
+        private final NotifierWorkload workload;
+        private final ChannelStandIns standIns;
+
+        Inputs(KafkaProducer<String, SpecificRecord> producer, NotifierWorkload workload, ChannelStandIns standIns) {
+            this.producer = producer;
+            this.workload = workload;
+            this.standIns = standIns;
+        }
+
+        void produce(List<NotifierWorkload.Input> inputs) {
+            inputs.forEach(this::send);
+            producer.flush();
+        }
+
+        void send(NotifierWorkload.Input input) {
+            producer.send(input.outcome()
+                    ? new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), input.session(), outcome(input.session()))
+                    : new ProducerRecord<>(Topics.RECIPIENTS.name(), input.session(), recipient(input.index(), input.session(), standIns)));
         }
     }
 
@@ -216,12 +248,11 @@ public final class NotifierBench implements Callable<Integer> {
     }
 
     /** Messages/s for {@code count} outcomes produced at once, until the stand-in has them all. */
-    private static Throughput burst(KafkaProducer<String, SpecificRecord> producer, Received received, int from, int count)
-            throws InterruptedException {
+    private static Throughput burst(Inputs inputs, Received received, int from, int count) throws InterruptedException {
         long target = received.count() + count;
         ProcessCpu cpu = ProcessCpu.start();
         long began = System.nanoTime();
-        produceOutcomes(producer, from, count);
+        inputs.produce(inputs.workload.slice(from, count));
         awaitAll(received, target);
         return new Throughput(count / ((System.nanoTime() - began) / 1e9), cpu.stop(count));
     }
@@ -230,13 +261,6 @@ public final class NotifierBench implements Callable<Integer> {
     private static Throughput drained(SentRecords sentRecords, int count) throws InterruptedException {
         awaitAll(sentRecords::count, count);
         return new Throughput(sentRecords.perSecondBetweenFirstAndLast(), sentRecords.cpuSinceFirst());
-    }
-
-    private static void produceOutcomes(KafkaProducer<String, SpecificRecord> producer, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session(i), outcome(session(i))));
-        }
-        producer.flush();
     }
 
     private static void awaitAll(Received received, long target) throws InterruptedException {
@@ -249,23 +273,28 @@ public final class NotifierBench implements Callable<Integer> {
         }
     }
 
-    /** Outcomes on a fixed schedule; each session's time is when it was due to be sent, not when it was. */
-    private Map<String, Long> steady(KafkaProducer<String, SpecificRecord> producer, int from, int count) {
+    /**
+     * Outcomes on a fixed schedule, the recipients registered between them sent right before each; each session's time
+     * is when its outcome was due to be sent, not when it was.
+     */
+    private Map<String, Long> steady(Inputs inputs, int from, int count) {
         Map<String, Long> scheduledAt = new ConcurrentHashMap<>();
         long intervalNanos = 1_000_000_000L / rate;
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
-        for (int n = 0; n < count; n++) {
-            long due = startNanos + n * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        int n = 0;
+        for (NotifierWorkload.Input input : inputs.workload.slice(from, count)) {
+            if (input.outcome()) {
+                long due = startNanos + n++ * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                scheduledAt.put(input.session(), startMillis + (due - startNanos) / 1_000_000);
             }
-            String session = session(from + n);
-            scheduledAt.put(session, startMillis + (due - startNanos) / 1_000_000);
-            producer.send(new ProducerRecord<>(Topics.SESSION_OUTCOMES.name(), session, outcome(session)));
+            inputs.send(input);
         }
-        producer.flush();
+        inputs.producer.flush();
         return scheduledAt;
     }
 
@@ -289,10 +318,6 @@ public final class NotifierBench implements Callable<Integer> {
             }
         }
         return micros.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static String session(int i) {
-        return String.format("cos_BenchNotify%010d", i);
     }
 
     private static SessionOutcome outcome(String session) {

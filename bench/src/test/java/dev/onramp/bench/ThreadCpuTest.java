@@ -1,0 +1,65 @@
+package dev.onramp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ThreadCpuTest {
+
+    @Test
+    void threadsOfOneRoleAreOneGroupWhateverTheirNumbers() {
+        assertThat(ThreadCpu.group("data-plane-kafka-request-handler-0")).isEqualTo(ThreadCpu.group("data-plane-kafka-request-handler-7"));
+        assertThat(ThreadCpu.group("JettyServerThreadPool-53")).isEqualTo("JettyServerThreadPool-#");
+    }
+
+    @Test
+    void cpuOfALiveThreadGoesToItsGroupAndOfAnEndedOneOutsideAnyPerRecord() throws InterruptedException {
+        ThreadCpu cpu = ThreadCpu.start();
+        List<Thread> burners = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            Thread burner = new Thread(ThreadCpuTest::burn, "burner-" + i);
+            burners.add(burner);
+            burner.start();
+        }
+        for (Thread burner : burners) {
+            burner.join();
+        }
+        // Ended threads are gone from the JVM's list: their CPU is in the process's, outside any group.
+        Thread live = new Thread(() -> {
+            burn();
+            sleepQuietly();
+        }, "live-burner-1");
+        live.setDaemon(true);
+        live.start();
+        Thread.sleep(400);
+        ThreadCpu.Split split = cpu.stop(10);
+
+        ThreadCpu.Group group = split.groups().stream().filter(g -> g.name().equals("live-burner-#")).findFirst().orElseThrow();
+        assertThat(group.micros()).as("≥ 100 ms of spinning over 10 records").isGreaterThan(10_000);
+        assertThat(split.groups().get(0).micros()).isGreaterThanOrEqualTo(group.micros());
+        assertThat(split.outsideThreads()).as("the two ended burners' 300 ms over 10 records").isGreaterThan(20_000);
+        assertThat(split.process()).isGreaterThanOrEqualTo(split.groups().stream().mapToDouble(ThreadCpu.Group::micros).sum() * 0.9);
+    }
+
+    private static void burn() {
+        long until = System.nanoTime() + 150_000_000L;
+        long x = 0;
+        while (System.nanoTime() < until) {
+            x += Long.numberOfTrailingZeros(x + 1);
+        }
+        if (x == 42) {
+            System.out.print("");
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
