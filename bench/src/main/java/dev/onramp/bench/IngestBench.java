@@ -58,6 +58,8 @@ public final class IngestBench implements Callable<Integer> {
     int writers = 2;
     @Option(names = "--commit-linger", description = "INGEST_COMMIT_LINGER for the run (default: ingest's).")
     String commitLinger;
+    @Option(names = "--commit-linger-requests", description = "INGEST_COMMIT_LINGER_REQUESTS for the run (default: ingest's).")
+    Integer commitLingerRequests;
     @Option(names = "--records", description = "Records per ProducerPerformance run (default ${DEFAULT-VALUE}).")
     int records = 300_000;
     @Option(names = "--transaction-ms", description = "ProducerPerformance's transaction length, about one of ingest's group"
@@ -66,6 +68,8 @@ public final class IngestBench implements Callable<Integer> {
 
     @Option(names = "--floor-only", description = "Only the HTTP floor: ingest's server set-up with a handler that reads the body and answers.")
     boolean floorOnly;
+    @Option(names = "--no-floor", description = "Skip the HTTP floor.")
+    boolean noFloor;
 
     @Override
     public Integer call() throws Exception {
@@ -89,6 +93,9 @@ public final class IngestBench implements Callable<Integer> {
             if (commitLinger != null) {
                 env.put("INGEST_COMMIT_LINGER", commitLinger);
             }
+            if (commitLingerRequests != null) {
+                env.put("INGEST_COMMIT_LINGER_REQUESTS", String.valueOf(commitLingerRequests));
+            }
             try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(new Env(env)));
                  LoadProcess load = LoadProcess.start(new InetSocketAddress("127.0.0.1", ingest.port()), SECRET)) {
                 double warmedFor = warmUp(load);
@@ -109,7 +116,9 @@ public final class IngestBench implements Callable<Integer> {
                 Files.deleteIfExists(payloads);
             }
         }
-        httpFloor();
+        if (!noFloor) {
+            httpFloor();
+        }
         return 0;
     }
 

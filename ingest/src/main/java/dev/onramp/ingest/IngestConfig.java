@@ -24,8 +24,10 @@ import dev.onramp.runtime.tracing.TraceExport;
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
  *   <li>{@code INGEST_WRITERS} (default 2): transactional producers committing in parallel</li>
- *   <li>{@code INGEST_COMMIT_LINGER} (default {@code 5ms}): how long a transaction's first request waits for others to
+ *   <li>{@code INGEST_COMMIT_LINGER} (default {@code 20ms}): how long a transaction's first request waits for others to
  *       join it; fewer, larger transactions cost the broker much less CPU at moderate rates</li>
+ *   <li>{@code INGEST_COMMIT_LINGER_REQUESTS} (default 32): that many requests waiting end the linger early, so that a
+ *       long linger does not cap throughput at (connections ÷ linger)</li>
  *   <li>{@code UNSUBSCRIBE_SECRETS} (comma-separated, shared with the notifier; unset: no unsubscribe endpoint): verify
  *       the emails' one-click unsubscribe links</li>
  *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): accept http loopback and private push endpoints and webhook
@@ -40,7 +42,8 @@ import dev.onramp.runtime.tracing.TraceExport;
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
-                           int writers, Duration commitLinger, List<String> unsubscribeSecrets, boolean allowPrivateNetworks, Stripe stripe,
+                           int writers, Duration commitLinger, int commitLingerRequests, List<String> unsubscribeSecrets,
+                           boolean allowPrivateNetworks, Stripe stripe,
                            TraceExport traces, KafkaConnection kafka) {
 
     /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
@@ -76,6 +79,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 maxBodyBytes(env),
                 env.integer("INGEST_WRITERS", 2),
                 commitLinger(env),
+                commitLingerRequests(env),
                 Arrays.stream(env.string("UNSUBSCRIBE_SECRETS", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
                 new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
@@ -99,11 +103,19 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
     }
 
     private static Duration commitLinger(Env env) {
-        Duration linger = env.duration("INGEST_COMMIT_LINGER", Duration.ofMillis(5));
+        Duration linger = env.duration("INGEST_COMMIT_LINGER", Duration.ofMillis(20));
         if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("INGEST_COMMIT_LINGER must be between 0 and 1s (every webhook waits up to it), not " + linger);
         }
         return linger;
+    }
+
+    private static int commitLingerRequests(Env env) {
+        int requests = env.integer("INGEST_COMMIT_LINGER_REQUESTS", 32);
+        if (requests < 1) {
+            throw new IllegalArgumentException("INGEST_COMMIT_LINGER_REQUESTS must be at least 1, not " + requests);
+        }
+        return requests;
     }
 
     /** Never prints the secrets or the API key. */
@@ -112,7 +124,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
         return "IngestConfig[host=" + host + ", port=" + port + ", webhookSecrets=" + webhookSecrets.size()
                 + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
-                + ", commitLinger=" + commitLinger
+                + ", commitLinger=" + commitLinger + " or " + commitLingerRequests + " requests"
                 + ", unsubscribeSecrets=" + unsubscribeSecrets.size() + " configured, allowPrivateNetworks=" + allowPrivateNetworks
                 + ", stripe=" + stripe
                 + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";

@@ -55,7 +55,7 @@ public final class IngestService implements AutoCloseable {
             IngestMetrics metrics = new IngestMetrics(service.metrics());
             TransactionalEventWriter writer = service.own(new TransactionalEventWriter(
                     config.kafka().producerConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout(),
-                    config.commitLinger()));
+                    config.commitLinger(), config.commitLingerRequests()));
             WebhookEndpoint webhooks = new WebhookEndpoint(
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,

@@ -38,7 +38,12 @@ class IngestConfigTest {
 
     @Test
     void theCommitLingerIsShortByDefaultAndBounded() {
-        assertThat(IngestConfig.fromEnv(new Env(env(null))).commitLinger()).isEqualTo(Duration.ofMillis(5));
+        assertThat(IngestConfig.fromEnv(new Env(env(null))).commitLinger()).isEqualTo(Duration.ofMillis(20));
+        assertThat(IngestConfig.fromEnv(new Env(env(null))).commitLingerRequests()).isEqualTo(32);
+        Map<String, String> noRequests = env(null);
+        noRequests.put("INGEST_COMMIT_LINGER_REQUESTS", "0");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(new Env(noRequests))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("INGEST_COMMIT_LINGER_REQUESTS");
         Map<String, String> none = env(null);
         none.put("INGEST_COMMIT_LINGER", "0ms");
         assertThat(IngestConfig.fromEnv(new Env(none)).commitLinger()).isZero();

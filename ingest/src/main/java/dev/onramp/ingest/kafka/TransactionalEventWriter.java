@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * client about as much CPU as a few dozen records (AddPartitionsToTxn, EndTxn, the coordinator's log writes, a marker
  * per partition), and at rates where each request would get its own transaction that cost is most of ingest's. One
  * lane collects at a time, so lanes do not split the requests between them while they wait; when requests queue
- * up anyway (commits slower than arrivals) the first one is older than the linger and nobody waits.
+ * up anyway (commits slower than arrivals) the first one is older than the linger and nobody waits. The wait also
+ * ends as soon as {@code lingerRequests} requests are waiting: a transaction that size is as cheap per request as one
+ * gets, so a longer linger can save CPU at moderate rates without capping throughput at
+ * (connections ÷ linger) when the clients are many.
  *
  * <p>Values are serialized on the caller's thread (the registry lookups are cached), so a bad record fails only
  * its own request, and the lanes only move bytes.
@@ -58,6 +61,9 @@ public final class TransactionalEventWriter implements AutoCloseable {
     private final List<Lane> lanes = new ArrayList<>();
     private final Lock collecting = new ReentrantLock();
     private final long lingerNanos;
+    private final int lingerRequests;
+    /** The lane waiting out its linger, woken early when enough requests wait. */
+    private volatile Thread lingering;
     private volatile boolean running = true;
 
     /**
@@ -72,7 +78,17 @@ public final class TransactionalEventWriter implements AutoCloseable {
     /** @param linger how long a transaction's first request may wait for others to join it */
     public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId, int laneCount,
                                     SchemaRegistry registry, Duration blockTimeout, Duration linger) {
+        this(clientConfig, transactionalId, laneCount, registry, blockTimeout, linger, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param linger         how long a transaction's first request may wait for others to join it
+     * @param lingerRequests how many requests end that wait early
+     */
+    public TransactionalEventWriter(Map<String, Object> clientConfig, String transactionalId, int laneCount,
+                                    SchemaRegistry registry, Duration blockTimeout, Duration linger, int lingerRequests) {
         this.lingerNanos = linger.toNanos();
+        this.lingerRequests = lingerRequests;
         this.serializer = new RegistryAvroSerializer<>(registry);
         this.serializer.configure(Map.of(), false);
         for (int i = 0; i < laneCount; i++) {
@@ -124,6 +140,10 @@ public final class TransactionalEventWriter implements AutoCloseable {
         }
         Pending pending = new Pending(bytes, new CompletableFuture<>(), System.nanoTime());
         queue.add(pending);
+        Thread waiting = lingering;
+        if (waiting != null && queue.size() >= lingerRequests - 1) {
+            LockSupport.unpark(waiting);
+        }
         try {
             pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -189,8 +209,16 @@ public final class TransactionalEventWriter implements AutoCloseable {
                     return;
                 }
                 batch.add(first);
-                for (long wait; (wait = first.queuedAt() + lingerNanos - System.nanoTime()) > 0; ) {
-                    LockSupport.parkNanos(wait);
+                // Published before the queue is looked at, so a request added meanwhile either is counted here or
+                // finds this thread to wake.
+                lingering = Thread.currentThread();
+                try {
+                    for (long wait; queue.size() < lingerRequests - 1
+                            && (wait = first.queuedAt() + lingerNanos - System.nanoTime()) > 0; ) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                } finally {
+                    lingering = null;
                 }
                 queue.drainTo(batch, MAX_REQUESTS_PER_TRANSACTION - 1);
             } finally {

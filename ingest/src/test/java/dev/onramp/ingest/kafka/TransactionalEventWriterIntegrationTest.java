@@ -64,6 +64,30 @@ class TransactionalEventWriterIntegrationTest {
     }
 
     @Test
+    void enoughWaitingRequestsEndTheLingerEarlyInOneTransaction() throws Exception {
+        String topic = topic("count");
+        int requests = 8;
+        // A linger no test would wait for: only the count can end it.
+        try (TransactionalEventWriter writer = writer(Duration.ofSeconds(60), requests)) {
+            long before = endOffset(topic);
+            ExecutorService callers = Executors.newFixedThreadPool(requests);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int n = i;
+                done.add(callers.submit(() -> {
+                    writer.write(List.of(record(topic, n)), TIMEOUT);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();  // within TIMEOUT (20 s), a third of the linger
+            }
+            callers.shutdown();
+            assertThat(endOffset(topic) - before - requests).as("transactions").isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutTheLingerRequestsOneAfterTheOtherEachGetTheirOwnTransaction() throws Exception {
         String topic = topic("sequential");
         try (TransactionalEventWriter writer = writer(Duration.ZERO)) {
@@ -89,9 +113,13 @@ class TransactionalEventWriterIntegrationTest {
     }
 
     private static TransactionalEventWriter writer(Duration linger) {
+        return writer(linger, Integer.MAX_VALUE);
+    }
+
+    private static TransactionalEventWriter writer(Duration linger, int lingerRequests) {
         KafkaConnection kafka = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         return new TransactionalEventWriter(kafka.producerConfig(), "writer-test-" + System.nanoTime(), 2,
-                kafka.registryClient(), Duration.ofSeconds(10), linger);
+                kafka.registryClient(), Duration.ofSeconds(10), linger, lingerRequests);
     }
 
     private static String topic(String name) throws Exception {
