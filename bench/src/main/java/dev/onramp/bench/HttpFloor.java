@@ -12,7 +12,8 @@ import dev.onramp.runtime.ServiceHttp;
  * no parse, no Kafka. What a request costs before any of ingest's own work.
  */
 final class HttpFloor implements AutoCloseable {
-    private static final int MAX_BODY_BYTES = 1_048_576;
+    /** ingest's default {@code INGEST_MAX_BODY_BYTES}. */
+    private static final int MAX_BODY_BYTES = 256 * 1024;
 
     private final ServiceHttp http;
 

@@ -21,13 +21,10 @@ final class ThreadCpu {
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final int SHOWN = 8;
 
-    private final Map<Long, Long> atStart;
-    private final Map<Long, String> names = new HashMap<>();
-    private final long processAtStart;
+    private final Map<Long, Long> atStart = cpuByThread(THREADS.getAllThreadIds());
+    private final long processAtStart = OS.getProcessCpuTime();
 
     private ThreadCpu() {
-        atStart = snapshot(names);
-        processAtStart = OS.getProcessCpuTime();
     }
 
     static ThreadCpu start() {
@@ -36,15 +33,16 @@ final class ThreadCpu {
 
     /** Microseconds per record by thread group, largest first; a thread that started within the span counts from 0. */
     Split stop(long records) {
-        Map<Long, String> namesNow = new HashMap<>();
-        Map<Long, Long> now = snapshot(namesNow);
+        long[] ids = THREADS.getAllThreadIds();
+        Map<Long, Long> now = cpuByThread(ids);
+        Map<Long, String> names = namesOf(ids);
         long process = OS.getProcessCpuTime() - processAtStart;
         Map<String, Long> byGroup = new HashMap<>();
         long threads = 0;
         for (Map.Entry<Long, Long> thread : now.entrySet()) {
             long spent = thread.getValue() - atStart.getOrDefault(thread.getKey(), 0L);
             threads += spent;
-            byGroup.merge(group(namesNow.get(thread.getKey())), spent, Long::sum);
+            byGroup.merge(group(names.get(thread.getKey())), spent, Long::sum);
         }
         List<Group> groups = byGroup.entrySet().stream()
                 .map(e -> new Group(e.getKey(), e.getValue() / 1e3 / records))
@@ -57,8 +55,7 @@ final class ThreadCpu {
         return threadName == null ? "(ended)" : threadName.replaceAll("[0-9]+", "#");
     }
 
-    private static Map<Long, Long> snapshot(Map<Long, String> names) {
-        long[] ids = THREADS.getAllThreadIds();
+    private static Map<Long, Long> cpuByThread(long[] ids) {
         long[] cpu = THREADS.getThreadCpuTime(ids);
         Map<Long, Long> byThread = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
@@ -66,12 +63,18 @@ final class ThreadCpu {
                 byThread.put(ids[i], cpu[i]);
             }
         }
+        return byThread;
+    }
+
+    /** Only at the end: a thread's group is its name then. */
+    private static Map<Long, String> namesOf(long[] ids) {
+        Map<Long, String> names = new HashMap<>();
         for (var info : THREADS.getThreadInfo(ids)) {
             if (info != null) {
                 names.put(info.getThreadId(), info.getThreadName());
             }
         }
-        return byThread;
+        return names;
     }
 
     record Group(String name, double micros) {

@@ -22,7 +22,7 @@ import dev.onramp.runtime.tracing.TraceExport;
  *       platform API. Required; each at least 16 characters, 8 of them different.</li>
  *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
- *   <li>{@code INGEST_MAX_BODY_BYTES} (default 1048576)</li>
+ *   <li>{@code INGEST_MAX_BODY_BYTES} (default 262144, at most 921600)</li>
  *   <li>{@code INGEST_WRITERS} (default 2): transactional producers committing in parallel</li>
  *   <li>{@code INGEST_COMMIT_LINGER} (default {@code 20ms}): how long a transaction's first request waits for others to
  *       join it; fewer, larger transactions cost the broker much less CPU at moderate rates</li>
