@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +29,18 @@ class ThreadCpuTest {
             burner.join();
         }
         // Ended threads are gone from the JVM's list: their CPU is in the process's, outside any group.
+        CountDownLatch burnt = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
         Thread live = new Thread(() -> {
             burn();
-            sleepQuietly();
+            burnt.countDown();
+            awaitQuietly(measured);  // alive until the span is measured
         }, "live-burner-1");
-        live.setDaemon(true);
         live.start();
-        Thread.sleep(400);
+        burnt.await();
         ThreadCpu.Split split = cpu.stop(10);
+        measured.countDown();
+        live.join();
 
         ThreadCpu.Group group = split.groups().stream().filter(g -> g.name().equals("live-burner-#")).findFirst().orElseThrow();
         assertThat(group.micros()).as("≥ 100 ms of spinning over 10 records").isGreaterThan(10_000);
@@ -55,9 +60,9 @@ class ThreadCpuTest {
         }
     }
 
-    private static void sleepQuietly() {
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            Thread.sleep(5_000);
+            latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
