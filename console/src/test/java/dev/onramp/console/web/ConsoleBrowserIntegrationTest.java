@@ -176,6 +176,8 @@ class ConsoleBrowserIntegrationTest {
 
     private void signOut() {
         browser.findElement(By.xpath("//button[text()='Sign out']")).click();
+        // The click submits a form; the redirect can land after click() returns.
+        until(() -> browser.getCurrentUrl().endsWith("/console/sign-in"), false);
         assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
         browser.get(pipeline.consoleUrl() + "/console/dead-letters/webhooks");
         assertThat(browser.getCurrentUrl()).as("signed out means signed out").endsWith("/console/sign-in");
