@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
@@ -37,8 +40,12 @@ import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Events/s through the session topology next to a pass-through Streams app with the same EOS settings. */
-@Command(name = "processor", mixinStandardHelpOptions = true, description = "Session topology events/s vs an EOS pass-through.")
+/**
+ * Events/s through the session topology next to a pass-through Streams app with the same EOS settings, and next to
+ * {@link ProcessorFloor}, the topology's reads and writes without its rules.
+ */
+@Command(name = "processor", mixinStandardHelpOptions = true,
+        description = "Session topology events/s vs an EOS pass-through and the topology's writes alone.")
 public final class ProcessorBench implements Callable<Integer> {
     @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}).")
     int sessions = 75_000;
@@ -51,6 +58,8 @@ public final class ProcessorBench implements Callable<Integer> {
     boolean interleaved;
     @Option(names = "--runs", description = "Runs of each app, in turns; the fastest of each is taken (default ${DEFAULT-VALUE}).")
     int runs = 3;
+    @Option(names = "--producer", description = "A producer setting for all apps, e.g. --producer batch.size=262144 (repeatable).")
+    Map<String, String> producerSettings = new HashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -60,30 +69,50 @@ public final class ProcessorBench implements Callable<Integer> {
             // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
             // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
             // app's fastest run is taken.
+            stack.broker.createTopic(ProcessorFloor.STATE_TOPIC, 3, Map.of());
+            stack.broker.createTopic(ProcessorFloor.OUTCOME_TOPIC, 3, Map.of());
             List<TimedRun> passThroughRuns = new ArrayList<>();
             List<TimedRun> topologyRuns = new ArrayList<>();
+            List<TimedRun> floorRuns = new ArrayList<>();
+            ProcessorFloor.WriteShape shape = null;
             for (int run = 0; run < runs; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                double rate = run(stack, "bench-passthrough-" + run, passThroughTopology());
+                double rate = run(stack, "bench-passthrough-" + run, passThroughTopology(), streams -> { });
                 passThroughRuns.add(new TimedRun(rate, cpu.stop(events)));
                 cpu = ProcessCpu.start();
-                rate = run(stack, "bench-session-topology-" + run,
+                String applicationId = "bench-session-topology-" + run;
+                ProcessorFloor.WriteShape[] measured = new ProcessorFloor.WriteShape[1];
+                rate = run(stack, applicationId,
                         SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
-                                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()));
+                                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()),
+                        streams -> measured[0] = ProcessorFloor.WriteShape.of(applicationId, streams, events));
                 topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
+                shape = measured[0];
+                cpu = ProcessCpu.start();
+                rate = run(stack, "bench-floor-" + run, ProcessorFloor.build(shape), streams -> { });
+                floorRuns.add(new TimedRun(rate, cpu.stop(events)));
             }
             TimedRun passThrough = TimedRun.fastest(passThroughRuns);
             TimedRun topology = TimedRun.fastest(topologyRuns);
+            TimedRun floor = TimedRun.fastest(floorRuns);
             System.out.printf("%nmachine: %d cores, Java %s; %d events (%d sessions, %s), 3 partitions, exactly_once_v2,"
                             + " %d stream thread(s), commit.interval.ms=%d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), events, sessions,
                     interleaved ? "events minutes apart, interleaved" : "events back to back, 10 % duplicates", threads, commitIntervalMs);
+            if (!producerSettings.isEmpty()) {
+                System.out.printf("producer settings of all apps: %s%n", producerSettings);
+            }
+            System.out.printf("session topology wrote %s%n", shape);
             System.out.printf("pass-through (bytes in, bytes out): %.0f events/s (runs: %s)%n",
                     passThrough.perSecond(), TimedRun.rates(passThroughRuns));
+            System.out.printf("floor (the topology's writes, no rules): %.0f events/s (runs: %s)%n", floor.perSecond(), TimedRun.rates(floorRuns));
             System.out.printf("session topology:                   %.0f events/s (runs: %s)%n", topology.perSecond(), TimedRun.rates(topologyRuns));
-            System.out.printf("ratio:                              %.0f %%%n", 100 * topology.perSecond() / passThrough.perSecond());
+            System.out.printf("ratio:                              %.0f %% (floor: %.0f %% of the pass-through; topology: %.0f %% of the floor)%n",
+                    100 * topology.perSecond() / passThrough.perSecond(), 100 * floor.perSecond() / passThrough.perSecond(),
+                    100 * topology.perSecond() / floor.perSecond());
             // Whole process (broker included) over each app's whole run, start-up included; of the fastest runs.
             System.out.printf("CPU, pass-through:                  %s%n", passThrough.cpu());
+            System.out.printf("CPU, floor:                         %s%n", floor.cpu());
             System.out.printf("CPU, session topology:              %s%n", topology.cpu());
         }
         return 0;
@@ -96,16 +125,35 @@ public final class ProcessorBench implements Callable<Integer> {
         return builder.build();
     }
 
-    private double run(BenchStack stack, String applicationId, Topology topology) throws Exception {
+    private double run(BenchStack stack, String applicationId, Topology topology, Consumer<KafkaStreams> afterwards) throws Exception {
         Properties props = new Properties();
         props.putAll(StreamsApp.baseConfig(stack.connection, applicationId, Files.createTempDirectory(applicationId), null));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        producerSettings.forEach((name, value) -> props.put(StreamsConfig.producerPrefix(name), value));
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
-            return stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
+            double rate = stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
+            printProducerBatches(applicationId, streams);
+            afterwards.accept(streams);
+            return rate;
         }
     }
+
+    /** How the app's producer batched: many small batches cost a compressor's buffers and a header each. */
+    private static void printProducerBatches(String applicationId, KafkaStreams streams) {
+        Map<String, Double> producer = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("producer-metrics") && PRODUCER_METRICS.contains(name.name())
+                    && metric.metricValue() instanceof Double value) {
+                producer.merge(name.name(), value, Double::sum);
+            }
+        });
+        System.out.printf("%s producer: %s%n", applicationId, producer);
+    }
+
+    private static final Set<String> PRODUCER_METRICS = Set.of("batch-size-avg", "records-per-request-avg",
+            "compression-rate-avg", "record-size-avg", "request-rate", "record-send-rate", "requests-in-flight");
 
     long produce(BenchStack stack) {
         Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
