@@ -47,6 +47,9 @@ import picocli.CommandLine.Option;
 @Command(name = "processor", mixinStandardHelpOptions = true,
         description = "Session topology events/s vs an EOS pass-through and the topology's writes alone.")
 public final class ProcessorBench implements Callable<Integer> {
+    private static final Set<String> PRODUCER_METRICS = Set.of("batch-size-avg", "records-per-request-avg",
+            "compression-rate-avg", "record-size-avg", "request-rate", "record-send-rate");
+
     @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}).")
     int sessions = 75_000;
     @Option(names = "--commit-interval-ms", description = "commit.interval.ms of both apps (default ${DEFAULT-VALUE}, the EOS default).")
@@ -134,26 +137,24 @@ public final class ProcessorBench implements Callable<Integer> {
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             double rate = stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
-            printProducerBatches(applicationId, streams);
+            printProducerBatches(streams);
             afterwards.accept(streams);
             return rate;
         }
     }
 
-    /** How the app's producer batched: many small batches cost a compressor's buffers and a header each. */
-    private static void printProducerBatches(String applicationId, KafkaStreams streams) {
-        Map<String, Double> producer = new TreeMap<>();
+    /** How each of the app's producers batched: many small batches cost a compressor's buffers and a header each. */
+    private static void printProducerBatches(KafkaStreams streams) {
+        Map<String, Map<String, String>> byProducer = new TreeMap<>();
         streams.metrics().forEach((name, metric) -> {
             if (name.group().equals("producer-metrics") && PRODUCER_METRICS.contains(name.name())
                     && metric.metricValue() instanceof Double value) {
-                producer.merge(name.name(), value, Double::sum);
+                byProducer.computeIfAbsent(name.tags().get("client-id"), client -> new TreeMap<>())
+                        .put(name.name(), String.format(Locale.ROOT, "%.1f", value));
             }
         });
-        System.out.printf("%s producer: %s%n", applicationId, producer);
+        byProducer.forEach((client, metrics) -> System.out.printf("%s: %s%n", client, metrics));
     }
-
-    private static final Set<String> PRODUCER_METRICS = Set.of("batch-size-avg", "records-per-request-avg",
-            "compression-rate-avg", "record-size-avg", "request-rate", "record-send-rate", "requests-in-flight");
 
     long produce(BenchStack stack) {
         Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
