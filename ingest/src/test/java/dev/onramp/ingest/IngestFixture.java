@@ -16,13 +16,9 @@ import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.OpenTransactions;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
@@ -80,17 +76,6 @@ final class IngestFixture implements AutoCloseable {
         return send(request.build());
     }
 
-    private boolean settled(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
-            return latest.keySet().stream().allMatch(p -> stable.get(p).offset() == end.get(p).offset());
-        }
-    }
-
     URI uri(String path) {
         return URI.create(url(path));
     }
@@ -122,7 +107,8 @@ final class IngestFixture implements AutoCloseable {
      * the topic to hold an open transaction (its last stable offset equal to its end).
      */
     <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> settled(topic));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> OpenTransactions.noneIn(stack.bootstrapServers(), topic));
         var registry = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl()).registryClient();
         return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
                 new RegistryAvroDeserializer<>(type, registry));

@@ -15,14 +15,14 @@ import java.util.concurrent.Future;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.OpenTransactions;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -132,24 +132,13 @@ class TransactionalEventWriterIntegrationTest {
         return topic;
     }
 
-    /**
-     * The end offset once every committed transaction's marker is in the partition: a commit returns when the
-     * coordinator has decided it, and the broker writes the markers just after, so an end offset read at once can be
-     * one short. With no transaction open, the last stable offset (what read_committed sees) equals the end offset.
-     */
+    /** The end offset once every committed transaction's marker is in the partition ({@link OpenTransactions}). */
     private static long endOffset(String topic) throws Exception {
+        Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+                .until(() -> OpenTransactions.noneIn(STACK.bootstrapServers(), topic));
         TopicPartition partition = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (true) {
-                long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
-                long stable = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                        .partitionResult(partition).get().offset();
-                if (stable == end || System.nanoTime() > deadline) {
-                    return end;
-                }
-                Thread.sleep(20);
-            }
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
         }
     }
 
