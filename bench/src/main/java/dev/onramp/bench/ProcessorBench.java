@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
@@ -80,20 +79,18 @@ public final class ProcessorBench implements Callable<Integer> {
             ProcessorFloor.WriteShape shape = null;
             for (int run = 0; run < runs; run++) {
                 ProcessCpu cpu = ProcessCpu.start();
-                double rate = run(stack, "bench-passthrough-" + run, passThroughTopology(), streams -> { });
-                passThroughRuns.add(new TimedRun(rate, cpu.stop(events)));
+                Finished finished = run(stack, "bench-passthrough-" + run, passThroughTopology());
+                passThroughRuns.add(new TimedRun(finished.rate(), cpu.stop(events)));
                 cpu = ProcessCpu.start();
                 String applicationId = "bench-session-topology-" + run;
-                ProcessorFloor.WriteShape[] measured = new ProcessorFloor.WriteShape[1];
-                rate = run(stack, applicationId,
+                finished = run(stack, applicationId,
                         SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
-                                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()),
-                        streams -> measured[0] = ProcessorFloor.WriteShape.of(applicationId, streams, events));
-                topologyRuns.add(new TimedRun(rate, cpu.stop(events)));
-                shape = measured[0];
+                                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()));
+                topologyRuns.add(new TimedRun(finished.rate(), cpu.stop(events)));
+                shape = ProcessorFloor.WriteShape.of(applicationId, finished.sentByTopic(), events);
                 cpu = ProcessCpu.start();
-                rate = run(stack, "bench-floor-" + run, ProcessorFloor.build(shape), streams -> { });
-                floorRuns.add(new TimedRun(rate, cpu.stop(events)));
+                finished = run(stack, "bench-floor-" + run, ProcessorFloor.build(shape));
+                floorRuns.add(new TimedRun(finished.rate(), cpu.stop(events)));
             }
             TimedRun passThrough = TimedRun.fastest(passThroughRuns);
             TimedRun topology = TimedRun.fastest(topologyRuns);
@@ -128,7 +125,11 @@ public final class ProcessorBench implements Callable<Integer> {
         return builder.build();
     }
 
-    private double run(BenchStack stack, String applicationId, Topology topology, Consumer<KafkaStreams> afterwards) throws Exception {
+    /** An app's run: its events/s, and the records its producers sent, by topic. */
+    private record Finished(double rate, Map<String, Double> sentByTopic) {
+    }
+
+    private Finished run(BenchStack stack, String applicationId, Topology topology) throws Exception {
         Properties props = new Properties();
         props.putAll(StreamsApp.baseConfig(stack.connection, applicationId, Files.createTempDirectory(applicationId), null));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
@@ -138,8 +139,7 @@ public final class ProcessorBench implements Callable<Integer> {
             streams.start();
             double rate = stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(10));
             printProducerBatches(streams);
-            afterwards.accept(streams);
-            return rate;
+            return new Finished(rate, ProcessorFloor.recordsSentByTopic(streams));
         }
     }
 

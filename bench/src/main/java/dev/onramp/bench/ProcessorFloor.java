@@ -33,8 +33,7 @@ final class ProcessorFloor {
 
     /** Records written per event, by what they are, as measured from one run of the session topology. */
     record WriteShape(double states, double outcomes, double sessionChangelog, double indexChangelog, double retirementChangelog) {
-        static WriteShape of(String applicationId, KafkaStreams streams, long events) {
-            Map<String, Double> sent = recordsSentByTopic(streams);
+        static WriteShape of(String applicationId, Map<String, Double> sent, long events) {
             return new WriteShape(
                     sent.getOrDefault(Topics.SESSION_STATE.name(), 0.0) / events,
                     sent.getOrDefault(Topics.SESSION_OUTCOMES.name(), 0.0) / events,
