@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -157,28 +160,39 @@ public final class SimulateCommand implements Callable<Integer> {
         return report.failed() == 0 ? 0 : 1;
     }
 
-    /** Webhook due → provider accepted, for sessions whose recipient was known first (for the others the wait is the platform's). */
+    /**
+     * Webhook due → provider accepted, for sessions whose recipient was known first (for the others the wait is the
+     * platform's), and the part of it spent waiting for ingest's 2xx: a stall there is ingest's or the simulator's own.
+     */
     private void printLatency(SimulationPlan plan, OnrampSimulator.Report report, Map<String, Instant> sent) {
         Set<String> knownFirst = new HashSet<>();
         plan.sessions().stream().filter(s -> !s.recipientAfterOutcome()).forEach(s -> knownFirst.add(s.sessionId()));
         List<Long> micros = new ArrayList<>();
-        Instant firstDue = report.terminalDueAt().values().stream().min(Instant::compareTo).orElse(Instant.EPOCH);
+        List<Long> answerMicros = new ArrayList<>();
+        Instant firstDue = report.deciding().values().stream().map(OnrampSimulator.Deciding::due).min(Instant::compareTo).orElse(Instant.EPOCH);
         Instant measuredFrom = firstDue.plusSeconds(warmupSeconds);
         LatencyTimeline timeline = new LatencyTimeline(firstDue, Duration.ofSeconds(5));
+        LatencyTimeline answers = new LatencyTimeline(firstDue, Duration.ofSeconds(5));
         sent.forEach((session, at) -> {
-            Instant due = report.terminalDueAt().get(session);
-            if (due != null && knownFirst.contains(session)) {
-                long latency = Math.max(0, Duration.between(due, at).toNanos() / 1000);
-                if (!due.isBefore(measuredFrom)) {
+            OnrampSimulator.Deciding deciding = report.deciding().get(session);
+            if (deciding != null && knownFirst.contains(session)) {
+                long latency = Math.max(0, Duration.between(deciding.due(), at).toNanos() / 1000);
+                long answer = Math.max(0, Duration.between(deciding.due(), deciding.answered()).toNanos() / 1000);
+                if (!deciding.due().isBefore(measuredFrom)) {
                     micros.add(latency);
+                    answerMicros.add(answer);
                 }
-                timeline.add(due, latency);
+                timeline.add(deciding.due(), latency);
+                answers.add(deciding.due(), answer);
             }
         });
         System.out.printf("deciding webhook due -> message accepted by the provider (recipient known first%s): %s%n",
                 warmupSeconds > 0 ? ", after the first " + warmupSeconds + " s of the schedule" : "",
                 LatencyStats.of(micros.stream().mapToLong(Long::longValue).toArray()));
-        System.out.printf("the worst of each 5 s of the schedule, ms: %s%n", timeline);
+        System.out.printf("  of which due -> ingest's 2xx: %s%n", LatencyStats.of(answerMicros.stream().mapToLong(Long::longValue).toArray()));
+        System.out.printf("the worst of each 5 s of the schedule (began %s), ms: %s%n",
+                LocalTime.ofInstant(firstDue, ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS), timeline);
+        System.out.printf("  the worst wait for ingest's 2xx in each, ms: %s%n", answers);
     }
 
     private int mintAndWatch(String key, ChannelStandIns standIns) throws InterruptedException {

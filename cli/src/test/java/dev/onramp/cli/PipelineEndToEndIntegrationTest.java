@@ -102,6 +102,9 @@ class PipelineEndToEndIntegrationTest {
             assertThat(report.failed()).isZero();
             assertThat(report.forgedRefused()).isEqualTo(20);
             assertThat(report.refused()).as("only the forged and stale deliveries are refused").isEqualTo(20);
+            assertThat(report.deciding()).as("each terminal session's deciding webhook, due and then answered")
+                    .hasSize((int) plan.sessions().stream().filter(SessionScript::terminal).count())
+                    .allSatisfy((session, deciding) -> assertThat(deciding.answered()).isAfterOrEqualTo(deciding.due()));
 
             // The query API answers the furthest status for every session.
             HttpClient http = HttpClient.newHttpClient();

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+    static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics metrics;
@@ -64,6 +65,11 @@ public final class StreamsApp implements AutoCloseable {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplication());
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(kafka.minInsyncReplicas()));
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Under exactly-once a Streams app's output is visible to its readers only at its next commit, and a
+        // notification crosses two apps: each commit interval is in the end-to-end latency twice over, half of it on
+        // average. Half of Kafka's EOS default of 100 ms, for a few per cent more CPU (BENCHMARKS.md, end to end);
+        // KAFKA_CLIENT_COMMIT_INTERVAL_MS sets it.
+        config.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
         // Neither topology waits for one input partition to catch up with another (the processor reads one topic; the
         // notifier decides the same whichever of outcome, recipient or result comes first). With idling on, Kafka
         // Streams 4.4 formats a "not ready" message (String.format) for every task with an empty partition on every

@@ -97,7 +97,7 @@ public final class PipelineWatch implements AutoCloseable {
         Map<String, List<MetricSample>> metrics = new LinkedHashMap<>();
         services.forEach((name, base) -> {
             health.add(health(name, base));
-            metrics.put(name, get(base.resolve("/metrics")).map(MetricSample::parse).orElse(List.of()));
+            metrics.put(name, get(base.resolve("/metrics")).map(page -> RateCharts.used(name, MetricSample.parse(page))).orElse(List.of()));
         });
         ticks.addLast(new RateCharts.Tick(at, metrics));
         while (ticks.size() > SAMPLES) {

@@ -43,6 +43,20 @@ final class RateCharts {
         return CHARTS.stream().map(spec -> chart(spec, ticks)).toList();
     }
 
+    /**
+     * What of a service's samples the charts and the backlog read: a tick keeps only these, since a service's page
+     * holds thousands of Kafka client samples and {@link PipelineWatch#SAMPLES} ticks of all of them would be a
+     * standing heap of a hundred MB or more for seven series.
+     */
+    static List<MetricSample> used(String service, List<MetricSample> samples) {
+        Set<String> names = new LinkedHashSet<>();
+        CHARTS.stream().filter(spec -> spec.service().equals(service)).forEach(spec -> names.add(spec.metric()));
+        if (service.equals("notifier")) {
+            names.addAll(BACKLOG.values());
+        }
+        return samples.stream().filter(sample -> names.contains(sample.name())).toList();
+    }
+
     static Map<String, Double> backlog(Map<String, List<MetricSample>> latest) {
         Map<String, Double> values = new LinkedHashMap<>();
         BACKLOG.forEach((label, metric) -> latest.getOrDefault("notifier", List.of()).stream()

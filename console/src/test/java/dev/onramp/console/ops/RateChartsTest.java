@@ -3,6 +3,7 @@ package dev.onramp.console.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +29,17 @@ class RateChartsTest {
     void theBacklogIsTheNotifiersGauges() {
         assertThat(RateCharts.backlog(Map.of("notifier", List.of(new MetricSample("onramp_notifier_retry_backlog", Map.of(), 7)))))
                 .containsEntry("retry backlog", 7.0);
+    }
+
+    @Test
+    void aTickKeepsOnlyTheSamplesTheChartsAndTheBacklogRead() {
+        MetricSample clientMetric = new MetricSample("kafka_producer_record_send_total", Map.of("client_id", "x"), 9);
+        List<MetricSample> page = new ArrayList<>(sends(10, 1));
+        page.add(clientMetric);
+        assertThat(RateCharts.used("notifier", page)).containsExactlyElementsOf(sends(10, 1));
+        assertThat(RateCharts.used("ingest", page)).isEmpty();
+        MetricSample accepted = new MetricSample("onramp_ingest_webhooks_total", Map.of("outcome", "accepted"), 3);
+        assertThat(RateCharts.used("ingest", List.of(accepted, clientMetric))).containsExactly(accepted);
     }
 
     private static RateCharts.Tick tick(int seconds, List<MetricSample> notifier) {

@@ -42,14 +42,21 @@ public final class OnrampSimulator {
     }
 
     /**
-     * What happened: counts, the event ids that got a 2xx (each must be on the topics), and when each terminal
-     * session's deciding webhook was due: its slot in the fixed-rate schedule with a rate (from its first attempt,
-     * so time spent waiting for ingest or retrying counts: no coordinated omission), else when it was first sent.
+     * What happened: counts, the event ids that got a 2xx (each must be on the topics), and for each terminal
+     * session when its deciding webhook was due and when ingest answered it 2xx ({@link Deciding}).
      * {@code behindSchedule}: how far the senders fell behind that schedule at worst (past a second, the schedule
      * starts again from then, and the figures stop counting that backlog).
      */
     public record Report(long sent, long accepted, long refused, long retried, long failed, long forgedRefused, long forgedSent,
-                  Set<String> acceptedEventIds, Map<String, Instant> terminalDueAt, Duration behindSchedule) {
+                  Set<String> acceptedEventIds, Map<String, Deciding> deciding, Duration behindSchedule) {
+    }
+
+    /**
+     * A terminal session's deciding webhook: {@code due} is its slot in the fixed-rate schedule with a rate (from its
+     * first attempt, so time spent waiting for ingest or retrying counts: no coordinated omission), else when it was
+     * first sent; {@code answered} is when ingest's 2xx arrived, after which the rest of the pipeline has it.
+     */
+    public record Deciding(Instant due, Instant answered) {
     }
 
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
@@ -66,7 +73,7 @@ public final class OnrampSimulator {
     private final long nanosAtStart = System.nanoTime();
     private final AtomicLong nextSlot = new AtomicLong(nanosAtStart);
     private final AtomicLong mostBehindNanos = new AtomicLong();
-    private final Map<String, Instant> terminalDueAt = new ConcurrentHashMap<>();
+    private final Map<String, Deciding> deciding = new ConcurrentHashMap<>();
     private final Set<String> acceptedEventIds = ConcurrentHashMap.newKeySet();
     private ChannelStandIns standIns;
     private final Optional<InetSocketAddress> plain;
@@ -144,7 +151,7 @@ public final class OnrampSimulator {
             options.progress().println();
         }
         return new Report(sent.get(), accepted.get(), refused.get(), retried.get(), failed.get(), forgedRefused,
-                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(terminalDueAt),
+                2L * options.forgedAndStale(), Set.copyOf(acceptedEventIds), Map.copyOf(deciding),
                 Duration.ofNanos(mostBehindNanos.get()));
     }
 
@@ -176,12 +183,22 @@ public final class OnrampSimulator {
             acceptedEventIds.add(delivery.eventId());
         }
         if (posted.status() == 200 && delivery.status().equals(session.finalStatus()) && session.terminal()) {
-            terminalDueAt.putIfAbsent(session.sessionId(), wallAtStart.plusNanos(posted.dueNanos() - nanosAtStart));
+            deciding.putIfAbsent(session.sessionId(), new Deciding(wallAt(posted.dueNanos()), wallAt(posted.answeredNanos())));
         }
     }
 
-    /** The last answer's status (-1: none), and when the first attempt was due (its slot in the schedule, or when it was made). */
-    private record Posted(int status, long dueNanos) {
+    /**
+     * The last answer's status (-1: none), when the first attempt was due (its slot in the schedule, or when it was
+     * made), and when the last one was answered.
+     */
+    private record Posted(int status, long dueNanos, long answeredNanos) {
+        Posted(int status, long dueNanos) {
+            this(status, dueNanos, System.nanoTime());
+        }
+    }
+
+    private Instant wallAt(long nanos) {
+        return wallAtStart.plusNanos(nanos - nanosAtStart);
     }
 
     /** Posts with Stripe's retry behaviour on 5xx and connection failures: exponential backoff, for a while. */
