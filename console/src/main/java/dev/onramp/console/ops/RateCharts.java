@@ -31,6 +31,7 @@ final class RateCharts {
             new Spec("Sends by channel and result", "notifier", "onramp_notifier_sends_total", List.of("channel", "result")));
 
     /** Gauges shown as they are: the notifier's retry backlog and how late its oldest due retry is. */
+    private static final String BACKLOG_SERVICE = "notifier";
     private static final Map<String, String> BACKLOG = Map.of(
             "retry backlog", "onramp_notifier_retry_backlog",
             "oldest due retry, seconds late", "onramp_notifier_retry_oldest_overdue_seconds",
@@ -51,7 +52,7 @@ final class RateCharts {
     static List<MetricSample> used(String service, List<MetricSample> samples) {
         Set<String> names = new LinkedHashSet<>();
         CHARTS.stream().filter(spec -> spec.service().equals(service)).forEach(spec -> names.add(spec.metric()));
-        if (service.equals("notifier")) {
+        if (service.equals(BACKLOG_SERVICE)) {
             names.addAll(BACKLOG.values());
         }
         return samples.stream().filter(sample -> names.contains(sample.name())).toList();
@@ -59,7 +60,7 @@ final class RateCharts {
 
     static Map<String, Double> backlog(Map<String, List<MetricSample>> latest) {
         Map<String, Double> values = new LinkedHashMap<>();
-        BACKLOG.forEach((label, metric) -> latest.getOrDefault("notifier", List.of()).stream()
+        BACKLOG.forEach((label, metric) -> latest.getOrDefault(BACKLOG_SERVICE, List.of()).stream()
                 .filter(s -> s.name().equals(metric)).mapToDouble(MetricSample::value).reduce(Double::sum)
                 .ifPresent(sum -> values.put(label, sum)));
         return values;
