@@ -36,7 +36,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     public SchemaRegistryClient(String baseUrl, Duration timeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1, as Confluent's own client speaks: over the JDK's default HTTP/2 (upgraded in clear text) Apicurio
+        // now and then never finished reading a request body sent on a shared connection, and the call timed out.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     public String baseUrl() {

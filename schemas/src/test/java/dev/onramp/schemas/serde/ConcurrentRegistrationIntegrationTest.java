@@ -53,4 +53,35 @@ class ConcurrentRegistrationIntegrationTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * One client shared by a producer's serializers (as in {@code onramp replay}, which writes three topics at once)
+     * keeps registering new subjects from several threads. Over HTTP/2, the JDK client's default (upgraded in clear
+     * text), Apicurio's server now and then never finished reading a request's body, and the call timed out.
+     */
+    @Test
+    void oneSharedClientGetsEveryAnswer() throws Exception {
+        Schema schema = SessionState.getClassSchema();
+        SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 300; round++) {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> ids = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String subject = "shared-" + round + "-" + i + "-" + System.nanoTime() + "-value";
+                    ids.add(pool.submit(() -> {
+                        start.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                start.countDown();
+                for (Future<Integer> id : ids) {
+                    assertThat(id.get()).isPositive();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
