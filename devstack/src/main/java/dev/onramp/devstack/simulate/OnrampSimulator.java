@@ -195,8 +195,8 @@ public final class OnrampSimulator {
      * made), and when the last one was answered.
      */
     private record Posted(int status, long dueNanos, long answeredNanos) {
-        Posted(int status, long dueNanos) {
-            this(status, dueNanos, System.nanoTime());
+        static Posted answeredNow(int status, long dueNanos) {
+            return new Posted(status, dueNanos, System.nanoTime());
         }
     }
 
@@ -214,19 +214,19 @@ public final class OnrampSimulator {
             int status = send("POST", "/webhooks/stripe", Map.of("Content-Type", "application/json",
                     "Stripe-Signature", WebhookSigner.header(secret, timestamp, body)), body);
             if (Thread.currentThread().isInterrupted()) {
-                return new Posted(-1, due);
+                return Posted.answeredNow(-1, due);
             }
             if (status == 200) {
                 accepted.incrementAndGet();
-                return new Posted(status, due);
+                return Posted.answeredNow(status, due);
             }
             if (status >= 400 && status < 500) {
                 refused.incrementAndGet();
-                return new Posted(status, due);
+                return Posted.answeredNow(status, due);
             }
             if (!retry.pause()) {
                 failed.incrementAndGet();
-                return new Posted(status, due);
+                return Posted.answeredNow(status, due);
             }
             retried.incrementAndGet();
             pace();
