@@ -39,16 +39,26 @@ public final class StreamsApp implements AutoCloseable {
         this.name = String.valueOf(config.get(StreamsConfig.APPLICATION_ID_CONFIG));
         Properties props = new Properties();
         props.putAll(config);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
-        // A global table's record that cannot be processed is a poison record too (the default from Kafka 5.0).
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putAll(poisonRecordHandling());
         props.put(PoisonRecordHandler.CONFIG, new PoisonRecords(name, registry, meters));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> log.info("{}: kafka streams {} -> {}", name, before, now));
         streams.setUncaughtExceptionHandler(new ThreadReplacement(name, meters));
         this.metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
+    }
+
+    /** Records that cannot be read or processed, in a stream task or a global table, go to the poison topic. */
+    static Map<String, Object> poisonRecordHandling() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
+        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordHandler.class.getName());
+        // A global table's record that cannot be processed is a poison record too (the default from Kafka 5.0).
+        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka Streams 4.4's partition assignor rebuilds a StreamsConfig from the main consumer's settings, which
+        // leave this one out, and that copy warned at every start to set what is set. Repeated for the consumer.
+        settings.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+        return settings;
     }
 
     /**
