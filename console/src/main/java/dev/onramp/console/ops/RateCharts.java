@@ -30,8 +30,8 @@ final class RateCharts {
             new Spec("Outcomes", "processor", "onramp_processor_outcomes_total", List.of("outcome")),
             new Spec("Sends by channel and result", "notifier", "onramp_notifier_sends_total", List.of("channel", "result")));
 
-    /** Gauges shown as they are: the notifier's retry backlog and how late its oldest due retry is. */
     private static final String BACKLOG_SERVICE = "notifier";
+    /** Gauges shown as they are: the notifier's retry backlog and how late its oldest due retry is. */
     private static final Map<String, String> BACKLOG = Map.of(
             "retry backlog", "onramp_notifier_retry_backlog",
             "oldest due retry, seconds late", "onramp_notifier_retry_oldest_overdue_seconds",

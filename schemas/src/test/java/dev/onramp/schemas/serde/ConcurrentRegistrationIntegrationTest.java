@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,42 +15,44 @@ import java.util.concurrent.Future;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.testkit.DevStackExtension;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several service instances starting together register the first schema of a new subject (a Streams changelog)
- * at the same moment; every one of them must get the same id, none an error.
+ * at the same moment; every one of them must get the same id, none an error. And the threads of one instance, sharing
+ * its client, each get an answer.
  */
 class ConcurrentRegistrationIntegrationTest {
     @RegisterExtension
     static final DevStackExtension STACK = new DevStackExtension();
 
+    private static final int INSTANCES = 8;
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = Executors.newFixedThreadPool(INSTANCES);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+    }
+
     @Test
     void racingFirstRegistrationsAllGetTheSameId() throws Exception {
         Schema schema = SessionState.getClassSchema();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (int round = 0; round < 10; round++) {
-                String subject = "race-" + System.nanoTime() + "-changelog-value";
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Integer>> ids = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
-                    ids.add(pool.submit(() -> {
-                        start.await();
-                        return client.register(subject, schema);
-                    }));
-                }
-                start.countDown();
-                Set<Integer> distinct = new HashSet<>();
-                for (Future<Integer> id : ids) {
-                    distinct.add(id.get());
-                }
-                assertThat(distinct).as(subject).hasSize(1);
+        for (int round = 0; round < 10; round++) {
+            String subject = "race-" + System.nanoTime() + "-changelog-value";
+            List<Callable<Integer>> registrations = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+                registrations.add(() -> client.register(subject, schema));
             }
-        } finally {
-            pool.shutdownNow();
+            assertThat(new HashSet<>(atOnce(registrations))).as(subject).hasSize(1);
         }
     }
 
@@ -63,25 +65,31 @@ class ConcurrentRegistrationIntegrationTest {
     void oneSharedClientGetsEveryAnswer() throws Exception {
         Schema schema = SessionState.getClassSchema();
         SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (int round = 0; round < 300; round++) {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Integer>> ids = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    String subject = "shared-" + round + "-" + i + "-" + System.nanoTime() + "-value";
-                    ids.add(pool.submit(() -> {
-                        start.await();
-                        return client.register(subject, schema);
-                    }));
-                }
-                start.countDown();
-                for (Future<Integer> id : ids) {
-                    assertThat(id.get()).isPositive();
-                }
+        for (int round = 0; round < 300; round++) {
+            List<Callable<Integer>> registrations = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                String subject = "shared-" + round + "-" + i + "-" + System.nanoTime() + "-value";
+                registrations.add(() -> client.register(subject, schema));
             }
-        } finally {
-            pool.shutdownNow();
+            assertThat(atOnce(registrations)).hasSize(INSTANCES).allSatisfy(id -> assertThat(id).isPositive());
         }
+    }
+
+    /** Runs the calls on the pool, all released at the same moment, and returns their results in order. */
+    private static List<Integer> atOnce(List<Callable<Integer>> calls) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> pending = new ArrayList<>();
+        for (Callable<Integer> call : calls) {
+            pending.add(pool.submit(() -> {
+                start.await();
+                return call.call();
+            }));
+        }
+        start.countDown();
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> result : pending) {
+            results.add(result.get());
+        }
+        return results;
     }
 }
