@@ -35,8 +35,10 @@ fi
 libs=$(find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null \
   | awk '/=> \// {print $3} /^[ \t]*\/.*ld-linux/ {print $1}' | grep -v "^$out" | sort -u)
 # Loaded by the JNI libraries RocksDB, zstd and Snappy unpack at run time.
+# awk reads all of ldconfig's output and prints the first match at the end: an early `exit` would close the pipe
+# while ldconfig still writes, and under pipefail its SIGPIPE (exit 141) would fail the build now and then.
 for extra in libstdc++.so.6 libgcc_s.so.1; do
-  libs+=$'\n'$(ldconfig -p | awk -v name="$extra" '$1 == name && /x86-64/ {print $NF; exit}')
+  libs+=$'\n'$(ldconfig -p | awk -v name="$extra" '!found && $1 == name && /x86-64/ {found = $NF} END {print found}')
 done
 for lib in $libs; do
   cp -L --parents "$lib" "$out"
