@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.net.TrustedProxies;
 
 /**
  * Everything the console reads from the environment, in one place.
@@ -17,7 +18,10 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *       your VPN or an authenticating proxy), {@code CONSOLE_PORT} (default 8095): the ops API ({@code /v1/…}) and
  *       the pages ({@code /console}), with health and metrics</li>
  *   <li>{@code ADMIN_API_KEYS} (comma-separated, several during a rotation) or {@code ADMIN_API_KEY}: the keys of
- *       the ops API and of sign-in; not the platform's keys (a platform must not redrive). Required.</li>
+ *       the ops API and of sign-in; never one of the platform's keys (a platform must not redrive): start-up
+ *       refuses an admin key that is also in {@code PLATFORM_API_KEYS}. Required.</li>
+ *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for
+ *       ingest</li>
  *   <li>{@code CONSOLE_SECURE_COOKIE} (default {@code true}): the sign-in cookie is sent over https only; set false
  *       for plain http on this machine ({@code onramp dev} does)</li>
  *   <li>{@code CONSOLE_SIGN_IN_TTL} (default {@code 8h}): how long a sign-in lasts</li>
@@ -33,30 +37,39 @@ import dev.onramp.runtime.kafka.KafkaConnection;
  *   <li>plus {@link KafkaConnection}'s variables</li>
  * </ul>
  */
-public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int adminKeyCount, boolean secureCookie,
+public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int adminKeyCount, TrustedProxies trustedProxies,
+                            boolean secureCookie,
                             Duration signInTtl, URI processorUrl, String platformApiKey, Map<String, URI> watched,
                             Duration watchInterval, String transactionalId, KafkaConnection kafka) {
     static final String DEFAULT_WATCH = "ingest=http://127.0.0.1:8090,processor=http://127.0.0.1:8081,notifier=http://127.0.0.1:8082";
 
     public static ConsoleConfig fromEnv(Env env) {
-        String several = env.string("ADMIN_API_KEYS", null);
-        List<String> adminKeys = (several != null ? List.of(several.split(",")) : List.of(env.required("ADMIN_API_KEY")))
-                .stream().map(String::trim).toList();
-        String platformKeys = env.string("PLATFORM_API_KEYS", null);
-        String platformKey = platformKeys != null ? platformKeys.split(",")[0].trim() : env.required("PLATFORM_API_KEY");
+        List<String> adminKeys = keys(env, "ADMIN_API_KEYS", "ADMIN_API_KEY");
+        List<String> platformKeys = keys(env, "PLATFORM_API_KEYS", "PLATFORM_API_KEY");
+        if (adminKeys.stream().anyMatch(platformKeys::contains)) {
+            throw new IllegalArgumentException("an admin key (ADMIN_API_KEYS) is also a platform key (PLATFORM_API_KEYS): "
+                    + "give the console keys of its own, or the platform could redrive");
+        }
         return new ConsoleConfig(
                 env.string("CONSOLE_HOST", "127.0.0.1"),
                 env.integer("CONSOLE_PORT", 8095),
                 new AdminKeys(adminKeys),
                 adminKeys.size(),
+                TrustedProxies.fromEnv(env),
                 env.flag("CONSOLE_SECURE_COOKIE", true),
                 env.duration("CONSOLE_SIGN_IN_TTL", Duration.ofHours(8)),
                 URI.create(env.string("PROCESSOR_URL", "http://127.0.0.1:8081")),
-                platformKey,
+                platformKeys.get(0),
                 watched(env.string("CONSOLE_WATCH", DEFAULT_WATCH)),
                 env.duration("CONSOLE_WATCH_INTERVAL", Duration.ofSeconds(10)),
                 env.string("CONSOLE_TRANSACTIONAL_ID", "onramp-console"),
                 KafkaConnection.fromEnv(env.values()));
+    }
+
+    /** {@code several} (comma-separated, during a rotation) or else {@code one}, required. */
+    private static List<String> keys(Env env, String several, String one) {
+        String list = env.string(several, null);
+        return (list != null ? List.of(list.split(",")) : List.of(env.required(one))).stream().map(String::trim).toList();
     }
 
     static Map<String, URI> watched(String spec) {

@@ -55,7 +55,7 @@ public final class ConsoleService implements AutoCloseable {
             DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig()));
             PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),
                     counts, clock, service.metrics())).start(config.watchInterval());
-            AdminAuth auth = new AdminAuth(config.adminKeys(), new FailedAuthLimit());
+            AdminAuth auth = new AdminAuth(config.adminKeys(), config.trustedProxies(), new FailedAuthLimit("console"));
 
             ServiceHttp http = service.http(List.of(), List.of(DependencyChecks.kafka(service.admin())), false);
             new OpsApi(sessions, deadLetters, redriver, watch, stalled).routes(http.app(), auth);

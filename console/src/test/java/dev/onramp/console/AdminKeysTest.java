@@ -36,4 +36,12 @@ class AdminKeysTest {
         assertThat(config.watched().get("ingest").toString()).isEqualTo("http://i:8090");
         assertThatThrownBy(() -> ConsoleConfig.watched("ingest")).hasMessageContaining("CONSOLE_WATCH");
     }
+
+    @Test
+    void anAdminKeyThatIsAlsoAPlatformKeyStopsStartUp() {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "SCHEMA_REGISTRY_URL", "http://r:8085",
+                "PLATFORM_API_KEYS", "platform-key-0123456789ab, " + KEY, "ADMIN_API_KEYS", "other-admin-key-9876543210," + KEY);
+        assertThatThrownBy(() -> ConsoleConfig.fromEnv(new Env(env))).hasMessageContaining("also a platform key")
+                .hasMessageNotContaining(KEY);
+    }
 }

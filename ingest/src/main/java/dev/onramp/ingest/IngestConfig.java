@@ -7,6 +7,7 @@ import java.util.List;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.net.TrustedProxies;
 import dev.onramp.runtime.tracing.TraceExport;
 
 /**
@@ -20,6 +21,8 @@ import dev.onramp.runtime.tracing.TraceExport;
  *   <li>{@code STRIPE_SIGNATURE_TOLERANCE} (default {@code 300s}; at least 1 s)</li>
  *   <li>{@code PLATFORM_API_KEYS} (comma-separated, for a rotation) or {@code PLATFORM_API_KEY}: bearer keys of the
  *       platform API. Required; each at least 16 characters, 8 of them different.</li>
+ *   <li>{@code TRUSTED_PROXIES} (default: none): addresses and CIDR ranges of the proxies in front of ingest whose
+ *       {@code X-Forwarded-For} names the client, for counting failed key checks per client</li>
  *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
  *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
  *   <li>{@code INGEST_MAX_BODY_BYTES} (default 262144, at most 921600)</li>
@@ -41,7 +44,7 @@ import dev.onramp.runtime.tracing.TraceExport;
  * </ul>
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
-                           PlatformKeys platformKeys, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
+                           PlatformKeys platformKeys, TrustedProxies trustedProxies, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
                            int writers, Duration commitLinger, int commitLingerRequests, List<String> unsubscribeSecrets,
                            boolean allowPrivateNetworks, Stripe stripe,
                            TraceExport traces, KafkaConnection kafka) {
@@ -74,6 +77,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 secrets,
                 tolerance,
                 PlatformKeys.fromEnv(env),
+                TrustedProxies.fromEnv(env),
                 env.duration("INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 env.string("INGEST_TRANSACTIONAL_ID", "onramp-ingest-" + Env.hostname()),
                 maxBodyBytes(env),
@@ -122,7 +126,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
     @Override
     public String toString() {
         return "IngestConfig[host=" + host + ", port=" + port + ", webhookSecrets=" + webhookSecrets.size()
-                + " configured, signatureTolerance=" + signatureTolerance + ", kafkaTimeout=" + kafkaTimeout
+                + " configured, signatureTolerance=" + signatureTolerance + ", trustedProxies=" + trustedProxies + ", kafkaTimeout=" + kafkaTimeout
                 + ", transactionalId=" + transactionalId + ", maxBodyBytes=" + maxBodyBytes + ", writers=" + writers
                 + ", commitLinger=" + commitLinger + " or " + commitLingerRequests + " requests"
                 + ", unsubscribeSecrets=" + unsubscribeSecrets.size() + " configured, allowPrivateNetworks=" + allowPrivateNetworks

@@ -62,7 +62,7 @@ public final class IngestService implements AutoCloseable {
                     config.kafkaTimeout(), config.maxBodyBytes(), clock, service.tracing());
             RecipientEndpoint recipients = new RecipientEndpoint(writer, metrics, json, config.kafkaTimeout(), clock,
                     OutboundUrlPolicy.of(config.allowPrivateNetworks()));
-            BearerAuth auth = new BearerAuth(config.platformKeys());
+            BearerAuth auth = new BearerAuth(config.platformKeys(), config.trustedProxies());
             StripeOnramp stripe = config.stripe().configured()
                     ? new StripeOnramp(config.stripe().apiBase(), config.stripe().apiKey(), config.stripe().timeout()) : null;
             Reconciler reconciler = stripe == null ? null : service.own(new Reconciler(stripe, writer, new WebhookMapper(), metrics,

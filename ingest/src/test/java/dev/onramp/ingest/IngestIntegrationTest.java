@@ -2,10 +2,12 @@ package dev.onramp.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +27,8 @@ import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.http.ForwardingProxy;
+import dev.onramp.testkit.http.LoopbackClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -271,6 +275,40 @@ class IngestIntegrationTest {
         assertThat(suppressions).hasSize(1);
         assertThat(suppressions.get(0).key()).isEqualTo(SuppressionKeys.key(Channel.EMAIL, "leaving@example.com"));
         assertThat(suppressions.get(0).value().getReason()).isEqualTo(SuppressionReason.UNSUBSCRIBED);
+    }
+
+    @Test
+    @Order(12)
+    void aKeyGuesserBehindTheProxyLocksOutNobodyButItself() {
+        try (IngestFixture behindProxy = new IngestFixture(STACK, Map.of("TRUSTED_PROXIES", "127.0.0.1/32"));
+             ForwardingProxy proxy = new ForwardingProxy(URI.create(behindProxy.url("")))) {
+            URI viaProxy = proxy.uri().resolve("/v1/sessions/cos_BehindTheProxy01/recipient");
+            URI direct = URI.create(behindProxy.url("/v1/sessions/cos_BehindTheProxy01/recipient"));
+            String put = "{\"email\":\"buyer@example.com\"}";
+            LoopbackClient guesser = new LoopbackClient("127.0.0.66");
+            LoopbackClient platform = new LoopbackClient("127.0.0.77");
+
+            List<Integer> guesses = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                guesses.add(guesser.send("PUT", viaProxy, bearer("guess-" + i + "-abcdefghijklmnop"), put));
+            }
+            assertThat(guesses.subList(0, 9)).as("the first failures").containsOnly(401);
+            assertThat(guesses.subList(9, guesses.size())).as("then the guesser is told to wait").containsOnly(429);
+
+            assertThat(guesser.send("PUT", viaProxy, bearer(IngestFixture.API_KEY), put))
+                    .as("a valid key from the guesser's own address, through the same proxy").isEqualTo(204);
+            assertThat(platform.send("PUT", viaProxy, bearer(IngestFixture.API_KEY), put)).as("the platform").isEqualTo(204);
+            assertThat(platform.send("PUT", viaProxy, bearer("a-revoked-key-0123456789"), put))
+                    .as("another client's failures are its own").isEqualTo(401);
+            assertThat(guesser.send("PUT", direct, Map.of("Authorization", "Bearer wrong-key-0123456789",
+                    "X-Forwarded-For", "198.51.100.9"), put)).as("a header from a peer that is no proxy is not believed").isEqualTo(429);
+            assertThat(new LoopbackClient("127.0.0.88").send("PUT", direct, Map.of("Authorization", "Bearer wrong-key-0123456789",
+                    "X-Forwarded-For", "127.0.0.66"), put)).as("nor can it lock out someone else").isEqualTo(401);
+        }
+    }
+
+    private static Map<String, String> bearer(String key) {
+        return Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {

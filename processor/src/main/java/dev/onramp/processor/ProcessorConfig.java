@@ -10,6 +10,7 @@ import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.runtime.net.TrustedProxies;
 import dev.onramp.runtime.tracing.TraceExport;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>{@code SESSION_RETENTION} (default {@code 30d}, at least {@code DEDUP_HORIZON}): a session leaves the state
  *       store this long after it was last heard of, ended or not (see the README's "Bounded state")</li>
  *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
+ *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for ingest</li>
  *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance
  *       forwards to another, so the caller's key is never passed on</li>
  *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
@@ -40,7 +42,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * </ul>
  */
 public record ProcessorConfig(String host, int port, int adminPort, String advertisedUrl, String applicationId, String instanceId,
-                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys, byte[] peerSecret,
+                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys,
+                              TrustedProxies trustedProxies, byte[] peerSecret,
                               TraceExport traces, KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
@@ -58,6 +61,7 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 env.integer("PROCESSOR_THREADS", 1),
                 rules,
                 keys,
+                TrustedProxies.fromEnv(env),
                 peerSecret(env, keys),
                 TraceExport.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));

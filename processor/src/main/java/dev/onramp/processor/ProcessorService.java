@@ -51,7 +51,7 @@ public final class ProcessorService implements AutoCloseable {
             PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
             SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state(),
                     config.rules().sessionRetention());
-            BearerAuth platformKey = new BearerAuth(config.platformKeys());
+            BearerAuth platformKey = new BearerAuth(config.platformKeys(), config.trustedProxies());
             // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
             http.app().before("/v1/*", ctx -> {
                 if (!peers.verifies(ctx.header(PeerSignature.HEADER), ctx.path())) {

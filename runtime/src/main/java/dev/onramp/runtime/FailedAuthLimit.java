@@ -7,16 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * Failed key checks per client address: after {@link #MAX_FAILURES} within {@link #WINDOW}, the client is answered
- * 429 until the oldest of them leaves the window, whatever key it presents. Guessing a key becomes slow, and the
- * constant-time comparison is not run for it. Bounded: the least recently seen clients are forgotten first.
+ * Failed key checks per client address. A client with {@link #MAX_FAILURES} failures within {@link #WINDOW} is
+ * answered 429 instead of 401 until the oldest of them leaves the window, which tells a misconfigured client to back
+ * off. It never refuses a valid key: callers check the key first, so a client behind the same proxy or NAT as a
+ * guesser is not locked out by the guesser. What makes guessing hopeless is the key itself ({@link PlatformKeys}:
+ * at least 16 characters). Bounded: the least recently seen clients are forgotten first.
  */
 public final class FailedAuthLimit {
+    private static final Logger log = LoggerFactory.getLogger(FailedAuthLimit.class);
     static final int MAX_FAILURES = 10;
     static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int MAX_CLIENTS = 10_000;
 
+    private final String api;
     private final LongSupplier nanos;
     private final Map<String, Deque<Long>> failures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -25,29 +32,41 @@ public final class FailedAuthLimit {
         }
     };
 
-    public FailedAuthLimit() {
-        this(System::nanoTime);
+    /** {@code api}: what the keys open ("platform API", "console"), for the log. */
+    public FailedAuthLimit(String api) {
+        this(api, System::nanoTime);
     }
 
-    FailedAuthLimit(LongSupplier nanos) {
+    FailedAuthLimit(String api, LongSupplier nanos) {
+        this.api = api;
         this.nanos = nanos;
     }
 
-    /** How long this client must wait before it may try again; zero when it may try now. */
-    public synchronized Duration waitBeforeNextTry(String client) {
+    /**
+     * Counts a failed check by {@code client} and answers how long it must now wait: zero while it has had fewer than
+     * {@link #MAX_FAILURES} failures in the window, including this one.
+     */
+    public synchronized Duration failed(String client) {
         Deque<Long> times = recent(client);
-        if (times == null || times.size() < MAX_FAILURES) {
-            return Duration.ZERO;
+        if (times == null) {
+            times = new ArrayDeque<>();
+            failures.put(client, times);
         }
-        return Duration.ofNanos(times.peekFirst() + WINDOW.toNanos() - nanos.getAsLong());
-    }
-
-    public synchronized void failed(String client) {
-        Deque<Long> times = failures.computeIfAbsent(client, c -> new ArrayDeque<>());
+        boolean reachesLimit = times.size() == MAX_FAILURES - 1;
         times.addLast(nanos.getAsLong());
         while (times.size() > MAX_FAILURES) {
             times.pollFirst();
         }
+        if (times.size() < MAX_FAILURES) {
+            return Duration.ZERO;
+        }
+        Duration wait = Duration.ofNanos(times.peekFirst() + WINDOW.toNanos() - nanos.getAsLong());
+        if (reachesLimit) {
+            // Once as a client reaches the limit, not for every refused try.
+            log.warn("{}: {} failed key checks in {} from {}: answered 429 until {} s pass (a client with a wrong or revoked key?)",
+                    api, MAX_FAILURES, WINDOW, client, wait.toSeconds());
+        }
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
 
     private Deque<Long> recent(String client) {

@@ -9,19 +9,28 @@ import org.junit.jupiter.api.Test;
 
 class FailedAuthLimitTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final FailedAuthLimit limit = new FailedAuthLimit(now::get);
+    private final FailedAuthLimit limit = new FailedAuthLimit("test API", now::get);
 
     @Test
     void tenFailuresInAMinuteMakeAClientWaitUntilTheOldestLeavesTheWindow() {
         for (int i = 0; i < FailedAuthLimit.MAX_FAILURES - 1; i++) {
-            limit.failed("203.0.113.7");
+            assertThat(limit.failed("203.0.113.7")).as("failure %d", i + 1).isZero();
             now.addAndGet(Duration.ofSeconds(1).toNanos());
         }
-        assertThat(limit.waitBeforeNextTry("203.0.113.7")).isZero();
-        limit.failed("203.0.113.7");
-        assertThat(limit.waitBeforeNextTry("203.0.113.7")).isEqualTo(Duration.ofSeconds(51));
-        assertThat(limit.waitBeforeNextTry("198.51.100.2")).as("another client").isZero();
+        assertThat(limit.failed("203.0.113.7")).as("the tenth, 9 s after the first").isEqualTo(Duration.ofSeconds(51));
+        assertThat(limit.failed("198.51.100.2")).as("another client").isZero();
         now.addAndGet(Duration.ofSeconds(51).toNanos());
-        assertThat(limit.waitBeforeNextTry("203.0.113.7")).isZero();
+        assertThat(limit.failed("203.0.113.7")).as("only the first failure has left the window").isEqualTo(Duration.ofSeconds(1));
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThat(limit.failed("203.0.113.7")).as("all have left the window").isZero();
+    }
+
+    @Test
+    void aClientThatKeepsFailingKeepsWaiting() {
+        for (int i = 0; i < 3 * FailedAuthLimit.MAX_FAILURES; i++) {
+            limit.failed("203.0.113.7");
+            now.addAndGet(Duration.ofSeconds(5).toNanos());
+        }
+        assertThat(limit.failed("203.0.113.7")).isPositive();
     }
 }

@@ -31,6 +31,8 @@ import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.DevStackExtension;
+import dev.onramp.testkit.http.ForwardingProxy;
+import dev.onramp.testkit.http.LoopbackClient;
 import dev.onramp.testkit.push.LocalPushService;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
@@ -62,7 +64,8 @@ class OpsApiIntegrationTest {
         mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         push = new LocalPushService(ConsoleStack.VAPID.publicKey());
-        pipeline = new ConsoleStack(STACK, smtpPort, Map.of("STALL_THRESHOLD", "2s", "STALL_CHECK_INTERVAL", "1s"));
+        pipeline = new ConsoleStack(STACK, smtpPort, Map.of("STALL_THRESHOLD", "2s", "STALL_CHECK_INTERVAL", "1s",
+                "TRUSTED_PROXIES", "127.0.0.1/32"));
         registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
     }
 
@@ -83,6 +86,29 @@ class OpsApiIntegrationTest {
             assertThat(pipelineState.path("services").findValuesAsText("status")).containsExactly("UP", "UP", "UP");
             assertThat(pipelineState.path("lag").findValuesAsText("group")).contains("onramp-processor", "onramp-notifier");
         });
+    }
+
+    @Test
+    void aKeyGuesserBehindTheProxyLocksOutNobodyButItself() {
+        try (ForwardingProxy proxy = new ForwardingProxy(URI.create(pipeline.consoleUrl()))) {
+            URI signIn = proxy.uri().resolve("/console/sign-in");
+            Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+            LoopbackClient guesser = new LoopbackClient("127.0.0.66");
+            List<Integer> guesses = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                guesses.add(guesser.send("POST", signIn, form, "key=guess-" + i + "-abcdefghijklmnop"));
+            }
+            assertThat(guesses.subList(0, 9)).as("the sign-in page again, with the reason").containsOnly(200);
+            assertThat(guesses.subList(9, guesses.size())).as("then the guesser is told to wait").containsOnly(429);
+
+            assertThat(guesser.send("POST", signIn, form, "key=" + ConsoleStack.ADMIN_KEY))
+                    .as("an admin key from the guesser's own address, through the same proxy, signs in").isEqualTo(303);
+            URI api = proxy.uri().resolve("/v1/pipeline");
+            assertThat(guesser.send("GET", api, Map.of("Authorization", "Bearer " + ConsoleStack.ADMIN_KEY), null)).isEqualTo(200);
+            assertThat(guesser.send("GET", api, Map.of("Authorization", "Bearer wrong-key-0123456789"), null)).isEqualTo(429);
+            assertThat(new LoopbackClient("127.0.0.77").send("POST", signIn, form, "key=mistyped-key-0123456789"))
+                    .as("another operator's failures are their own").isEqualTo(200);
+        }
     }
 
     @Test
