@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * docker-compose.yml against the code: no Docker engine runs where this is built, so the file is checked here
- * instead of by starting it. Each service's configuration must load from exactly the settings the file gives it.
+ * docker-compose.yml against the code, without a container engine: each service's configuration must load from
+ * exactly the settings the file gives it.
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");

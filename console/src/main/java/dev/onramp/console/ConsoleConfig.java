@@ -23,7 +23,7 @@ import dev.onramp.runtime.net.TrustedProxies;
  *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for
  *       ingest</li>
  *   <li>{@code CONSOLE_SECURE_COOKIE} (default {@code true}): the sign-in cookie is sent over https only; set false
- *       for plain http on this machine ({@code onramp dev} does)</li>
+ *       for plain http on loopback ({@code onramp dev} does)</li>
  *   <li>{@code CONSOLE_SIGN_IN_TTL} (default {@code 8h}): how long a sign-in lasts</li>
  *   <li>{@code PROCESSOR_URL} (default {@code http://127.0.0.1:8081}) and {@code PLATFORM_API_KEY}/{@code _KEYS} (the
  *       first key is used): the processor's query API, for a session's state (its first-seen time bounds the

@@ -31,7 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *       {@code STALL_CHECK_INTERVAL} (default {@code 1m}), {@code MINT_SILENCE_THRESHOLD} (default {@code 1h}: a minted
  *       session still initialized after it is looked up at Stripe, up to three times)</li>
  *   <li>{@code SESSION_RETENTION} (default {@code 30d}, at least {@code DEDUP_HORIZON}): a session leaves the state
- *       store this long after it was last heard of, ended or not (see the README's "Bounded state")</li>
+ *       store this long after it was last heard of, ended or not (see processor/README.md, "Bounded state")</li>
  *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
  *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for ingest</li>
  *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance

@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes Avro records in the Confluent wire format under the subject {@code <topic>-value} (or {@code -key}),
  * the TopicNameStrategy. Byte for byte what Confluent's {@code KafkaAvroSerializer} writes, so either can be used.
  *
- * <p>Not Confluent's own class because Confluent's Maven repository is not reachable from where this project is
- * built; this one speaks only the public registry REST API.
+ * <p>Not Confluent's own class: that lives in Confluent's Maven repository, and the project builds from Maven Central
+ * alone. This one speaks only the public registry REST API.
  */
 public final class RegistryAvroSerializer<T extends GenericContainer> implements Serializer<T> {
     static {
