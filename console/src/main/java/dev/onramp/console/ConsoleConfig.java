@@ -11,31 +11,9 @@ import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.net.TrustedProxies;
 
 /**
- * Everything the console reads from the environment, in one place.
- *
- * <ul>
- *   <li>{@code CONSOLE_HOST} (default {@code 127.0.0.1}: an operator's page is not for the internet; put it behind
- *       your VPN or an authenticating proxy), {@code CONSOLE_PORT} (default 8095): the ops API ({@code /v1/…}) and
- *       the pages ({@code /console}), with health and metrics</li>
- *   <li>{@code ADMIN_API_KEYS} (comma-separated, several during a rotation) or {@code ADMIN_API_KEY}: the keys of
- *       the ops API and of sign-in; never one of the platform's keys (a platform must not redrive): start-up
- *       refuses an admin key that is also in {@code PLATFORM_API_KEYS}. Required.</li>
- *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for
- *       ingest</li>
- *   <li>{@code CONSOLE_SECURE_COOKIE} (default {@code true}): the sign-in cookie is sent over https only; set false
- *       for plain http on loopback ({@code onramp dev} does)</li>
- *   <li>{@code CONSOLE_SIGN_IN_TTL} (default {@code 8h}): how long a sign-in lasts</li>
- *   <li>{@code PROCESSOR_URL} (default {@code http://127.0.0.1:8081}) and {@code PLATFORM_API_KEY}/{@code _KEYS} (the
- *       first key is used): the processor's query API, for a session's state (its first-seen time bounds the
- *       timeline's reads)</li>
- *   <li>{@code CONSOLE_WATCH} (default {@code ingest=http://127.0.0.1:8090,processor=http://127.0.0.1:8081,
- *       notifier=http://127.0.0.1:8082}): each service's name and the base URL of its health and metrics</li>
- *   <li>{@code CONSOLE_WATCH_INTERVAL} (default {@code 10s}): how often health, metrics and lag are sampled (the
- *       charts keep 90 samples)</li>
- *   <li>{@code CONSOLE_TRANSACTIONAL_ID} (default {@code onramp-console}): the redrive writer's; one console instance
- *       per id</li>
- *   <li>plus {@link KafkaConnection}'s variables</li>
- * </ul>
+ * Everything console reads from the environment, in one place. Each variable, its default and its meaning are documented
+ * in docs/configuration.md (the "console" and "All services" sections), which {@code ConfigurationDocTest} checks
+ * against what this class reads.
  */
 public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int adminKeyCount, TrustedProxies trustedProxies,
                             boolean secureCookie,

@@ -11,37 +11,9 @@ import dev.onramp.runtime.net.TrustedProxies;
 import dev.onramp.runtime.tracing.TraceExport;
 
 /**
- * Everything ingest reads from the environment, in one place.
- *
- * <ul>
- *   <li>{@code INGEST_ADMIN_PORT} (default 8090): health and metrics, kept off the public port</li>
- *   <li>{@code INGEST_HOST} (default {@code 0.0.0.0}), {@code INGEST_PORT} (default 8080)</li>
- *   <li>{@code STRIPE_WEBHOOK_SECRETS}: comma-separated endpoint secrets ({@code whsec_...}); several during a
- *       rotation. Required.</li>
- *   <li>{@code STRIPE_SIGNATURE_TOLERANCE} (default {@code 300s}; at least 1 s)</li>
- *   <li>{@code PLATFORM_API_KEYS} (comma-separated, for a rotation) or {@code PLATFORM_API_KEY}: bearer keys of the
- *       platform API. Required; each at least 16 characters, 8 of them different.</li>
- *   <li>{@code TRUSTED_PROXIES} (default: none): addresses and CIDR ranges of the proxies in front of ingest whose
- *       {@code X-Forwarded-For} names the client, for counting failed key checks per client</li>
- *   <li>{@code INGEST_KAFKA_TIMEOUT} (default {@code 10s}): how long to wait for Kafka before answering 503</li>
- *   <li>{@code INGEST_TRANSACTIONAL_ID} (default {@code onramp-ingest-<hostname>}): unique per running instance</li>
- *   <li>{@code INGEST_MAX_BODY_BYTES} (default 262144, at most 921600)</li>
- *   <li>{@code INGEST_WRITERS} (default 2): transactional producers committing in parallel</li>
- *   <li>{@code INGEST_COMMIT_LINGER} (default {@code 20ms}): how long a transaction's first request waits for others to
- *       join it; fewer, larger transactions cost the broker much less CPU at moderate rates</li>
- *   <li>{@code INGEST_COMMIT_LINGER_REQUESTS} (default 32): that many requests waiting end the linger early, so that a
- *       long linger does not cap throughput at (connections ÷ linger)</li>
- *   <li>{@code UNSUBSCRIBE_SECRETS} (comma-separated, shared with the notifier; unset: no unsubscribe endpoint): verify
- *       the emails' one-click unsubscribe links</li>
- *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): accept http loopback and private push endpoints and webhook
- *       URLs in the recipient API; {@code onramp dev} sets it, production must not</li>
- *   <li>{@code STRIPE_API_KEY} (unset: minting answers 503 {@code minting_not_configured}), {@code STRIPE_API_BASE}
- *       (default {@code https://api.stripe.com}), {@code STRIPE_TIMEOUT} (default 10s per attempt),
- *       {@code STRIPE_LOOKUPS_PER_SECOND} (default 5: reconciliation's pace, well under Stripe's rate limits)</li>
- *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
- *       variables: see {@link TraceExport}</li>
- *   <li>plus {@link KafkaConnection}'s variables</li>
- * </ul>
+ * Everything ingest reads from the environment, in one place. Each variable, its default and its meaning are documented
+ * in docs/configuration.md (the "ingest" and "All services" sections), which {@code ConfigurationDocTest} checks
+ * against what this class reads.
  */
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, TrustedProxies trustedProxies, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,

@@ -18,40 +18,9 @@ import dev.onramp.runtime.tracing.TraceExport;
 import dev.onramp.schemas.Channel;
 
 /**
- * Everything the notifier reads from the environment, in one place.
- *
- * <ul>
- *   <li>{@code NOTIFIER_HOST} (default {@code 0.0.0.0}), {@code NOTIFIER_PORT} (default 8082): health and metrics</li>
- *   <li>{@code NOTIFIER_ADMIN_PORT} (default: none): health and metrics on a port of their own instead</li>
- *   <li>{@code NOTIFIER_APPLICATION_ID} (default {@code onramp-notifier}), {@code NOTIFIER_STATE_DIR}
- *       (default {@code ./data/notifier-state})</li>
- *   <li>{@code NOTIFIER_INSTANCE_ID} (default: the host name): static group membership, unique per running
- *       instance and the same across its restarts</li>
- *   <li>{@code SMTP_HOST} (unset: emails go to the outbox), {@code SMTP_PORT} (587), {@code SMTP_USERNAME},
- *       {@code SMTP_PASSWORD}, {@code SMTP_STARTTLS} (true), {@code SMTP_TIMEOUT} (10s)</li>
- *   <li>{@code MAIL_FROM} (default {@code Onramp <no-reply@onramp.local>}), {@code MESSAGE_ID_DOMAIN}
- *       (default {@code onramp.local})</li>
- *   <li>{@code NOTIFIER_OUTBOX_DIR} (default {@code ./data/outbox})</li>
- *   <li>{@code UNSUBSCRIBE_BASE_URL} (ingest's public URL) and {@code UNSUBSCRIBE_SECRETS} (the first signs; shared
- *       with ingest): both set, every email carries a one-click unsubscribe link (RFC 8058); either unset, none</li>
- *   <li>{@code SMTP_CONNECTIONS} (4): messages sent at once, one provider connection each (also the most a sender
- *       crash can repeat); {@code NOTIFIER_SEND_RATE} (0: no limit): messages per second at most;
- *       {@code NOTIFIER_BREAKER_OPEN_FOR} (30s): how long sending pauses when most attempts fail;
- *       {@code NOTIFIER_DEGRADED_AFTER} (60s): how long every attempt must have failed before health says DEGRADED</li>
- *   <li>{@code VAPID_PUBLIC_KEY}, {@code VAPID_PRIVATE_KEY} (base64url; unset: no Web Push), {@code VAPID_SUBJECT}
- *       (default {@code mailto:ops@onramp.local}: set it to a contact push services can reach), {@code PUSH_TIMEOUT}
- *       (10s), {@code PUSH_CONNECTIONS} (4)</li>
- *   <li>{@code PLATFORM_WEBHOOK_URL} (unset: only sessions whose recipient names a URL), {@code PLATFORM_WEBHOOK_SECRETS}
- *       (comma-separated {@code whsec_} secrets, each signs; unset: no webhooks), {@code WEBHOOK_TIMEOUT} (10s),
- *       {@code WEBHOOK_CONNECTIONS} (4)</li>
- *   <li>{@code OUTBOUND_ALLOW_PRIVATE_NETWORKS} (false): let push and webhooks reach http on loopback and private
- *       addresses; {@code onramp dev} sets it, production must not</li>
- *   <li>{@code RETRY_INITIAL_DELAY} (30s), {@code RETRY_MAX_DELAY} (1h), {@code RETRY_WINDOW} (24h),
- *       {@code RETRY_CHECK_INTERVAL} (1s), {@code NOTIFY_WINDOW} (30d: how late a recipient may still arrive)</li>
- *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
- *       variables: see {@link TraceExport}</li>
- *   <li>plus {@link KafkaConnection}'s variables</li>
- * </ul>
+ * Everything notifier reads from the environment, in one place. Each variable, its default and its meaning are documented
+ * in docs/configuration.md (the "notifier" and "All services" sections), which {@code ConfigurationDocTest} checks
+ * against what this class reads.
  */
 public record NotifierConfig(String host, int port, int adminPort, String applicationId, String instanceId, Path stateDir,
                              Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,

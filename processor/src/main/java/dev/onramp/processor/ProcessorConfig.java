@@ -15,31 +15,9 @@ import dev.onramp.runtime.tracing.TraceExport;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Everything the processor reads from the environment, in one place.
- *
- * <ul>
- *   <li>{@code PROCESSOR_HOST} (default {@code 0.0.0.0}), {@code PROCESSOR_PORT} (default 8081): the query API</li>
- *   <li>{@code PROCESSOR_ADMIN_PORT} (default: none, health and metrics on the query API's port): a port of their own</li>
- *   <li>{@code PROCESSOR_ADVERTISED_URL} (default {@code http://127.0.0.1:<port>}): how other instances reach
- *       this one's query API ({@code application.server})</li>
- *   <li>{@code PROCESSOR_APPLICATION_ID} (default {@code onramp-processor})</li>
- *   <li>{@code PROCESSOR_INSTANCE_ID} (default: the host name): static group membership, unique per running
- *       instance and the same across its restarts</li>
- *   <li>{@code PROCESSOR_STATE_DIR} (default {@code ./data/processor-state})</li>
- *   <li>{@code PROCESSOR_THREADS} (default 1)</li>
- *   <li>{@code DEDUP_HORIZON} (default {@code 7d}), {@code STALL_THRESHOLD} (default {@code 30m}),
- *       {@code STALL_CHECK_INTERVAL} (default {@code 1m}), {@code MINT_SILENCE_THRESHOLD} (default {@code 1h}: a minted
- *       session still initialized after it is looked up at Stripe, up to three times)</li>
- *   <li>{@code SESSION_RETENTION} (default {@code 30d}, at least {@code DEDUP_HORIZON}): a session leaves the state
- *       store this long after it was last heard of, ended or not (see processor/README.md, "Bounded state")</li>
- *   <li>{@code PLATFORM_API_KEYS} or {@code PLATFORM_API_KEY}: bearer keys of the query API, as for ingest. Required.</li>
- *   <li>{@code TRUSTED_PROXIES} (default: none): the proxies whose {@code X-Forwarded-For} is believed, as for ingest</li>
- *   <li>{@code PROCESSOR_PEER_SECRET} (default: derived from the first platform key): signs queries one instance
- *       forwards to another, so the caller's key is never passed on</li>
- *   <li>{@code OTEL_EXPORTER_OTLP_ENDPOINT} (default: none, no traces) and OpenTelemetry's other {@code OTEL_*}
- *       variables: see {@link TraceExport}</li>
- *   <li>plus {@link KafkaConnection}'s variables</li>
- * </ul>
+ * Everything processor reads from the environment, in one place. Each variable, its default and its meaning are documented
+ * in docs/configuration.md (the "processor" and "All services" sections), which {@code ConfigurationDocTest} checks
+ * against what this class reads.
  */
 public record ProcessorConfig(String host, int port, int adminPort, String advertisedUrl, String applicationId, String instanceId,
                               Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys,
