@@ -39,6 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,7 @@ public final class NotifierBench implements Callable<Integer> {
      * thousand distinct addresses would measure GreenMail's bookkeeping, not the notifier.
      */
     private static final int MAILBOXES = 16;
+    private static final Duration STALLED_AFTER = Duration.ofMinutes(1);
     private static final String WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final VapidKeys.Generated VAPID = VapidKeys.generate();
 
@@ -87,6 +89,7 @@ public final class NotifierBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         MailServer mail = MailServer.of(smtp);
         try (BenchStack stack = new BenchStack(); ChannelStandIns standIns = new ChannelStandIns(WEBHOOK_SECRET);
              var producer = new KafkaProducer<String, SpecificRecord>(stack.connection.clientConfig(), new StringSerializer(),
@@ -107,7 +110,8 @@ public final class NotifierBench implements Callable<Integer> {
                 runs.add(new Run(lastK, warmup, true));
             }
             connections.forEach(k -> runs.add(new Run(k, burst, false)));
-            for (Run run : runs) {
+            for (int i = 0; i < runs.size(); i++) {
+                Run run = runs.get(i);
                 int k = run.connections();
                 int count = run.outcomes();
                 // One application throughout: each run continues from the last one's offsets and state.
@@ -129,8 +133,10 @@ public final class NotifierBench implements Callable<Integer> {
                             k, perSecond, channel.name().toLowerCase(Locale.ROOT) + " messages", count,
                             backlog ? "waiting before the notifier started" : "at once",
                             interleaved ? "interleaved with registrations" : "back to back", span));
-                    if (k == lastK) {
+                    // Once, after the last figure: its sessions come after every burst's, so no run repeats another's.
+                    if (i == runs.size() - 1) {
                         LatencyStats latency = LatencyStats.of(latencies(stack, steady(inputs, next, latencyCount)));
+                        next += latencyCount;
                         figures.add(String.format("outcome -> SENT recorded: %s at %d outcomes/s, K = %d (from each outcome's"
                                 + " scheduled time: no coordinated omission)", latency, rate, k));
                     }
@@ -143,6 +149,13 @@ public final class NotifierBench implements Callable<Integer> {
             mail.stop();
         }
         return 0;
+    }
+
+    private void checkOptions() {
+        if (connections.isEmpty() || connections.stream().anyMatch(k -> k < 1) || burst < 1 || warmup < 0 || rate < 1 || seconds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--connections must list whole numbers of at least 1; --burst, --rate and --seconds must be at least 1");
+        }
     }
 
     /** GreenMail in this JVM (it counts what it receives), or an SMTP server of the user's at {@code host:port}. */
@@ -263,13 +276,21 @@ public final class NotifierBench implements Callable<Integer> {
         return new Throughput(sentRecords.perSecondBetweenFirstAndLast(), sentRecords.cpuSinceFirst());
     }
 
+    /** Until {@code target} arrived; fails once a minute passes with none arriving, whatever the run's size. */
     private static void awaitAll(Received received, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (received.count() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not every message arrived: " + received.count() + " of " + target);
+        long seen = received.count();
+        long lastProgress = System.nanoTime();
+        while (seen < target) {
+            if (System.nanoTime() - lastProgress > STALLED_AFTER.toNanos()) {
+                throw new IllegalStateException("no message arrived for " + STALLED_AFTER.toSeconds() + " s: " + seen + " of "
+                        + target + " (the notifier's log says why)");
             }
             Thread.sleep(5);
+            long now = received.count();
+            if (now > seen) {
+                seen = now;
+                lastProgress = System.nanoTime();
+            }
         }
     }
 
