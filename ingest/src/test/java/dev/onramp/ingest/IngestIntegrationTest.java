@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -260,6 +261,14 @@ class IngestIntegrationTest {
         HttpResponse<String> page = ingest.get("/unsubscribe?t=" + token);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<form method=post").doesNotContain("Leaving@");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'").doesNotContain("unsafe"));
+        String style = page.body().substring(page.body().indexOf("<style>") + 7, page.body().indexOf("</style>"));
+        assertThat(page.headers().firstValue("Content-Security-Policy")).as("the page's own style is allowed, by its hash")
+                .hasValueSatisfying(csp -> assertThat(csp).contains("'sha256-" + Base64.getEncoder().encodeToString(
+                        sha256Bytes(style)) + "'"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
         assertThat(ingest.read(Topics.SUPPRESSIONS.name(), ChannelSuppression.class)).as("a GET (a link scanner) changes nothing").isEmpty();
 
         HttpResponse<String> forged = ingest.send(HttpRequest.newBuilder(ingest.uri("/unsubscribe?t="
@@ -328,6 +337,14 @@ class IngestIntegrationTest {
             return i;
         }
         return -1;
+    }
+
+    private static byte[] sha256Bytes(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String sha256(String body) {

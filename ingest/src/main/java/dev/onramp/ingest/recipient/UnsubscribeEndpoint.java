@@ -2,6 +2,7 @@ package dev.onramp.ingest.recipient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +10,7 @@ import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
+import dev.onramp.schemas.Sha256;
 import dev.onramp.schemas.SuppressionKeys;
 import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
@@ -25,9 +27,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * address's hash, signed with {@code UNSUBSCRIBE_SECRETS}.
  */
 public final class UnsubscribeEndpoint {
-    private static final String STYLE = "<meta name=viewport content='width=device-width,initial-scale=1'>"
-            + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}"
-            + "button{font-size:1rem;padding:.6rem 1.2rem;background:#0a2540;color:#fff;border:0;border-radius:4px}</style>";
+    private static final String CSS = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;"
+            + "color:#1a1a1a}button{font-size:1rem;padding:.6rem 1.2rem;background:#0a2540;color:#fff;border:0;border-radius:4px}";
+    private static final String STYLE = "<meta name=viewport content='width=device-width,initial-scale=1'><style>" + CSS + "</style>";
+    /**
+     * Nothing loads, runs or frames these pages: no script, the one inline style by its hash, the form posts only
+     * here, and no other site may put the button in a frame (a click-jacked unsubscribe). The link's token is in the
+     * URL, so no referrer leaves the page either.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'sha256-"
+            + Base64.getEncoder().encodeToString(Sha256.of(CSS)) + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final List<String> secrets;
     private final TransactionalEventWriter writer;
@@ -51,8 +60,7 @@ public final class UnsubscribeEndpoint {
         }
         // The token only goes back to where it came from; no user-supplied text is echoed.
         String token = ctx.queryParam("t");
-        ctx.status(HttpStatus.OK).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
-                .result("<!doctype html><html lang=en><title>Unsubscribe</title>" + STYLE
+        html(ctx, HttpStatus.OK).result("<!doctype html><html lang=en><title>Unsubscribe</title>" + STYLE
                         + "<h1>Stop emails about crypto purchases?</h1>"
                         + "<p>You will get no more emails from us at this address about your purchases.</p>"
                         + "<form method=post action='/unsubscribe?t=" + token + "'><button type=submit>Unsubscribe</button></form>");
@@ -91,7 +99,13 @@ public final class UnsubscribeEndpoint {
     }
 
     private static void page(Context ctx, HttpStatus status, String heading, String text) {
-        ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
-                .result("<!doctype html><html lang=en><title>" + heading + "</title>" + STYLE + "<h1>" + heading + "</h1><p>" + text + "</p>");
+        html(ctx, status).result("<!doctype html><html lang=en><title>" + heading + "</title>" + STYLE
+                + "<h1>" + heading + "</h1><p>" + text + "</p>");
+    }
+
+    private static Context html(Context ctx, HttpStatus status) {
+        return ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff");
     }
 }

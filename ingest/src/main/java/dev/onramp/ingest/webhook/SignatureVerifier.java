@@ -3,6 +3,7 @@ package dev.onramp.ingest.webhook;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -22,7 +23,7 @@ import dev.onramp.schemas.Sha256;
  * Stripe's webhook signature rules: the header {@code t=<unix s>,v1=<hex>[,v1=...][,v0=...]}, HMAC-SHA256 over
  * {@code "{t}.{body}"}, only v1 counts, any matching v1 passes, constant-time comparison, timestamps older than the
  * tolerance refused. Besides those: several secrets at once (rotation), timestamps in the future refused, a tolerance
- * that can never be 0, and a strict UTF-8 check of the raw bytes.
+ * that can never be 0, and a strict UTF-8 check of the raw bytes once they are known to be Stripe's.
  *
  * <p>The HMAC is the JDK's, over the bytes as received, with a keyed {@link Mac} per thread and secret; not
  * stripe-java's {@code Webhook.Signature.verifyHeader}, which takes the body as a String (a decode, a concatenation
@@ -59,7 +60,6 @@ public final class SignatureVerifier {
             throw new SignatureRejected(SignatureFailure.MISSING_HEADER);
         }
         SignatureHeader parsed = SignatureHeader.parse(header);
-        requireUtf8(body);
         if (parsed.v1().isEmpty()) {
             throw new SignatureRejected(SignatureFailure.MALFORMED_HEADER);
         }
@@ -81,6 +81,8 @@ public final class SignatureVerifier {
             if (parsed.timestamp() > now + tolerance.toSeconds()) {
                 throw new SignatureRejected(SignatureFailure.FUTURE_TIMESTAMP);
             }
+            // Only a body Stripe signed is examined any further.
+            requireUtf8(body);
             return new Verification(parsed.timestamp(), (i + 1) + ":" + labels.get(i));
         }
         throw new SignatureRejected(failure);
@@ -155,25 +157,39 @@ public final class SignatureVerifier {
         }
     }
 
+    /** How many chars a thread's UTF-8 check holds, whatever the bodies it has checked. */
+    static int utf8BufferChars() {
+        return UTF8_CHECK.get().chars.capacity();
+    }
+
     /**
-     * A strict decoder and the buffer it decodes into, per thread: the check needs only the verdict, so the same
-     * buffer (as large as the largest body seen) takes every body instead of a new one per webhook.
+     * A strict decoder and a small buffer it decodes into, per thread. The check needs only the verdict, so the body
+     * is decoded a chunk at a time into the same buffer: a thread holds {@link #CHUNK} chars, not a copy of the
+     * largest body it has seen.
      */
     private static final class Utf8Check {
+        static final int CHUNK = 8192;
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        private CharBuffer chars = CharBuffer.allocate(4096);
+        private final CharBuffer chars = CharBuffer.allocate(CHUNK);
 
         boolean accepts(byte[] body) {
-            if (chars.capacity() < body.length) {
-                chars = CharBuffer.allocate(body.length);
-            }
-            chars.clear();
             decoder.reset();
             ByteBuffer bytes = ByteBuffer.wrap(body);
-            // UTF-8 never yields more chars than bytes, so the buffer cannot overflow.
-            return !decoder.decode(bytes, chars, true).isError() && !decoder.flush(chars).isError();
+            CoderResult result;
+            do {
+                chars.clear();
+                result = decoder.decode(bytes, chars, true);
+            } while (result.isOverflow());
+            if (result.isError()) {
+                return false;
+            }
+            do {
+                chars.clear();
+                result = decoder.flush(chars);
+            } while (result.isOverflow());
+            return !result.isError();
         }
     }
 

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
@@ -119,17 +124,27 @@ class SignatureVerifierTest {
     }
 
     @Test
-    void theRawBytesAreVerifiedIncludingNonAsciiText() throws SignatureRejected {
+    void theRawBytesAreVerifiedIncludingNonAsciiText() throws Exception {
         String body = "{\"id\":\"evt_ü\",\"note\":\"caf\u00e9 \u2603\"}";
         assertThat(rotating.verify(bytes(body), WebhookSigner.header(NEW, NOW, body)).verifiedBy()).startsWith("2:");
         byte[] notUtf8 = {'{', (byte) 0xC3, '}'};
-        assertThatThrownBy(() -> rotating.verify(notUtf8, "t=" + NOW + ",v1=00"))
+        assertThatThrownBy(() -> rotating.verify(notUtf8, signedBytes(NEW, notUtf8)))
                 .isInstanceOfSatisfying(SignatureRejected.class,
                         e -> assertThat(e.failure()).isEqualTo(SignatureFailure.BODY_NOT_UTF8));
+        assertThatThrownBy(() -> rotating.verify(notUtf8, "t=" + NOW + ",v1=00")).as("nothing of an unsigned body is examined")
+                .isInstanceOfSatisfying(SignatureRejected.class,
+                        e -> assertThat(e.failure()).isEqualTo(SignatureFailure.NO_MATCHING_SIGNATURE));
     }
 
     @Test
-    void theUtf8CheckJudgesEachBodyAloneWhateverCameBefore() throws SignatureRejected {
+    void aThreadHoldsASmallBufferWhateverTheBodiesItChecked() throws SignatureRejected {
+        String large = "{\"note\":\"" + "\u00e9".repeat(200_000) + "\"}";
+        assertThat(rotating.verify(bytes(large), WebhookSigner.header(NEW, NOW, large)).verifiedBy()).startsWith("2:");
+        assertThat(SignatureVerifier.utf8BufferChars()).isLessThanOrEqualTo(8192);
+    }
+
+    @Test
+    void theUtf8CheckJudgesEachBodyAloneWhateverCameBefore() throws Exception {
         // One decoder and buffer per thread: a large body, a truncated sequence and a lone surrogate must not
         // leave state that changes the verdict on the next body.
         String large = "{\"note\":\"" + "\u00e9".repeat(20_000) + "\"}";
@@ -138,7 +153,7 @@ class SignatureVerifierTest {
         byte[] surrogate = {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'};
         byte[] overlong = {'"', (byte) 0xC0, (byte) 0xAF, '"'};
         for (byte[] bad : List.of(truncated, surrogate, overlong)) {
-            assertThatThrownBy(() -> rotating.verify(bad, "t=" + NOW + ",v1=00"))
+            assertThatThrownBy(() -> rotating.verify(bad, signedBytes(NEW, bad)))
                     .isInstanceOfSatisfying(SignatureRejected.class,
                             e -> assertThat(e.failure()).isEqualTo(SignatureFailure.BODY_NOT_UTF8));
             assertThat(rotating.verify(bytes(BODY), WebhookSigner.header(OLD, NOW, BODY)).verifiedBy()).startsWith("1:");
@@ -191,5 +206,13 @@ class SignatureVerifierTest {
             }
             assertThat(weAccept).as(header).isEqualTo(stripeAccepts);
         }
+    }
+
+    /** Stripe's header for bytes that need not be text: the HMAC over {@code "{t}."} and the bytes as they are. */
+    private static String signedBytes(String secret, byte[] body) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((NOW + ".").getBytes(StandardCharsets.US_ASCII));
+        return "t=" + NOW + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
     }
 }

@@ -106,11 +106,12 @@ public final class EmailChannel implements NotificationChannel {
         return t.getCause() == t ? null : t.getCause();
     }
 
+    /** The reply's first line, with any address in it masked: the reason goes to logs, topics and the console. */
     private static String firstLine(String message) {
         if (message == null) {
             return "";
         }
         String line = message.strip().lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        return RecipientMask.emailsIn(line.length() > 200 ? line.substring(0, 200) : line);
     }
 }

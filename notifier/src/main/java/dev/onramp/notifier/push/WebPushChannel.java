@@ -9,9 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -50,6 +51,7 @@ public final class WebPushChannel implements NotificationChannel {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Duration LONGEST_TTL = Duration.ofDays(1);
+    static final int MAX_PUSH_SERVICES = 64;
 
     private final VapidKeys vapid;
     private final HttpClient http;
@@ -57,7 +59,16 @@ public final class WebPushChannel implements NotificationChannel {
     private final OutboundUrlPolicy policy;
     private final Clock clock;
     private final MessageEncryption encryption = MessageEncryptions.of();
-    private final Map<String, SignedJwt> jwts = new ConcurrentHashMap<>();
+    /**
+     * JWTs by push service origin. The origin comes from a subscription, which the end user's browser chose: the map
+     * keeps the most recently used {@link #MAX_PUSH_SERVICES} (real browsers use a handful of push services).
+     */
+    private final Map<String, SignedJwt> jwts = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SignedJwt> eldest) {
+            return size() > MAX_PUSH_SERVICES;
+        }
+    });
 
     private record SignedJwt(String header, Instant expiresAt) {
     }
@@ -140,7 +151,7 @@ public final class WebPushChannel implements NotificationChannel {
      * The VAPID {@code Authorization} header for the endpoint's push service: a JWT signed for its origin, valid
      * 12 hours and reused until its last hour, so a burst to one push service signs once, not once per message.
      */
-    private String authorization(String endpoint) {
+    String authorization(String endpoint) {
         URI uri = URI.create(endpoint);
         String origin = uri.getScheme() + "://" + uri.getAuthority();
         Instant now = clock.instant();
@@ -191,5 +202,9 @@ public final class WebPushChannel implements NotificationChannel {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    int pushServicesSigned() {
+        return jwts.size();
     }
 }

@@ -40,4 +40,16 @@ class EmailChannelTest {
         var down = new MessagingException("Couldn't connect to host", new ConnectException("Connection refused"));
         assertThat(EmailChannel.classify(down, SERVER)).isInstanceOf(DeliveryResult.Transient.class);
     }
+
+    @Test
+    void theServersReplyIsKeptWithTheAddressInItMasked() throws Exception {
+        var refused = new SMTPAddressFailedException(new InternetAddress("buyer@example.com"), "RCPT TO", 550,
+                "550 5.1.1 <buyer@example.com>: Recipient address rejected: User unknown");
+        var wrapped = new MessagingException("Invalid Addresses", refused);
+        wrapped.setNextException(refused);
+        DeliveryResult result = EmailChannel.classify(wrapped, SERVER);
+        assertThat(((DeliveryResult.Permanent) result).reason())
+                .isEqualTo("SMTP 550: 550 5.1.1 <b***r@example.com>: Recipient address rejected: User unknown")
+                .doesNotContain("buyer@");
+    }
 }

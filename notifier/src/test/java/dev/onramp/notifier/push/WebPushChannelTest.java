@@ -56,6 +56,16 @@ class WebPushChannelTest {
     }
 
     @Test
+    void theSignedJwtsAreKeptForAFewPushServicesWhateverOriginsSubscriptionsName() {
+        String first = channel.authorization("https://push.example.com/send/1");
+        assertThat(channel.authorization("https://push.example.com/send/2")).as("one JWT per push service").isEqualTo(first);
+        for (int i = 0; i < 1_000; i++) {
+            channel.authorization("https://push-" + i + ".example.com/send/x");
+        }
+        assertThat(channel.pushServicesSigned()).isEqualTo(WebPushChannel.MAX_PUSH_SERVICES);
+    }
+
+    @Test
     void aRejectionIsUrgentAndInEnglishByDefault() {
         LocalPushService.Subscriber browser = pushService.subscribe();
         assertThat(channel.deliver(notification(browser, OutcomeKind.REJECTED, "en"))).isInstanceOf(DeliveryResult.Sent.class);
