@@ -40,6 +40,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * argument, against this class's broker and registry. Ready, a signed webhook answered 200 (so it is in Kafka), JSON
  * logs (the image's {@code LOG_FORMAT}), and a clean stop on SIGTERM.
  */
+@Tag("slow")
 class ImageEntrypointIntegrationTest {
     @RegisterExtension
     static final DevStackExtension STACK = new DevStackExtension();

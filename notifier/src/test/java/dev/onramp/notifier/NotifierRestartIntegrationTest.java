@@ -27,6 +27,7 @@ import dev.onramp.testkit.push.LocalPushService;
 import dev.onramp.testkit.webhook.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * message is missing on any channel, and any repeat is a message whose send was not yet recorded, carrying the same
  * identity as the first copy (Message-ID, webhook-id, push Topic).
  */
+@Tag("slow")
 class NotifierRestartIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(NotifierRestartIntegrationTest.class);
 

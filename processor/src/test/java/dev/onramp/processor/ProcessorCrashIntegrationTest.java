@@ -43,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * outcomes is open; a new instance takes over. Read with read_committed, the outcome topic holds exactly one
  * outcome per terminal session; read_uncommitted shows the aborted extra ones, proof that the kill hit mid-stream.
  */
+@Tag("slow")
 class ProcessorCrashIntegrationTest {
     @RegisterExtension
     static final DevStackExtension STACK = new DevStackExtension();

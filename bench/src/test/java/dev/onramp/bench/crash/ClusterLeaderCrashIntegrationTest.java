@@ -2,6 +2,7 @@ package dev.onramp.bench.crash;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code onramp.session-events.v1}-0 is SIGKILLed mid-run, twice, while the services keep running. Leadership moves,
  * and nothing acknowledged is lost; every session still ends with exactly one outcome and one email.
  */
+@Tag("slow")
 class ClusterLeaderCrashIntegrationTest {
     @TempDir
     Path data;

@@ -3,8 +3,8 @@ package dev.onramp.bench.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * session has exactly one outcome, every outcome with a recipient was told, and a repeated email carries the same
  * Message-ID.
  */
+@Tag("slow")
 class DevStackCrashIntegrationTest {
     @TempDir
     Path data;
@@ -25,7 +26,8 @@ class DevStackCrashIntegrationTest {
         System.out.println(report.summary());
 
         CrashInvariants.assertHeld(report, 3);
-        assertThat(report.readyAfterRestart()).hasSize(3)
-                .allSatisfy(ready -> assertThat(ready).isLessThan(Duration.ofSeconds(60)));
+        // Back after every kill (each restart must be ready within CrashRun's 3 minutes); how fast is a figure of
+        // `onramp bench crash`, not an assertion that a busy machine would fail.
+        assertThat(report.readyAfterRestart()).hasSize(3);
     }
 }

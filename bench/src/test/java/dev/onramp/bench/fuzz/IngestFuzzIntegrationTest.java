@@ -25,6 +25,7 @@ import dev.onramp.schemas.serde.SchemaRegistryClient;
 import dev.onramp.testkit.DevStackExtension;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * accepted, nothing reaches a topic but what was validly signed, no 5xx (Kafka is up), and the process stays alive
  * with its heap where it was.
  */
+@Tag("slow")
 class IngestFuzzIntegrationTest {
     @RegisterExtension
     static final DevStackExtension STACK = new DevStackExtension();

@@ -26,6 +26,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -48,6 +49,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * the session move on, see the failing SMTP on the overview. Any console error of the browser (a CSP violation
  * among them) fails the test; screenshots go to {@code target/screenshots}.
  */
+@Tag("slow")
 class ConsoleBrowserIntegrationTest {
     @RegisterExtension
     static final DevStackExtension STACK = new DevStackExtension();
