@@ -43,8 +43,8 @@ public final class FailedAuthLimit {
     }
 
     /**
-     * Counts a failed check by {@code client} and answers how long it must now wait: zero while it has had fewer than
-     * {@link #MAX_FAILURES} failures in the window, including this one.
+     * Counts a failed check by {@code client} and answers how long it must wait: zero while fewer than
+     * {@link #MAX_FAILURES} failures came before this one within the window, so the first ten are answered 401.
      */
     public synchronized Duration failed(String client) {
         Deque<Long> times = recent(client);
@@ -52,20 +52,21 @@ public final class FailedAuthLimit {
             times = new ArrayDeque<>();
             failures.put(client, times);
         }
-        boolean reachesLimit = times.size() == MAX_FAILURES - 1;
-        times.addLast(nanos.getAsLong());
+        int before = times.size();
+        long now = nanos.getAsLong();
+        times.addLast(now);
         while (times.size() > MAX_FAILURES) {
             times.pollFirst();
         }
-        if (times.size() < MAX_FAILURES) {
+        if (before < MAX_FAILURES) {
+            if (before == MAX_FAILURES - 1) {
+                // Once as a client reaches the limit, not for every refused try.
+                log.warn("{}: {} failed key checks within {} from {}: its wrong keys are answered 429 for a while"
+                        + " (a client with a mistyped or revoked key?)", api, MAX_FAILURES, WINDOW, client);
+            }
             return Duration.ZERO;
         }
-        Duration wait = Duration.ofNanos(times.peekFirst() + WINDOW.toNanos() - nanos.getAsLong());
-        if (reachesLimit) {
-            // Once as a client reaches the limit, not for every refused try.
-            log.warn("{}: {} failed key checks in {} from {}: answered 429 until {} s pass (a client with a wrong or revoked key?)",
-                    api, MAX_FAILURES, WINDOW, client, wait.toSeconds());
-        }
+        Duration wait = Duration.ofNanos(times.peekFirst() + WINDOW.toNanos() - now);
         return wait.isNegative() ? Duration.ZERO : wait;
     }
 

@@ -12,17 +12,16 @@ class FailedAuthLimitTest {
     private final FailedAuthLimit limit = new FailedAuthLimit("test API", now::get);
 
     @Test
-    void tenFailuresInAMinuteMakeAClientWaitUntilTheOldestLeavesTheWindow() {
-        for (int i = 0; i < FailedAuthLimit.MAX_FAILURES - 1; i++) {
+    void afterTenFailuresInAMinuteAClientWaitsUntilTheOldestLeavesTheWindow() {
+        for (int i = 0; i < FailedAuthLimit.MAX_FAILURES; i++) {
             assertThat(limit.failed("203.0.113.7")).as("failure %d", i + 1).isZero();
             now.addAndGet(Duration.ofSeconds(1).toNanos());
         }
-        assertThat(limit.failed("203.0.113.7")).as("the tenth, 9 s after the first").isEqualTo(Duration.ofSeconds(51));
+        assertThat(limit.failed("203.0.113.7")).as("the eleventh, 10 s after the first; it replaces the first")
+                .isEqualTo(Duration.ofSeconds(51));
         assertThat(limit.failed("198.51.100.2")).as("another client").isZero();
-        now.addAndGet(Duration.ofSeconds(51).toNanos());
-        assertThat(limit.failed("203.0.113.7")).as("only the first failure has left the window").isEqualTo(Duration.ofSeconds(1));
         now.addAndGet(Duration.ofSeconds(60).toNanos());
-        assertThat(limit.failed("203.0.113.7")).as("all have left the window").isZero();
+        assertThat(limit.failed("203.0.113.7")).as("every earlier failure has left the window").isZero();
     }
 
     @Test
