@@ -56,7 +56,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             } catch (SchemaRegistryException e) {
                 // Two instances registering the first schema of a subject at once: Apicurio answers the loser 409
                 // "already exists"; asked again, it finds the schema. A real incompatibility stays 409 and fails.
-                if (!e.isIncompatibleSchema() || attempt == MAX_CONFLICT_ATTEMPTS) {
+                if (!e.isConflict() || attempt == MAX_CONFLICT_ATTEMPTS) {
                     throw e;
                 }
                 pause(Duration.ofMillis(50L * attempt));
@@ -71,7 +71,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while registering a schema", e);
+            throw new SchemaRegistryException("interrupted while waiting to ask the registry again", e);
         }
     }
 
@@ -118,7 +118,23 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     @Override
     public void setCompatibility(String subject, String level) {
         String body = JSON.createObjectNode().put("compatibility", level).toString();
-        call("PUT", "/config/" + encode(subject), body, "setting compatibility of " + subject);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call("PUT", "/config/" + encode(subject), body, "setting compatibility of " + subject);
+                return;
+            } catch (SchemaRegistryException e) {
+                // Instances starting together set the same subject's rule at once: Apicurio answers all but one 409
+                // "A rule named 'COMPATIBILITY' already exists". If the rule is now the one wanted, that is success;
+                // if not, the next PUT finds it and updates it.
+                if (!e.isConflict() || attempt == MAX_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                if (level.equals(compatibility(subject))) {
+                    return;
+                }
+                pause(Duration.ofMillis(50L * attempt));
+            }
+        }
     }
 
     /** {@code GET /config/{subject}}. */

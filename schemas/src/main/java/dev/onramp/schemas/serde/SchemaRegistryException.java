@@ -24,7 +24,8 @@ public final class SchemaRegistryException extends SerializationException {
         return httpStatus;
     }
 
-    public boolean isIncompatibleSchema() {
+    /** 409: a schema incompatible with the registered versions, or (the same answer) something that already exists. */
+    public boolean isConflict() {
         return httpStatus == 409;
     }
 }

@@ -57,6 +57,29 @@ class ConcurrentRegistrationIntegrationTest {
     }
 
     /**
+     * Every instance of a deployment sets each subject's compatibility as it starts; started together, they set the
+     * same subject's at the same moment, and Apicurio answers all but one 409 ("A rule named 'COMPATIBILITY' already
+     * exists"). That is the outcome each wanted: none may fail.
+     */
+    @Test
+    void racingCompatibilitySettingsAllSucceed() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String subject = "race-config-" + System.nanoTime() + "-value";
+            List<Callable<Integer>> settings = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+                SchemaRegistryClient client = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
+                settings.add(() -> {
+                    client.setCompatibility(subject, "FULL_TRANSITIVE");
+                    return 1;
+                });
+            }
+            assertThat(atOnce(settings)).as(subject).hasSize(INSTANCES);
+            assertThat(new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5)).compatibility(subject))
+                    .isEqualTo("FULL_TRANSITIVE");
+        }
+    }
+
+    /**
      * One client shared by a producer's serializers (as in {@code onramp replay}, which writes three topics at once)
      * keeps registering new subjects from several threads. Over HTTP/2, the JDK client's default (upgraded in clear
      * text), Apicurio's server now and then never finished reading a request's body, and the call timed out.

@@ -50,7 +50,7 @@ class SchemaEvolutionIntegrationTest {
         assertThatThrownBy(() -> serializer.serialize(topic, record(V3_REQUIRED_FIELD_REMOVED)))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(409);
-                    assertThat(e.isIncompatibleSchema()).isTrue();
+                    assertThat(e.isConflict()).isTrue();
                 })
                 .hasMessageContaining("cannot write dev.onramp.test.Evolving to topic evolution.test")
                 .hasMessageContaining("HTTP 409")
