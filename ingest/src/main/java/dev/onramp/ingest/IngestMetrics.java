@@ -38,7 +38,8 @@ public final class IngestMetrics {
 
     public void mint(String outcome) {
         Counter.builder("onramp.ingest.mints").tag("outcome", outcome)
-                .description("Session mints by outcome: minted, refused (400), unavailable (Stripe or Kafka)").register(registry).increment();
+                .description("Session mints by outcome: minted, refused (400: the platform's to fix), or the operator's: stripe_authentication,"
+                        + " stripe_permission, rate_limit, stripe_error, stripe_unavailable, kafka_unavailable").register(registry).increment();
     }
 
     public void reconciliation(String outcome) {

@@ -50,7 +50,7 @@ class MintIntegrationTest {
     private static final String MINT = """
         {"destination_networks": ["ethereum"], "destination_network": "ethereum", "destination_currency": "eth",
          "source_amount": "150.00", "source_currency": "usd", "customer_ip_address": "%s",
-         "wallet_addresses": {"ethereum": "0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2"},
+         "wallet_addresses": {"ethereum": "0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2"}, "appearance": {"theme": "dark"},
          "customer_information": {"email": "minted@example.com", "first_name": "Ada", "last_name": "Lovelace",
                                   "dob": {"year": 1990, "month": 4, "day": 1}, "address": {"country": "US", "line1": "1 Market St"}}}
         """;
@@ -126,6 +126,8 @@ class MintIntegrationTest {
         stripe.shutOff(false);
         stripe.failNext(10, 429);
         assertError(mint("busy-1", MINT.formatted("8.8.8.8")), 503, "rate_limit");
+        stripe.failNext(1, 403);
+        assertError(mint("perm-1", MINT.formatted("8.8.8.8")), 502, "stripe_permission");
         stripe.failNext(10, 500);
         assertError(mint("down-1", MINT.formatted("8.8.8.8")), 502, "stripe_error");
         stripe.failNext(0, 500);
@@ -133,6 +135,11 @@ class MintIntegrationTest {
         assertError(mint("slow-1", MINT.formatted("8.8.8.8")), 503, "stripe_unavailable");
         stripe.hang(Duration.ZERO);
         assertThat(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class)).hasSize(eventsBefore);
+        assertThat(ingest.admin("/metrics").body()).as("each told apart in the metric")
+                .contains("onramp_ingest_mints_total{outcome=\"stripe_permission\"} 1.0")
+                .contains("onramp_ingest_mints_total{outcome=\"rate_limit\"} 1.0")
+                .contains("onramp_ingest_mints_total{outcome=\"stripe_error\"} 1.0")
+                .contains("onramp_ingest_mints_total{outcome=\"stripe_unavailable\"} 1.0");
     }
 
     @Test

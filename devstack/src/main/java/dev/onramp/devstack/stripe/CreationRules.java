@@ -10,12 +10,22 @@ import java.util.Set;
  */
 final class CreationRules {
     private static final Set<String> NETWORKS = Set.of("solana", "ethereum", "bitcoin", "polygon");
+    private static final Set<String> THEMES = Set.of("light", "dark");
+    private static final Set<String> PARAMETERS = Set.of("wallet_addresses", "lock_wallet_address", "source_currency", "source_amount",
+            "destination_network", "destination_networks", "destination_currency", "destination_currencies", "destination_amount",
+            "customer_ip_address", "customer_information", "appearance");
     private static final Map<String, Integer> CURRENCIES = Map.of("eth", 18, "matic", 18, "sol", 9, "usdc", 6, "btc", 8);
 
     private CreationRules() {
     }
 
     static String refusal(Map<String, String> form) {
+        for (String key : form.keySet()) {
+            int bracket = key.indexOf('[');
+            if (!PARAMETERS.contains(bracket < 0 ? key : key.substring(0, bracket))) {
+                return key + "|Received unknown parameter: " + key;
+            }
+        }
         if (form.containsKey("source_amount") && form.containsKey("destination_amount")) {
             return "destination_amount|You may only specify one of these parameters: source_amount, destination_amount.";
         }
@@ -46,6 +56,14 @@ final class CreationRules {
         }
         if (form.containsKey("source_currency") && !form.get("source_currency").equals("usd")) {
             return "source_currency|Invalid source currency: " + form.get("source_currency");
+        }
+        for (String key : form.keySet()) {
+            if (key.startsWith("appearance[") && !key.equals("appearance[theme]")) {
+                return key + "|Received unknown parameter: " + key;
+            }
+        }
+        if (form.containsKey("appearance[theme]") && !THEMES.contains(form.get("appearance[theme]"))) {
+            return "appearance[theme]|Invalid appearance theme: " + form.get("appearance[theme]");
         }
         return null;
     }

@@ -81,7 +81,7 @@ public final class MintEndpoint {
             metrics.mint("minted");
             ctx.status(200).contentType("application/json").header("Cache-Control", "no-store").result(minted.body());
         } catch (MintRefused refused) {
-            metrics.mint(refused.status() == 400 ? "refused" : "unavailable");
+            metrics.mint(outcomeOf(refused));
             ctx.status(refused.status()).json(Map.of("error", errorBody(refused)));
         }
     }
@@ -128,12 +128,22 @@ public final class MintEndpoint {
 
     private MintRefused refusal(StripeOnramp.Answer answer) {
         if (answer instanceof StripeOnramp.Answer.Refused refused) {
-            if (refused.status() == 401 || refused.status() == 403) {
-                log.warn("Stripe refused the pipeline's API key ({} {}): check STRIPE_API_KEY", refused.status(), refused.code());
+            if (refused.status() == 401) {
+                log.warn("Stripe did not accept the pipeline's API key ({} {}): STRIPE_API_KEY is wrong, expired or rolled",
+                        refused.status(), refused.code());
                 return new MintRefused(502, "api_error", "stripe_authentication", null,
-                        "Stripe refused this pipeline's API key; the operator must fix STRIPE_API_KEY");
+                        "Stripe did not accept this pipeline's API key; the operator must fix STRIPE_API_KEY");
+            }
+            if (refused.status() == 403) {
+                log.warn("Stripe refused the pipeline's API key permission to create onramp sessions ({} {}: {}): give the restricted"
+                        + " key write access to Crypto Onramp sessions, or have the account enabled for the onramp in this mode",
+                        refused.status(), refused.code(), refused.message());
+                return new MintRefused(502, "api_error", "stripe_permission", null, "Stripe does not let this pipeline create onramp"
+                        + " sessions (the key's permissions, or the account is not enabled for the onramp in this mode); the operator"
+                        + " must fix it");
             }
             if (refused.status() == 429) {
+                log.warn("Stripe is rate limiting session creation (after the retries)");
                 return new MintRefused(503, "rate_limit_error", "rate_limit", null, "Stripe is rate limiting session creation; retry"
                         + " with the same Idempotency-Key after a pause");
             }
@@ -145,6 +155,18 @@ public final class MintEndpoint {
         return unavailable.status() == 0
                 ? new MintRefused(503, "api_error", "stripe_unavailable", null, unavailable.reason() + "; retry with the same Idempotency-Key")
                 : new MintRefused(502, "api_error", "stripe_error", null, unavailable.reason() + "; retry with the same Idempotency-Key");
+    }
+
+    /** The metric's label: a refusal the platform must fix, or which of the operator's problems it is. */
+    private static String outcomeOf(MintRefused refused) {
+        if (refused.status() == 400) {
+            return "refused";
+        }
+        return switch (refused.code()) {
+            case "stripe_authentication", "stripe_permission", "rate_limit", "stripe_error", "stripe_unavailable", "kafka_unavailable"
+                    -> refused.code();
+            default -> "unavailable";
+        };
     }
 
     private static Map<String, Object> errorBody(MintRefused refused) {

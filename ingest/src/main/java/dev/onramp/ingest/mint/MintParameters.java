@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onramp.runtime.net.IpLiteral;
 
 /**
  * The creation parameters of {@code POST /v1/crypto/onramp_sessions}, checked against every rule Stripe's reference
@@ -24,7 +25,8 @@ public final class MintParameters {
     static final Map<String, Integer> PRECISION = Map.of("eth", 18, "matic", 18, "sol", 9, "usdc", 6, "btc", 8);
     private static final Set<String> KNOWN = Set.of("wallet_addresses", "lock_wallet_address", "source_currency", "source_amount",
             "destination_network", "destination_networks", "destination_currency", "destination_currencies", "destination_amount",
-            "customer_ip_address", "customer_information", "recipient");
+            "customer_ip_address", "customer_information", "appearance", "recipient");
+    static final Set<String> THEMES = Set.of("light", "dark");
 
     private MintParameters() {
     }
@@ -50,6 +52,7 @@ public final class MintParameters {
         walletAddresses(body, networks, network, form);
         lockWalletAddress(body, form);
         customerIpAddress(body, form);
+        appearance(body, form);
         CustomerInformation.validate(body.get("customer_information"), form);
         return form;
     }
@@ -188,18 +191,44 @@ public final class MintParameters {
         form.put("lock_wallet_address", lock.asBoolean());
     }
 
-    /** An IPv4 or IPv6 address: Stripe checks the customer's geography from it. */
+    /** An IPv4 or IPv6 address, read by the JDK's parser without a lookup: Stripe checks the customer's geography from it. */
     static void customerIpAddress(JsonNode body, Map<String, Object> form) {
         String ip = text(body, "customer_ip_address");
         if (ip == null) {
             return;
         }
-        boolean v4 = ip.matches("((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
-        boolean v6 = ip.contains(":") && ip.matches("[0-9a-fA-F:.]{2,45}");
-        if (!v4 && !v6) {
+        if (!ip.equals(ip.strip()) || ip.startsWith("[") || IpLiteral.parse(ip).isEmpty()) {
             throw MintRefused.invalid("customer_ip_address", "customer_ip_address must be an IPv4 or IPv6 address");
         }
         form.put("customer_ip_address", ip);
+    }
+
+    /**
+     * The onramp's look: {@code {"theme": "light" | "dark"}} (Stripe's default is light; the platform's branding
+     * settings apply either way). Passed on as {@code appearance[theme]}.
+     */
+    static void appearance(JsonNode body, Map<String, Object> form) {
+        JsonNode appearance = body.get("appearance");
+        if (appearance == null || appearance.isNull()) {
+            return;
+        }
+        if (!appearance.isObject()) {
+            throw MintRefused.invalid("appearance", "appearance must be an object, such as {\"theme\": \"dark\"}");
+        }
+        for (Iterator<String> names = appearance.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!name.equals("theme")) {
+                throw MintRefused.invalid("appearance[" + name + "]", "Received unknown parameter: appearance[" + name + "]");
+            }
+        }
+        JsonNode theme = appearance.get("theme");
+        if (theme == null || theme.isNull()) {
+            return;
+        }
+        if (!theme.isTextual() || !THEMES.contains(theme.asText())) {
+            throw MintRefused.invalid("appearance[theme]", "appearance[theme] must be one of " + sorted(THEMES) + ", not " + theme);
+        }
+        form.put("appearance", Map.of("theme", theme.asText()));
     }
 
     private static List<String> nonEmptyArray(JsonNode body, String name, Set<String> allowed) {

@@ -38,7 +38,7 @@ class MintParametersTest {
              "lock_wallet_address": true, "source_currency": "usd",
              "destination_networks": ["ethereum", "polygon"], "destination_network": "ethereum",
              "destination_currencies": ["eth", "usdc"], "destination_currency": "eth",
-             "destination_amount": 0.031415926535897932, "customer_ip_address": "8.8.8.8",
+             "destination_amount": 0.031415926535897932, "customer_ip_address": "8.8.8.8", "appearance": {"theme": "dark"},
              "customer_information": {"email": "buyer@example.com", "first_name": "Ada", "dob": {"year": 1990, "month": 4, "day": 1},
                                       "address": {"country": "US", "state": "CA"}}}
             """);
@@ -46,7 +46,10 @@ class MintParametersTest {
         assertThat(form).containsEntry("destination_amount", "0.031415926535897932")
                 .containsEntry("destination_networks", List.of("ethereum", "polygon"))
                 .containsEntry("lock_wallet_address", true)
-                .containsEntry("customer_ip_address", "8.8.8.8");
+                .containsEntry("customer_ip_address", "8.8.8.8")
+                .containsEntry("appearance", Map.of("theme", "dark"));
+        assertThat(MintParameters.validate(JSON.readTree("{\"customer_ip_address\": \"2001:db8::8a2e:370:7334\"}")))
+                .containsEntry("customer_ip_address", "2001:db8::8a2e:370:7334");
         assertThat(form.get("wallet_addresses")).isEqualTo(Map.of("ethereum", "0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2",
                 "destination_tags", Map.of("xlm", "123")));
         assertThat(form.get("customer_information")).asString().contains("dob").contains("Ada");
