@@ -47,14 +47,19 @@ import org.apache.kafka.streams.state.Stores;
  *   onramp.notification-results.v1 ───┤
  *   onramp.redrives.v1 ───────────────┘  (only an operator's redrive of a notification)
  *     -> NotificationProcessor
- *          [stores: outcomes, outcome-expiry, recipients, notification-ledger, notifications-in-flight,
- *                   notification-retries (time-ordered), redrives-done]
+ *          [stores: outcomes, outcome-expiry, recipients, recipient-expiry, notification-ledger,
+ *                   notifications-in-flight, notification-retries, redrives-done]
+ *          (the expiries and retries are time-ordered schedules)
+ *          reads [global table: suppressions], filled from onramp.suppressions.v1 (every partition's)
  *     -> split by kind of step:
- *          intended  -> onramp.notification-intents.v1   (the sender reads it, committed only)
- *          recorded  -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
- *          given up  -> onramp.notifications.dlq.v1
- *   wall clock: due retries become intents again; outcomes past the notify window leave
+ *          intended    -> onramp.notification-intents.v1   (the sender reads it, committed only)
+ *          recorded    -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
+ *          suppressed  -> onramp.suppressions.v1           (an address a provider says is gone)
+ *          given up    -> onramp.notifications.dlq.v1
+ *   wall clock: due retries become intents again; outcomes and recipients past the notify window leave
  * </pre>
+ *
+ * {@code NotificationTopologyTest} checks that the diagram names the topics and stores the topology builds, no more.
  *
  * Each record written carries the trace context of the input that caused it ({@code traceparent} header): an
  * outcome's trace goes on to the intent, the sender's send, its result and the audit record. A retry from the

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,12 +34,14 @@ import dev.onramp.schemas.SuppressionReason;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookReplay;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.testkit.streams.TopologyDiagram;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +109,14 @@ class NotificationTopologyTest {
     @AfterEach
     void close() {
         driver.close();
+    }
+
+    @Test
+    void theDiagramInTheJavadocNamesTheTopicsAndStoresTheTopologyBuilds() {
+        TopologyDescription built = NotificationTopology.build(List.of(new AddressOnlyEmail()), RULES, registry,
+                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off()).describe();
+        assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/notifier/delivery/NotificationTopology.java")))
+                .isEqualTo(TopologyDiagram.of(built));
     }
 
     @Test

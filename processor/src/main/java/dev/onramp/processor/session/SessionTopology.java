@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *   onramp.session-events.v1 (key: session id)
  *     -> drop event ids the session's history saw within the horizon
  *     -> drop events of sessions not held that reached ingest longer than the retention after Stripe made them
- *     -> apply to the session's state (SessionStateMachine) [store: session-state, encoded once, queryable]
+ *     -> apply to the session's state (SessionStateMachine) [store: session-state] (encoded once, queryable)
  *     -> split by kind of change:
  *          state (every one)      -> onramp.session-state.v1   (compacted table)
  *          outcome (once)         -> onramp.session-outcomes.v1
@@ -32,9 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  *     -> sessions in fulfillment_processing too long       [store: sessions-in-fulfillment]
  *     -> state and alert          -> onramp.session-state.v1, onramp.session-alerts.v1
  *   stream time, every minute
- *     -> sessions not heard of for the retention leave the store [store: session-retirement, time-ordered]
+ *     -> sessions not heard of for the retention leave the store [store: session-retirement] (time-ordered)
  * </pre>
  *
+ * {@code SessionTopologyTest} checks that the diagram names the topics and stores the topology builds, no more.
  * Each record written carries the trace context of the event that caused it ({@code traceparent} header).
  * Every topic is keyed by session id, so nothing is repartitioned and one task owns all of a session.
  */

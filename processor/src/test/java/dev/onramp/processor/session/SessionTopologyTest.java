@@ -5,12 +5,15 @@ import static dev.onramp.processor.session.SessionTopologyHarness.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.onramp.processor.ProcessorSerdes;
+import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.Disposition;
 import dev.onramp.schemas.EventSource;
@@ -21,12 +24,24 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.StatusChange;
+import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.testkit.streams.TopologyDiagram;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SessionTopologyTest {
     private static final String S = "cos_TopologyTest0001";
+
+    @Test
+    void theDiagramInTheJavadocNamesTheTopicsAndStoresTheTopologyBuilds() {
+        TopologyDescription built = SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(new InMemorySchemaRegistry()),
+                new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()).describe();
+        assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/processor/session/SessionTopology.java")))
+                .isEqualTo(TopologyDiagram.of(built));
+    }
 
     @Test
     void inOrderLifecycleEndsFulfilledWithOneOutcome() {
