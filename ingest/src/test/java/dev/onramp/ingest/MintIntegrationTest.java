@@ -96,6 +96,7 @@ class MintIntegrationTest {
         assertThat(minted.getTransactionDetails().getWalletAddresses()).containsKey("ethereum");
         List<ConsumerRecord<String, SessionRecipient>> recipients = mine(ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class), id);
         assertThat(recipients).singleElement().satisfies(r -> assertThat(r.value().getEmail()).isEqualTo("minted@example.com"));
+        assertThat(answer.headers().firstValue("Onramp-Recipient-Skipped")).isEmpty();
 
         for (var topic : Topics.ALL) {
             for (byte[] value : TopicReader.rawValues(STACK.bootstrapServers(), topic.name())) {
@@ -104,6 +105,22 @@ class MintIntegrationTest {
                         .doesNotContain("8.8.8.8");
             }
         }
+    }
+
+    @Test
+    void aCustomerEmailThePipelineCannotSendToMintsWithoutARecipientAndSaysSo() throws Exception {
+        HttpResponse<String> answer = mint("mint-request-intl", MINT.formatted("8.8.8.8").replace("minted@example.com", "josé@example.com"));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        String id = JSON.readTree(answer.body()).path("id").asText();
+        assertThat(answer.headers().firstValue("Onramp-Recipient-Skipped")).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("customer_information.email").contains("PUT /v1/sessions/{id}/recipient").doesNotContain("josé"));
+        assertThat(mine(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class), id)).hasSize(1);
+        assertThat(mine(ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class), id)).isEmpty();
+
+        HttpResponse<String> explicit = mint("mint-request-intl-2", MINT.formatted("8.8.8.8").replace("\"customer_information\"",
+                "\"recipient\": {\"email\": \"josé@example.com\"}, \"customer_information\""));
+        assertError(explicit, 400, "parameter_invalid");
+        assertThat(JSON.readTree(explicit.body()).path("error").path("param").asText()).as("a recipient the platform chose").isEqualTo("recipient");
     }
 
     @Test

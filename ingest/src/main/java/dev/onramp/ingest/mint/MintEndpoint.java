@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class MintEndpoint {
     private static final Logger log = LoggerFactory.getLogger(MintEndpoint.class);
     private static final int MAX_BODY_BYTES = 32 * 1024;
+    /** Set when the customer's email could not be the session's recipient, saying why. */
+    static final String RECIPIENT_SKIPPED_HEADER = "Onramp-Recipient-Skipped";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final StripeOnramp stripe;
@@ -72,13 +74,17 @@ public final class MintEndpoint {
             String platformKey = idempotencyKey(ctx);
             JsonNode body = body(ctx);
             Map<String, Object> form = MintParameters.validate(body);
-            Optional<MintRecipient> recipient = MintRecipient.of(body, urls);
+            MintRecipient.Choice recipient = MintRecipient.of(body, urls);
             StripeOnramp.Answer answer = stripe.create(form, "onramp-mint-" + sha256(platformKey));
             if (!(answer instanceof StripeOnramp.Answer.Session minted)) {
                 throw refusal(answer);
             }
-            record(minted.session(), recipient);
+            record(minted.session(), recipient instanceof MintRecipient.Choice.Recipient r ? Optional.of(r.recipient()) : Optional.empty());
             metrics.mint("minted");
+            if (recipient instanceof MintRecipient.Choice.Skipped skipped) {
+                // Stripe's session is the body, unchanged; what the pipeline did about the recipient is a header.
+                ctx.header(RECIPIENT_SKIPPED_HEADER, skipped.reason());
+            }
             ctx.status(200).contentType("application/json").header("Cache-Control", "no-store").result(minted.body());
         } catch (MintRefused refused) {
             metrics.mint(outcomeOf(refused));

@@ -1,7 +1,6 @@
 package dev.onramp.ingest.mint;
 
 import java.time.Instant;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onramp.ingest.recipient.RecipientRequest;
@@ -12,25 +11,49 @@ import dev.onramp.schemas.SessionRecipient;
 /**
  * Whom to tell about a minted session: the mint's {@code recipient} (the recipient API's shape), or else
  * {@code customer_information.email}; {@code "recipient": null} for nobody. Checked before Stripe is called.
+ *
+ * <p>An explicit recipient that is not valid refuses the mint (the platform chose it). The customer's email is
+ * free-form at Stripe: when it is not an address the pipeline sends to (the recipient API's rule: an ASCII
+ * address), the mint goes on without a recipient and its answer says so ({@link Choice.Skipped}).
  */
 record MintRecipient(String email, String pushSubscription, String webhookUrl, String locale) {
 
-    static Optional<MintRecipient> of(JsonNode body, OutboundUrlPolicy urls) {
+    /** What the mint decided about its recipient. */
+    sealed interface Choice {
+        /** Someone to tell. */
+        record Recipient(MintRecipient recipient) implements Choice {
+        }
+
+        /** Nobody: {@code "recipient": null}, or no recipient and no customer email. */
+        record Nobody() implements Choice {
+        }
+
+        /** The customer's email could not be the default recipient; the platform may register one later. */
+        record Skipped(String reason) implements Choice {
+        }
+    }
+
+    static Choice of(JsonNode body, OutboundUrlPolicy urls) {
         JsonNode given = body.get("recipient");
         if (given != null && given.isNull()) {
-            return Optional.empty();
+            return new Choice.Nobody();
+        }
+        if (given == null) {
+            JsonNode email = body.path("customer_information").path("email");
+            if (!email.isTextual()) {
+                return new Choice.Nobody();
+            }
+            try {
+                return new Choice.Recipient(new MintRecipient(RecipientRequest.validEmail(email.asText()), null, null, "en"));
+            } catch (ApiError e) {
+                return new Choice.Skipped("customer_information.email is not used as the recipient: " + e.getMessage()
+                        + "; register one with PUT /v1/sessions/{id}/recipient");
+            }
         }
         try {
-            if (given == null) {
-                JsonNode email = body.path("customer_information").path("email");
-                return email.isTextual() ? Optional.of(new MintRecipient(RecipientRequest.validEmail(email.asText()), null, null, "en"))
-                        : Optional.empty();
-            }
-            return Optional.of(explicit(given, urls));
+            return new Choice.Recipient(explicit(given, urls));
         } catch (ApiError e) {
-            throw given == null
-                    ? MintRefused.invalid("customer_information[email]", e.getMessage() + " (pass recipient explicitly, or recipient: null)")
-                    : MintRefused.invalid("recipient", e.getMessage());
+            throw MintRefused.invalid("recipient", e.getMessage());
         }
     }
 
