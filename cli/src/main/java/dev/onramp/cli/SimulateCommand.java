@@ -58,8 +58,9 @@ public final class SimulateCommand implements Callable<Integer> {
     double recipients = 0.8;
     @Option(names = "--rate", description = "Webhooks per second, 0 for as fast as possible (default ${DEFAULT-VALUE}).")
     double rate = 0;
-    @Option(names = "--concurrency", description = "Sessions played at once (default ${DEFAULT-VALUE}).")
-    int concurrency = 8;
+    @Option(names = "--concurrency", description = "Sessions played at once, each on its own connection waiting for ingest's"
+            + " answers (default: 8, or with --rate one per 8 webhooks/s asked for, so that the rate can be reached).")
+    Integer concurrency;
     @Option(names = "--no-quirks", negatable = true, description = "Duplicates, out-of-order, split events, delayed redelivery (default on).")
     boolean quirks = true;
     @Option(names = "--forged", description = "Forged and stale deliveries to send, each (default ${DEFAULT-VALUE}).")
@@ -105,7 +106,7 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationPlan plan = SimulationPlan.generate(sessions, new SimulationPlan.Mix(fulfilled, rejected, recipients),
                 quirks ? SimulationPlan.Quirks.all() : SimulationPlan.Quirks.none(), seed);
         OnrampSimulator simulator = new OnrampSimulator(new OnrampSimulator.Target(url, webhookSecret, key),
-                new OnrampSimulator.Options(concurrency, rate, forged, System.err, Duration.ofSeconds(retryForSeconds)));
+                new OnrampSimulator.Options(concurrency(), rate, forged, System.err, Duration.ofSeconds(retryForSeconds)));
         String platformSecret = first(System.getenv("PLATFORM_WEBHOOK_SECRETS"), dev.getProperty("platform.webhook.secret"));
         ChannelStandIns standIns = channels && platformSecret != null ? new ChannelStandIns(platformSecret.split(",")[0].trim()) : null;
         if (standIns != null) {
@@ -118,6 +119,14 @@ public final class SimulateCommand implements Callable<Integer> {
                 standIns.close();
             }
         }
+    }
+
+    /** As given, or enough connections for the rate asked for: each carries a few dozen webhooks a second at most. */
+    int concurrency() {
+        if (concurrency != null) {
+            return concurrency;
+        }
+        return rate > 0 ? Math.max(8, (int) Math.ceil(rate / 8)) : 8;
     }
 
     private int play(SimulationPlan plan, OnrampSimulator simulator, ChannelStandIns standIns) throws Exception {
@@ -135,6 +144,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 plan.sessions().size() - terminal, toNotify);
         System.out.printf("webhooks: %d sent, %d accepted, %d refused, %d retried, %d failed in %.1f s (%.0f/s)%n",
                 report.sent(), report.accepted(), report.refused(), report.retried(), report.failed(), seconds, report.sent() / seconds);
+        RateShortfall.of(rate, report.sent() / seconds, concurrency()).ifPresent(System.out::println);
         if (forged > 0) {
             System.out.printf("forged and stale: %d sent, %d refused%n", report.forgedSent(), report.forgedRefused());
         }
@@ -151,7 +161,7 @@ public final class SimulateCommand implements Callable<Integer> {
             if (rate > 0) {
                 // Latencies count from each webhook's slot in the schedule, so time waiting for ingest is in them.
                 System.out.printf("schedule: %.0f webhooks/s; the senders fell behind it by %d ms at most (concurrency %d)%n",
-                        rate, report.behindSchedule().toMillis(), concurrency);
+                        rate, report.behindSchedule().toMillis(), concurrency());
             }
             if (diskBefore.isPresent()) {
                 logSizes().ifPresent(after -> printDiskUse(after.growthSince(diskBefore.get()), report.accepted()));
@@ -197,7 +207,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private int mintAndWatch(String key, ChannelStandIns standIns) throws InterruptedException {
         long began = System.nanoTime();
-        MintSimulation.Report minted = new MintSimulation(url, key, standIns).run(sessions, seed, concurrency);
+        MintSimulation.Report minted = new MintSimulation(url, key, standIns).run(sessions, seed, concurrency());
         System.out.printf("%nminted %d sessions through %s/v1/onramp-sessions in %.1f s: %d refused, %d failed%n", minted.sessionIds().size(),
                 url, (System.nanoTime() - began) / 1e9, minted.refused(), minted.failed());
         if (!kafka.bootstrapGiven()) {

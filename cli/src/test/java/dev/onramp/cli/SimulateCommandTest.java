@@ -24,4 +24,20 @@ class SimulateCommandTest {
         assertThat(parsed("--channels").channels).isTrue();
         assertThat(new CommandLine(new SimulateCommand()).getUsageMessage()).contains("--[no-]quirks").contains("--[no-]channels");
     }
+
+    @Test
+    void aRateGetsEnoughConnectionsUnlessTheUserChoseThem() {
+        assertThat(parsed().concurrency()).isEqualTo(8);
+        assertThat(parsed("--rate", "50").concurrency()).isEqualTo(8);
+        assertThat(parsed("--rate", "1000").concurrency()).isEqualTo(125);
+        assertThat(parsed("--rate", "1000", "--concurrency", "8").concurrency()).isEqualTo(8);
+    }
+
+    @Test
+    void aRunWellBelowTheRateAskedForSaysSoAndWhatToChange() {
+        assertThat(RateShortfall.of(1000, 252, 8)).hasValueSatisfying(warning -> assertThat(warning)
+                .startsWith("WARNING: asked for 1000 webhooks/s but sent 252/s (25 %)").contains("--concurrency 32 or more"));
+        assertThat(RateShortfall.of(1000, 950, 125)).as("within a tenth").isEmpty();
+        assertThat(RateShortfall.of(0, 252, 8)).as("as fast as it goes").isEmpty();
+    }
 }
