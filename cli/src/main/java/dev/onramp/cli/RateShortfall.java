@@ -14,9 +14,15 @@ final class RateShortfall {
     private RateShortfall() {
     }
 
-    static Optional<String> of(double asked, double sent, int concurrency) {
+    /** {@code retried}: deliveries ingest refused or did not answer, which then waited to be tried again. */
+    static Optional<String> of(double asked, double sent, int concurrency, long retried) {
         if (asked <= 0 || sent >= asked * REACHED) {
             return Optional.empty();
+        }
+        if (retried > 0) {
+            return Optional.of(String.format("WARNING: asked for %.0f webhooks/s but sent %.0f/s (%.0f %%): %d deliveries were refused"
+                    + " or not answered by ingest and waited to be tried again (an outage, or a pipeline that could not keep up)",
+                    asked, sent, 100 * sent / asked, retried));
         }
         return Optional.of(String.format("WARNING: asked for %.0f webhooks/s but sent %.0f/s (%.0f %%): each of the %d connections"
                 + " waits for ingest's answer before its next webhook, so they carried at most %.0f/s each; run again with"

@@ -144,7 +144,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 plan.sessions().size() - terminal, toNotify);
         System.out.printf("webhooks: %d sent, %d accepted, %d refused, %d retried, %d failed in %.1f s (%.0f/s)%n",
                 report.sent(), report.accepted(), report.refused(), report.retried(), report.failed(), seconds, report.sent() / seconds);
-        RateShortfall.of(rate, report.sent() / seconds, concurrency()).ifPresent(System.out::println);
+        RateShortfall.of(rate, report.sent() / seconds, concurrency(), report.retried()).ifPresent(System.out::println);
         if (forged > 0) {
             System.out.printf("forged and stale: %d sent, %d refused%n", report.forgedSent(), report.forgedRefused());
         }

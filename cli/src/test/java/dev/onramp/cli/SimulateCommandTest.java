@@ -35,9 +35,11 @@ class SimulateCommandTest {
 
     @Test
     void aRunWellBelowTheRateAskedForSaysSoAndWhatToChange() {
-        assertThat(RateShortfall.of(1000, 252, 8)).hasValueSatisfying(warning -> assertThat(warning)
+        assertThat(RateShortfall.of(1000, 252, 8, 0)).hasValueSatisfying(warning -> assertThat(warning)
                 .startsWith("WARNING: asked for 1000 webhooks/s but sent 252/s (25 %)").contains("--concurrency 32 or more"));
-        assertThat(RateShortfall.of(1000, 950, 125)).as("within a tenth").isEmpty();
-        assertThat(RateShortfall.of(0, 252, 8)).as("as fast as it goes").isEmpty();
+        assertThat(RateShortfall.of(100, 44, 13, 88)).as("the pipeline was down a while: not the connections' fault")
+                .hasValueSatisfying(warning -> assertThat(warning).contains("88 deliveries were refused").doesNotContain("--concurrency"));
+        assertThat(RateShortfall.of(1000, 950, 125, 0)).as("within a tenth").isEmpty();
+        assertThat(RateShortfall.of(0, 252, 8, 0)).as("as fast as it goes").isEmpty();
     }
 }
