@@ -22,8 +22,8 @@ public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int admi
     static final String DEFAULT_WATCH = "ingest=http://127.0.0.1:8090,processor=http://127.0.0.1:8081,notifier=http://127.0.0.1:8082";
 
     public static ConsoleConfig fromEnv(Env env) {
-        List<String> adminKeys = keys(env, "ADMIN_API_KEYS", "ADMIN_API_KEY");
-        List<String> platformKeys = keys(env, "PLATFORM_API_KEYS", "PLATFORM_API_KEY");
+        List<String> adminKeys = env.rotating("ADMIN_API_KEYS", "ADMIN_API_KEY");
+        List<String> platformKeys = env.rotating("PLATFORM_API_KEYS", "PLATFORM_API_KEY");
         if (adminKeys.stream().anyMatch(platformKeys::contains)) {
             throw new IllegalArgumentException("an admin key (ADMIN_API_KEYS) is also a platform key (PLATFORM_API_KEYS): "
                     + "give the console keys of its own, or the platform could redrive");
@@ -42,12 +42,6 @@ public record ConsoleConfig(String host, int port, AdminKeys adminKeys, int admi
                 env.duration("CONSOLE_WATCH_INTERVAL", Duration.ofSeconds(10)),
                 env.string("CONSOLE_TRANSACTIONAL_ID", "onramp-console"),
                 KafkaConnection.fromEnv(env.values()));
-    }
-
-    /** {@code several} (comma-separated, during a rotation) or else {@code one}, required. */
-    private static List<String> keys(Env env, String several, String one) {
-        String list = env.string(several, null);
-        return (list != null ? List.of(list.split(",")) : List.of(env.required(one))).stream().map(String::trim).toList();
     }
 
     static Map<String, URI> watched(String spec) {

@@ -3,6 +3,7 @@ package dev.onramp.runtime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,15 @@ public record Env(Map<String, String> values) {
             throw new IllegalArgumentException("environment variable " + name + " must be set");
         }
         return value;
+    }
+
+    /**
+     * Keys or secrets that rotate: {@code several} (comma-separated, two of them during a rotation), or else the one
+     * in {@code one}, which is then required. Each trimmed.
+     */
+    public List<String> rotating(String several, String one) {
+        String list = string(several, null);
+        return (list != null ? List.of(list.split(",")) : List.of(required(one))).stream().map(String::trim).toList();
     }
 
     public int integer(String name, int fallback) {

@@ -23,8 +23,7 @@ public final class PlatformKeys {
     }
 
     public static PlatformKeys fromEnv(Env env) {
-        String several = env.string("PLATFORM_API_KEYS", null);
-        return of(several != null ? List.of(several.split(",")) : List.of(env.required("PLATFORM_API_KEY")));
+        return of(env.rotating("PLATFORM_API_KEYS", "PLATFORM_API_KEY"));
     }
 
     public static PlatformKeys of(List<String> keys) {

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -75,12 +74,7 @@ public final class ForwardingProxy implements AutoCloseable {
             try {
                 answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                answer = null;
-            }
-            if (answer == null) {
-                byte[] bad = "bad gateway".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(502, bad.length);
-                exchange.getResponseBody().write(bad);
+                exchange.sendResponseHeaders(502, -1);
                 return;
             }
             for (String name : ANSWER_HEADERS) {
