@@ -74,7 +74,8 @@ class WebhookToEmailTraceIntegrationTest {
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
                     .header("Stripe-Signature", WebhookSigner.header(SECRET, now, body))
                     .header("Content-Type", "application/json")
-                    // The caller's trace (a gateway in front of ingest, say) is continued, not replaced.
+                    // The caller's trace (a gateway in front of ingest, say) is linked, not continued: the caller is
+                    // not authenticated when the trace starts.
                     .header("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(200);
@@ -85,10 +86,15 @@ class WebhookToEmailTraceIntegrationTest {
             greenMail.stop();
         }
 
-        List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(CALLER_TRACE)).toList();
-        SpanData webhook = only(trace, "webhook");
+        SpanData webhook = only(spans.getFinishedSpanItems(), "webhook");
+        assertThat(webhook.getTraceId()).as("a trace of the pipeline's own").isNotEqualTo(CALLER_TRACE);
+        assertThat(webhook.getParentSpanContext().isValid()).isFalse();
+        assertThat(webhook.getLinks()).as("linked to the caller's span").singleElement().satisfies(link -> {
+            assertThat(link.getSpanContext().getTraceId()).isEqualTo(CALLER_TRACE);
+            assertThat(link.getSpanContext().getSpanId()).isEqualTo(CALLER_SPAN);
+        });
+        List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(webhook.getTraceId())).toList();
         assertThat(webhook.getKind()).isEqualTo(SpanKind.SERVER);
-        assertThat(webhook.getParentSpanId()).as("continues the caller's span").isEqualTo(CALLER_SPAN);
         assertThat(webhook.getResource().getAttribute(AttributeKey.stringKey("service.name")))
                 .isEqualTo("onramp-ingest");
         assertThat(webhook.getAttributes().get(Tracing.EVENT_ID)).isEqualTo("evt_trace_1");
@@ -131,7 +137,7 @@ class WebhookToEmailTraceIntegrationTest {
     }
 
     private static Optional<SpanData> named(InMemorySpanExporter spans, String name) {
-        return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name) && s.getTraceId().equals(CALLER_TRACE)).findFirst();
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).findFirst();
     }
 
     private static SpanData only(List<SpanData> trace, String name) {

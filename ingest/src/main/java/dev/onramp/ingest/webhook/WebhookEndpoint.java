@@ -21,6 +21,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
@@ -70,11 +72,19 @@ public final class WebhookEndpoint implements Handler {
         this.tracing = tracing;
     }
 
-    /** The trace starts here (or continues the caller's {@code traceparent}) and goes on in the records' headers. */
+    /**
+     * The trace starts here and goes on in the records' headers. A caller's {@code traceparent} (a gateway's, say) is
+     * only linked: nobody is authenticated before the signature is checked, and an anonymous caller must not choose
+     * the trace, or its sampling, that the pipeline records its work in.
+     */
     @Override
     public void handle(Context ctx) {
-        Span span = tracing.tracer().spanBuilder("webhook").setSpanKind(SpanKind.SERVER)
-                .setParent(tracing.fromRequest(ctx::header)).startSpan();
+        SpanBuilder builder = tracing.tracer().spanBuilder("webhook").setSpanKind(SpanKind.SERVER).setNoParent();
+        SpanContext caller = Span.fromContext(tracing.fromRequest(ctx::header)).getSpanContext();
+        if (caller.isValid()) {
+            builder.addLink(caller);
+        }
+        Span span = builder.startSpan();
         try (Scope scope = span.makeCurrent(); Tracing.InLogs logged = Tracing.inLogs(span)) {
             accept(ctx, span);
         } catch (ApiError e) {
