@@ -22,7 +22,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                            TraceExport traces, KafkaConnection kafka) {
 
     /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
-    public record Stripe(String apiBase, String apiKey, Duration timeout, double lookupsPerSecond) {
+    public record Stripe(String apiBase, String apiKey, Duration timeout, double lookupsPerSecond, int concurrentMints) {
         public boolean configured() {
             return apiKey != null && !apiKey.isBlank();
         }
@@ -60,7 +60,8 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
                 new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
                         env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10)),
-                        Double.parseDouble(env.string("STRIPE_LOOKUPS_PER_SECOND", "5"))),
+                        Double.parseDouble(env.string("STRIPE_LOOKUPS_PER_SECOND", "5")),
+                        Math.max(1, env.integer("MINT_MAX_CONCURRENT", 32))),
                 TraceExport.fromEnv(env),
                 KafkaConnection.fromEnv(env.values()));
     }

@@ -39,7 +39,8 @@ public final class IngestMetrics {
     public void mint(String outcome) {
         Counter.builder("onramp.ingest.mints").tag("outcome", outcome)
                 .description("Session mints by outcome: minted, refused (400: the platform's to fix), or the operator's: stripe_authentication,"
-                        + " stripe_permission, rate_limit, stripe_error, stripe_unavailable, kafka_unavailable").register(registry).increment();
+                        + " stripe_permission, rate_limit, stripe_error, stripe_unavailable, kafka_unavailable;"
+                        + " busy: MINT_MAX_CONCURRENT reached").register(registry).increment();
     }
 
     public void reconciliation(String outcome) {

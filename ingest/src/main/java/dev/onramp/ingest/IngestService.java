@@ -82,7 +82,7 @@ public final class IngestService implements AutoCloseable {
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
             if (stripe != null) {
                 MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
-                        OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock);
+                        OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock, config.stripe().concurrentMints());
                 http.app().post("/v1/onramp-sessions", mints::mint);
                 // Several ingest instances share the group: each alert is looked up once.
                 reconciler.followAlerts(config.kafka(), "onramp-ingest-reconciler");

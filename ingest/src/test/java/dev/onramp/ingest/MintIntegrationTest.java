@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -157,6 +158,26 @@ class MintIntegrationTest {
                 .contains("onramp_ingest_mints_total{outcome=\"rate_limit\"} 1.0")
                 .contains("onramp_ingest_mints_total{outcome=\"stripe_error\"} 1.0")
                 .contains("onramp_ingest_mints_total{outcome=\"stripe_unavailable\"} 1.0");
+    }
+
+    @Test
+    void mintsPastTheLimitWaitingOnASlowStripeAreAnswered503AtOnce() throws Exception {
+        stripe.hang(Duration.ofSeconds(3));
+        try (IngestFixture capped = new IngestFixture(STACK, Map.of("STRIPE_API_KEY", STRIPE_KEY, "STRIPE_API_BASE", stripe.apiBase(),
+                "STRIPE_TIMEOUT", "1s", "MINT_MAX_CONCURRENT", "1"))) {
+            var first = CompletableFuture.supplyAsync(() -> capped.send(HttpRequest.newBuilder(
+                    URI.create(capped.url("/v1/onramp-sessions"))).header("Authorization", "Bearer " + IngestFixture.API_KEY)
+                    .header("Idempotency-Key", "slow-1").POST(HttpRequest.BodyPublishers.ofString(MINT.formatted("8.8.8.8"))).build()));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stripe.requestsWaiting() > 0);
+            HttpResponse<String> second = capped.send(HttpRequest.newBuilder(URI.create(capped.url("/v1/onramp-sessions")))
+                    .header("Authorization", "Bearer " + IngestFixture.API_KEY).header("Idempotency-Key", "slow-2")
+                    .POST(HttpRequest.BodyPublishers.ofString(MINT.formatted("8.8.8.8"))).build());
+            assertError(second, 503, "mint_capacity");
+            assertThat(second.headers().firstValue("Retry-After")).contains("1");
+            assertError(first.get(), 503, "stripe_unavailable");
+        } finally {
+            stripe.hang(Duration.ZERO);
+        }
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class FakeStripe implements AutoCloseable {
     private volatile boolean shutOff;
     private volatile boolean dropWebhooks;
     private volatile Duration hang = Duration.ZERO;
+    private final AtomicInteger hanging = new AtomicInteger();
 
     public FakeStripe(int port, String apiKey, Lifecycle lifecycle, long seed) throws IOException {
         this.apiKey = apiKey;
@@ -116,6 +117,11 @@ public final class FakeStripe implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Requests held by {@link #hang} right now. */
+    public int requestsWaiting() {
+        return hanging.get();
+    }
+
     /** The session as Stripe holds it now. */
     public ObjectNode session(String id) {
         ObjectNode session = sessions.get(id);
@@ -126,7 +132,12 @@ public final class FakeStripe implements AutoCloseable {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             if (!hang.isZero()) {
-                Thread.sleep(hang.toMillis());
+                hanging.incrementAndGet();
+                try {
+                    Thread.sleep(hang.toMillis());
+                } finally {
+                    hanging.decrementAndGet();
+                }
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.equals("Bearer " + apiKey)) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,9 +58,15 @@ public final class MintEndpoint {
     private final OutboundUrlPolicy urls;
     private final Duration kafkaTimeout;
     private final Clock clock;
+    /**
+     * Mints waiting on Stripe at once. A mint can hold its request thread for several attempts of STRIPE_TIMEOUT while
+     * Stripe is slow, and mints share Jetty's threads with Stripe's webhooks: past this many, a mint is answered 503 at
+     * once rather than take a thread a webhook needs.
+     */
+    private final Semaphore inFlight;
 
     public MintEndpoint(StripeOnramp stripe, TransactionalEventWriter writer, WebhookMapper mapper, IngestMetrics metrics,
-                        OutboundUrlPolicy urls, Duration kafkaTimeout, Clock clock) {
+                        OutboundUrlPolicy urls, Duration kafkaTimeout, Clock clock, int concurrentMints) {
         this.stripe = stripe;
         this.writer = writer;
         this.mapper = mapper;
@@ -67,9 +74,25 @@ public final class MintEndpoint {
         this.urls = urls;
         this.kafkaTimeout = kafkaTimeout;
         this.clock = clock;
+        this.inFlight = new Semaphore(concurrentMints);
     }
 
     public void mint(Context ctx) {
+        if (!inFlight.tryAcquire()) {
+            metrics.mint("busy");
+            log.warn("a mint answered 503: as many mints as MINT_MAX_CONCURRENT allows are waiting on Stripe (is Stripe slow?)");
+            ctx.status(503).header("Retry-After", "1").json(Map.of("error", Map.of("type", "api_error", "code", "mint_capacity",
+                    "message", "too many session creations are waiting on Stripe; retry with the same Idempotency-Key")));
+            return;
+        }
+        try {
+            mintWithin(ctx);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private void mintWithin(Context ctx) {
         try {
             String platformKey = idempotencyKey(ctx);
             JsonNode body = body(ctx);
