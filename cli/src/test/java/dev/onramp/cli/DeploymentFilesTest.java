@@ -157,6 +157,38 @@ class DeploymentFilesTest {
         assertThat(String.valueOf(workloads.get("notifier"))).contains("NOTIFIER_INSTANCE_ID, value=$(POD_NAME)");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesRunsEveryPodLockedDownBehindDefaultDenyPolicies() throws IOException {
+        List<Map<String, Object>> resources = kubernetesResources();
+        Map<String, Object> namespace = resources.stream().filter(r -> "Namespace".equals(r.get("kind"))).findFirst().orElseThrow();
+        assertThat((Map<String, Object>) ((Map<String, Object>) namespace.get("metadata")).get("labels"))
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+        for (Map<String, Object> resource : resources) {
+            if (!List.of("Deployment", "StatefulSet").contains(resource.get("kind"))) {
+                continue;
+            }
+            String name = (String) ((Map<String, Object>) resource.get("metadata")).get("name");
+            Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resource.get("spec"))
+                    .get("template")).get("spec");
+            assertThat(pod).as(name).containsEntry("automountServiceAccountToken", false);
+            Map<String, Object> podSecurity = (Map<String, Object>) pod.get("securityContext");
+            assertThat(podSecurity).as(name).containsEntry("runAsNonRoot", true)
+                    .containsEntry("seccompProfile", Map.of("type", "RuntimeDefault"));
+            for (Map<String, Object> container : (List<Map<String, Object>>) pod.get("containers")) {
+                assertThat((Map<String, Object>) container.get("securityContext")).as(name)
+                        .containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true)
+                        .containsEntry("capabilities", Map.of("drop", List.of("ALL")));
+            }
+        }
+        Map<String, Map<String, Object>> policies = new HashMap<>();
+        resources.stream().filter(r -> "NetworkPolicy".equals(r.get("kind")))
+                .forEach(r -> policies.put((String) ((Map<String, Object>) r.get("metadata")).get("name"), (Map<String, Object>) r.get("spec")));
+        assertThat(policies.get("default-deny")).as("every pod, both ways")
+                .containsEntry("podSelector", Map.of()).containsEntry("policyTypes", List.of("Ingress", "Egress"));
+        assertThat(String.valueOf(policies.get("ingest-public-port-from-the-ingress"))).contains("port=8080").doesNotContain("8090");
+    }
+
     /** Every document of every resource file deploy/k8s/kustomization.yaml lists. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> kubernetesResources() throws IOException {
