@@ -55,6 +55,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final Quorum quorum;
+    private final Map<String, String> extraSettings;
     private KafkaRaftServer server;
 
     /**
@@ -68,18 +69,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort, Quorum quorum) {
+        this(logDir, brokerPort, controllerPort, quorum, Map.of());
+    }
+
+    private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort, Quorum quorum, Map<String, String> extraSettings) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.quorum = quorum;
+        this.extraSettings = Map.copyOf(extraSettings);
     }
 
     /** A broker on free ports with a fresh temporary log directory: what a test class wants. */
     public static LocalKafkaBroker startEphemeral() {
+        return startEphemeral(Map.of());
+    }
+
+    /** The same, with broker settings of the caller's on top of ours (an authorizer, say). */
+    public static LocalKafkaBroker startEphemeral(Map<String, String> settings) {
         try {
             Path dir = Files.createTempDirectory("onramp-kafka-");
             int controllerPort = FreePorts.pick();
-            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.pick(), controllerPort, Quorum.single(controllerPort));
+            LocalKafkaBroker broker = new LocalKafkaBroker(dir, FreePorts.pick(), controllerPort, Quorum.single(controllerPort), settings);
             broker.start();
             return broker;
         } catch (IOException e) {
@@ -223,6 +234,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             p.put("broker.session.timeout.ms", "1500");
             p.put("broker.heartbeat.interval.ms", "300");
         }
+        p.putAll(extraSettings);
         return p;
     }
 
