@@ -169,7 +169,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         int status = response.statusCode();
         if (status / 100 != 2) {
             throw new SchemaRegistryException(status, "schema registry at " + baseUrl + " refused " + what
-                    + " with HTTP " + status + (status == 409 ? " (incompatible with the registered versions)" : "")
+                    + " with HTTP " + status + (status == 409 && what.startsWith("registering") ? " (incompatible with the registered versions)" : "")
                     + ": " + response.body());
         }
         try {
