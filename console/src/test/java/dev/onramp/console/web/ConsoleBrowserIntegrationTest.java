@@ -154,8 +154,11 @@ class ConsoleBrowserIntegrationTest {
         assertThat(browser.findElements(By.id("injected"))).as("and never become elements").isEmpty();
         WebElement row = browser.findElement(By.xpath("//tr[.//a[text()='" + WAITING + "']]"));
         row.findElement(By.className("button")).click();
+        until(() -> !browser.findElements(By.className("reason")).isEmpty(), false);
         assertThat(browser.findElement(By.className("reason")).getText()).contains("older mapping");
         browser.findElement(By.xpath("//button[text()='Confirm redrive']")).click();
+        // click() may return before the form's answer has replaced the page (seen once in CI): wait for the answer.
+        until(() -> !browser.findElements(By.cssSelector("[data-redrive-result]")).isEmpty(), false);
         assertThat(browser.findElements(By.cssSelector("[data-redrive-result]"))).as(browser.findElement(By.tagName("main")).getText())
                 .hasSize(1);
         assertThat(browser.findElement(By.cssSelector("[data-redrive-result]")).getAttribute("data-redrive-result")).isEqualTo("redriven");
