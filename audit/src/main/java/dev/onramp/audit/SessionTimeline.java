@@ -18,6 +18,7 @@ import dev.onramp.schemas.RecipientMask;
 import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.StatusChange;
@@ -56,6 +57,7 @@ public final class SessionTimeline {
         entries.addAll(recipients(sessionId, since, revealRecipient));
         entries.addAll(notifications(sessionId, since));
         entries.addAll(alerts(sessionId, since));
+        entries.addAll(lookups(sessionId, since));
         entries.addAll(redrives(sessionId, since));
         entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
         return entries;
@@ -97,7 +99,8 @@ public final class SessionTimeline {
             return TimelineEntry.of(Instant.ofEpochMilli(record.timestamp()), 2, "outcome",
                     "outcome", outcome.getOutcome().name(),
                     "previous_status", outcome.getPreviousStatus().name().toLowerCase(Locale.ROOT),
-                    "deciding_event_id", outcome.getDecidingEventId(), "occurred_at", outcome.getOccurredAt().toString());
+                    "deciding_event_id", outcome.getDecidingEventId(), "occurred_at", outcome.getOccurredAt().toString(),
+                    "occurred_at_source", outcome.getOccurredAtSource().name());
         }).toList();
     }
 
@@ -128,6 +131,15 @@ public final class SessionTimeline {
             SessionAlert alert = record.value();
             return TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
                     "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString());
+        }).toList();
+    }
+
+    /** Each time ingest asked Stripe about the session, and what Stripe answered. */
+    private List<TimelineEntry> lookups(String sessionId, Instant since) {
+        return read(Topics.STRIPE_LOOKUPS, sessionId, since).stream().map(record -> {
+            StripeLookup lookup = record.value();
+            return TimelineEntry.of(lookup.getLookedUpAt(), 5, "stripe_lookup", "answer", lookup.getAnswer().name(),
+                    "status", lookup.getStatusRaw(), "asked_by", lookup.getAlertKind() + " " + lookup.getAlertSequence());
         }).toList();
     }
 

@@ -38,7 +38,7 @@ final class ProcessorFloor {
                     sent.getOrDefault(Topics.SESSION_STATE.name(), 0.0) / events,
                     sent.getOrDefault(Topics.SESSION_OUTCOMES.name(), 0.0) / events,
                     sent.getOrDefault(changelog(applicationId, SessionTopology.SESSIONS_STORE), 0.0) / events,
-                    sent.getOrDefault(changelog(applicationId, SessionTopology.IN_FULFILLMENT_STORE), 0.0) / events,
+                    sent.getOrDefault(changelog(applicationId, SessionTopology.QUIET_INDEX_STORE), 0.0) / events,
                     sent.getOrDefault(changelog(applicationId, SessionTopology.RETIREMENT_STORE), 0.0) / events);
         }
 
@@ -72,12 +72,12 @@ final class ProcessorFloor {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionTopology.SESSIONS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionTopology.IN_FULFILLMENT_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionTopology.QUIET_INDEX_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionTopology.RETIREMENT_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
         var changes = builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new SameWrites(shape), SessionTopology.SESSIONS_STORE, SessionTopology.IN_FULFILLMENT_STORE,
+                .process(() -> new SameWrites(shape), SessionTopology.SESSIONS_STORE, SessionTopology.QUIET_INDEX_STORE,
                         SessionTopology.RETIREMENT_STORE);
         changes.filter((key, value) -> value.outcome()).mapValues(Write::value)
                 .to(OUTCOME_TOPIC, Produced.with(Serdes.String(), Serdes.ByteArray()));
@@ -107,7 +107,7 @@ final class ProcessorFloor {
         public void init(ProcessorContext<String, Write> context) {
             this.context = context;
             sessions = context.getStateStore(SessionTopology.SESSIONS_STORE);
-            index = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
+            index = context.getStateStore(SessionTopology.QUIET_INDEX_STORE);
             retirement = context.getStateStore(SessionTopology.RETIREMENT_STORE);
         }
 

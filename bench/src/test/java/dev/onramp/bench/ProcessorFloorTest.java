@@ -42,7 +42,7 @@ class ProcessorFloorTest {
             assertThat(new String(sessions.get("cos_B"), StandardCharsets.UTF_8)).isEqualTo("cos_B3");
             // The driver commits after each input, so each store write is one changelog record.
             assertThat(changelog(driver, SessionTopology.SESSIONS_STORE)).hasSize(8);
-            assertThat(changelog(driver, SessionTopology.IN_FULFILLMENT_STORE)).hasSize(4);
+            assertThat(changelog(driver, SessionTopology.QUIET_INDEX_STORE)).hasSize(4);
             assertThat(changelog(driver, SessionTopology.RETIREMENT_STORE)).hasSize(2);
         }
     }

@@ -46,6 +46,7 @@ class AclSpecTest {
                 Map.entry(Topics.SESSION_STATE.name(), Set.of("processor")),
                 Map.entry(Topics.SESSION_OUTCOMES.name(), Set.of("processor")),
                 Map.entry(Topics.SESSION_ALERTS.name(), Set.of("processor")),
+                Map.entry(Topics.STRIPE_LOOKUPS.name(), Set.of("ingest")),
                 Map.entry(Topics.NOTIFICATION_INTENTS.name(), Set.of("notifier")),
                 Map.entry(Topics.NOTIFICATION_RESULTS.name(), Set.of("notifier")),
                 Map.entry(Topics.NOTIFICATIONS.name(), Set.of("notifier")),

@@ -1,6 +1,7 @@
 package dev.onramp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,11 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.devstack.FreePorts;
@@ -26,10 +32,16 @@ import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OccurredAtSource;
 import dev.onramp.schemas.OnrampSessionEvent;
+import dev.onramp.schemas.OutcomeKind;
+import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
@@ -52,14 +64,13 @@ class MintAndReconcileIntegrationTest {
     private static final String API_KEY = "mint-reconcile-platform-key-0123456789";
     private static final String STRIPE_KEY = "sk_test_mint_reconcile_0123456789";
     private static final int SESSIONS = 6;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void mintedSessionsWhoseWebhooksWereLostAreReconciledAndToldOnce() throws Exception {
-        GreenMail greenMail = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
+        GreenMail greenMail = startedMailServer();
         int ingestPort = FreePorts.pick();
-        FakeStripe.Lifecycle lifecycle = new FakeStripe.Lifecycle("http://127.0.0.1:" + ingestPort + "/webhooks/stripe", WEBHOOK_SECRET,
-                Duration.ofMillis(300), 0, 0);
+        FakeStripe.Lifecycle lifecycle = lifecycle(ingestPort, Duration.ofMillis(300), 0);
         try (FakeStripe stripe = new FakeStripe(0, STRIPE_KEY, lifecycle, 3)) {
             Env config = env(ingestPort, greenMail.getSmtp().getPort(), stripe.apiBase());
             stripe.dropWebhooks(true);
@@ -108,14 +119,78 @@ class MintAndReconcileIntegrationTest {
     }
 
     @Test
-    void simulateMintDrivesSessionsFromMintingToTheirEndThroughTheLocalStripe() throws Exception {
-        GreenMail greenMail = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
+    void paidSessionsWhoseLastWebhooksWereLostInRequiresPaymentEndOnceWithTheTimeStripeToldIt() throws Exception {
+        GreenMail greenMail = startedMailServer();
         int ingestPort = FreePorts.pick();
-        FakeStripe.Lifecycle lifecycle = new FakeStripe.Lifecycle("http://127.0.0.1:" + ingestPort + "/webhooks/stripe", WEBHOOK_SECRET,
-                Duration.ofMillis(200), 0.2, 0.2);
-        Map<String, String> extra = Map.of("PROCESSOR_APPLICATION_ID", "simulate-mint-processor", "NOTIFIER_APPLICATION_ID",
-                "simulate-mint-notifier", "INGEST_TRANSACTIONAL_ID", "simulate-mint-ingest");
+        FakeStripe.Lifecycle lifecycle = lifecycle(ingestPort, Duration.ofMillis(300), 0);
+        Map<String, String> extra = servicesApart("quiet-payment", "MINT_SILENCE_THRESHOLD", "1h", "QUIET_THRESHOLD", "3s");
+        int sessions = 3;
+        List<String> ids = new ArrayList<>();
+        try (FakeStripe stripe = new FakeStripe(0, STRIPE_KEY, lifecycle, 5)) {
+            stripe.dropWebhooksOf(Set.of("fulfillment_processing", "fulfillment_complete"));
+            Env config = env(ingestPort, greenMail.getSmtp().getPort(), stripe.apiBase(), extra);
+            try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
+                 ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(config));
+                 NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(config))) {
+                processor.awaitRunning(Duration.ofSeconds(60));
+                ids.clear();
+                for (int i = 0; i < sessions; i++) {
+                    ids.add(JSON.readTree(mint("quiet-payment-" + i, "paid" + i + "@example.com", ingestPort).body()).path("id").asText());
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                        stripe.webhooksSent() == sessions && stripe.webhooksDropped() == 2L * sessions);
+                Instant endedAtStripe = Instant.now();
+
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> greenMail.getReceivedMessages().length == sessions);
+                List<SessionOutcome> outcomes = read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class).stream()
+                        .filter(o -> ids.contains(o.getSessionId())).toList();
+                assertThat(outcomes).extracting(SessionOutcome::getSessionId).containsExactlyInAnyOrderElementsOf(ids);
+                assertThat(outcomes).allSatisfy(outcome -> {
+                    assertThat(outcome.getOutcome()).isEqualTo(OutcomeKind.FULFILLED);
+                    assertThat(outcome.getOccurredAtSource()).isEqualTo(OccurredAtSource.STRIPE_LOOKUP);
+                    assertThat(outcome.getOccurredAt()).as("when Stripe told it, not the session's creation")
+                            .isAfterOrEqualTo(endedAtStripe.truncatedTo(ChronoUnit.MILLIS)).isBeforeOrEqualTo(Instant.now());
+                });
+                assertThat(read(Topics.SESSION_ALERTS.name(), SessionAlert.class)).filteredOn(a -> ids.contains(a.getSessionId()))
+                        .extracting(SessionAlert::getKind, SessionAlert::getStatus).contains(tuple(AlertKind.QUIET, SessionStatus.REQUIRES_PAYMENT));
+                assertThat(read(Topics.STRIPE_LOOKUPS.name(), StripeLookup.class)).filteredOn(l -> ids.contains(l.getSessionId()))
+                        .extracting(StripeLookup::getStatusRaw).contains("fulfillment_complete");
+
+                stripe.dropWebhooksOf(Set.of());
+                stripe.redeliverDropped();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stripe.webhooksSent() == 3L * sessions);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        read(Topics.SESSION_STATE.name(), SessionState.class).stream().filter(st -> ids.contains(st.getSessionId()))
+                                .collect(Collectors.toMap(SessionState::getSessionId, st -> st, (a, b) -> b)).values().stream()
+                                .mapToLong(st -> st.getHistory().stream().filter(h -> h.getEventId().startsWith("evt_")).count())
+                                .sum() == 3L * sessions);
+            }
+            assertThat(read(Topics.SESSION_OUTCOMES.name(), SessionOutcome.class).stream().map(SessionOutcome::getSessionId)
+                    .filter(ids::contains).toList()).hasSize(sessions).doesNotHaveDuplicates();
+            assertThat(greenMail.getReceivedMessages()).as("one email per session, the late webhooks changed nothing").hasSize(sessions);
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    private static HttpResponse<String> mint(String idempotencyKey, String email, int ingestPort) throws Exception {
+        URI mint = URI.create("http://127.0.0.1:" + ingestPort + "/v1/onramp-sessions");
+        HttpResponse<String> minted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(mint)
+                .header("Authorization", "Bearer " + API_KEY).header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"destination_network\":\"ethereum\",\"destination_currency\":\"eth\","
+                        + "\"source_amount\":\"100.00\",\"recipient\":{\"email\":\"" + email + "\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        return minted;
+    }
+
+    @Test
+    void simulateMintDrivesSessionsFromMintingToTheirEndThroughTheLocalStripe() throws Exception {
+        GreenMail greenMail = startedMailServer();
+        int ingestPort = FreePorts.pick();
+        FakeStripe.Lifecycle lifecycle = lifecycle(ingestPort, Duration.ofMillis(200), 0.2);
+        Map<String, String> extra = servicesApart("simulate-mint");
         try (FakeStripe stripe = new FakeStripe(0, STRIPE_KEY, lifecycle, 11)) {
             Env config = env(ingestPort, greenMail.getSmtp().getPort(), stripe.apiBase(), extra);
             try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(config));
@@ -143,6 +218,28 @@ class MintAndReconcileIntegrationTest {
         } finally {
             greenMail.stop();
         }
+    }
+
+    private static GreenMail startedMailServer() {
+        GreenMail greenMail = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        return greenMail;
+    }
+
+    /** The local Stripe's sessions, a step apart, with a share of them rejected and as many abandoned. */
+    private static FakeStripe.Lifecycle lifecycle(int ingestPort, Duration step, double rejectedAndAbandoned) {
+        return new FakeStripe.Lifecycle("http://127.0.0.1:" + ingestPort + "/webhooks/stripe", WEBHOOK_SECRET, step,
+                rejectedAndAbandoned, rejectedAndAbandoned);
+    }
+
+    /** A test's services under application ids of their own (none resumes another's state), with its settings. */
+    private static Map<String, String> servicesApart(String name, String... settings) {
+        Map<String, String> env = new HashMap<>(Map.of("PROCESSOR_APPLICATION_ID", name + "-processor",
+                "NOTIFIER_APPLICATION_ID", name + "-notifier", "INGEST_TRANSACTIONAL_ID", name + "-ingest"));
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            env.put(settings[i], settings[i + 1]);
+        }
+        return env;
     }
 
     private static Env env(int ingestPort, int smtpPort, String stripeBase, Map<String, String> extra) throws Exception {

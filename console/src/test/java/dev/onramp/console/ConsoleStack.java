@@ -134,12 +134,17 @@ public final class ConsoleStack implements AutoCloseable {
                 .setBody(ByteBuffer.wrap(redacted.getBytes(StandardCharsets.UTF_8)))
                 .setBodySha256(Integer.toHexString(body.hashCode())).setSignatureHeader("t=1,v1=…").setVerifiedBy("1:test")
                 .setReceivedAt(Instant.now()).build();
+        write(Topics.WEBHOOKS_DLQ.name(), letter.getBodySha256(), letter);
+    }
+
+    /** One record written as its topic's owner would (what a service of the pipeline not running here writes). */
+    public void write(String topic, String key, SpecificRecord value) {
         RegistryAvroSerializer<SpecificRecord> values = new RegistryAvroSerializer<>(
                 new SchemaRegistryClient(env.required("SCHEMA_REGISTRY_URL"), Duration.ofSeconds(5)));
         values.configure(Map.of(), false);
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.required("KAFKA_BOOTSTRAP_SERVERS"));
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
-            producer.send(new ProducerRecord<>(Topics.WEBHOOKS_DLQ.name(), letter.getBodySha256(), letter));
+            producer.send(new ProducerRecord<>(topic, key, value));
         }
     }
 

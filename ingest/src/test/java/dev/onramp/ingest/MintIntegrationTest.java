@@ -25,6 +25,8 @@ import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.StripeAnswer;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.testkit.DevStackExtension;
@@ -146,6 +148,9 @@ class MintIntegrationTest {
         assertError(mint("busy-1", MINT.formatted("8.8.8.8")), 503, "rate_limit");
         stripe.failNext(1, 403);
         assertError(mint("perm-1", MINT.formatted("8.8.8.8")), 502, "stripe_permission");
+        stripe.accountNotEnabled(true);
+        assertError(mint("live-1", MINT.formatted("8.8.8.8")), 502, "stripe_account_not_enabled");
+        stripe.accountNotEnabled(false);
         stripe.failNext(10, 500);
         assertError(mint("down-1", MINT.formatted("8.8.8.8")), 502, "stripe_error");
         stripe.failNext(0, 500);
@@ -155,6 +160,7 @@ class MintIntegrationTest {
         assertThat(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class)).hasSize(eventsBefore);
         assertThat(ingest.admin("/metrics").body()).as("each told apart in the metric")
                 .contains("onramp_ingest_mints_total{outcome=\"stripe_permission\"} 1.0")
+                .contains("onramp_ingest_mints_total{outcome=\"stripe_account_not_enabled\"} 1.0")
                 .contains("onramp_ingest_mints_total{outcome=\"rate_limit\"} 1.0")
                 .contains("onramp_ingest_mints_total{outcome=\"stripe_error\"} 1.0")
                 .contains("onramp_ingest_mints_total{outcome=\"stripe_unavailable\"} 1.0");
@@ -219,7 +225,42 @@ class MintIntegrationTest {
                 .map(ConsumerRecord::value).filter(e -> e.getSource() == EventSource.RECONCILIATION).findFirst().orElseThrow();
         assertThat(reconciled.getEventId()).isEqualTo("recon_" + id + "_initialized");
         assertThat(reconciled.getEventCreated()).as("the session's creation, never newer than a webhook").isBeforeOrEqualTo(Instant.now());
+        assertThat(reconciled.getStatusObservedAt()).as("when Stripe answered").isAfter(reconciled.getEventCreated());
         assertThat(ingest.admin("/health/ready").body()).contains("\"reconciliation\":\"UP\"");
+        List<StripeLookup> lookups = mine(ingest.read(Topics.STRIPE_LOOKUPS.name(), StripeLookup.class), id).stream()
+                .map(ConsumerRecord::value).toList();
+        assertThat(lookups).as("failed tries are retried, not recorded").singleElement().satisfies(lookup -> {
+            assertThat(lookup.getAnswer()).isEqualTo(StripeAnswer.FOUND);
+            assertThat(lookup.getStatusRaw()).isEqualTo("initialized");
+            assertThat(lookup.getEventId()).isEqualTo(reconciled.getEventId());
+            assertThat(lookup.getAlertKind()).isEqualTo("SILENT_SINCE_MINTED");
+        });
+    }
+
+    @Test
+    void aSessionStripeDoesNotKnowIsRecordedForAnOperatorAndPastTheHorizonNobodyAsks() throws Exception {
+        String unknown = "cos_NeverMintedAtThisStripe1";
+        String late = "cos_PastTheHorizonSession01";
+        int lookupsBefore = stripe.lookups();
+        var connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
+        try (var producer = new KafkaProducer<String, SessionAlert>(connection.clientConfig(), new StringSerializer(),
+                new RegistryAvroSerializer<>(connection.registryClient()))) {
+            // One partition for both, so the reconciler has passed the first when the second's lookup shows.
+            producer.send(new ProducerRecord<>(Topics.SESSION_ALERTS.name(), 0, late, SessionAlert.newBuilder().setSessionId(late)
+                    .setKind(AlertKind.PAST_FINAL_HORIZON).setStatus(SessionStatus.REQUIRES_PAYMENT).setStatusSince(Instant.now())
+                    .setDetectedAt(Instant.now()).setSequence(9).build())).get();
+            producer.send(new ProducerRecord<>(Topics.SESSION_ALERTS.name(), 0, unknown, SessionAlert.newBuilder().setSessionId(unknown)
+                    .setKind(AlertKind.QUIET).setStatus(SessionStatus.REQUIRES_PAYMENT).setStatusSince(Instant.now())
+                    .setDetectedAt(Instant.now()).setSequence(1).build())).get();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                !mine(ingest.read(Topics.STRIPE_LOOKUPS.name(), StripeLookup.class), unknown).isEmpty());
+        StripeLookup lookup = mine(ingest.read(Topics.STRIPE_LOOKUPS.name(), StripeLookup.class), unknown).get(0).value();
+        assertThat(lookup.getAnswer()).isEqualTo(StripeAnswer.UNKNOWN_AT_STRIPE);
+        assertThat(lookup.getEventId()).isNull();
+        assertThat(mine(ingest.read(Topics.SESSION_EVENTS.name(), OnrampSessionEvent.class), unknown)).isEmpty();
+        assertThat(stripe.lookups() - lookupsBefore).as("the session past the horizon is not looked up").isEqualTo(1);
+        assertThat(mine(ingest.read(Topics.STRIPE_LOOKUPS.name(), StripeLookup.class), late)).isEmpty();
     }
 
     @Test

@@ -68,7 +68,13 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
                 env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()),
                 env.duration("MINT_SILENCE_THRESHOLD", defaults.mintSilenceThreshold()),
+                env.duration("QUIET_THRESHOLD", defaults.quietThreshold()),
+                env.duration("LOOKUP_HORIZON", defaults.lookupHorizon()),
                 env.duration("SESSION_RETENTION", defaults.sessionRetention()));
+        if (rules.lookupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
+            throw new IllegalArgumentException("LOOKUP_HORIZON must be longer than Stripe's 3-day retry window: a session"
+                    + " whose webhooks Stripe still retries is not given up on");
+        }
         if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
             throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
         }

@@ -34,6 +34,9 @@ public final class Topics {
     /** processor: sessions that need a human. */
     public static final Topic<SessionAlert> SESSION_ALERTS =
             Topic.expiring("onramp.session-alerts.v1", SessionAlert.class, Duration.ofDays(30));
+    /** ingest (reconciliation): each lookup at Stripe of a session that went quiet, and Stripe's answer. */
+    public static final Topic<StripeLookup> STRIPE_LOOKUPS =
+            Topic.expiring("onramp.stripe-lookups.v1", StripeLookup.class, Duration.ofDays(30));
     /** notifier (Streams app): each attempt it decided on, for its sender. Internal, short-lived (holds addresses). */
     public static final Topic<NotificationIntent> NOTIFICATION_INTENTS =
             Topic.expiring("onramp.notification-intents.v1", NotificationIntent.class, Duration.ofDays(7));
@@ -66,7 +69,7 @@ public final class Topics {
 
     public static final List<Topic<?>> ALL = List.of(
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
-            SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS,
+            SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS, STRIPE_LOOKUPS,
             NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, SUPPRESSIONS,
             REDRIVES, POISON_RECORDS);
 

@@ -13,17 +13,22 @@ import java.util.stream.Collectors;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
+import dev.onramp.schemas.StripeAnswer;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
 
 /**
- * Sessions that need a human: the processor's alerts of the last day (stalled in fulfillment, silent since minted),
- * the latest per session, less the sessions that have ended since. Read from the time the window starts (offsets
+ * Sessions that need a human: the processor's alerts of the last day (stalled in fulfillment, silent since minted,
+ * quiet in another open status, past the final horizon) and the sessions Stripe answered 404 for, the latest per
+ * session, less the sessions that have ended since. Read from the time the window starts (offsets
  * for times), not from the start of the topics.
  */
 public final class StalledSessions {
     static final Duration WINDOW = Duration.ofDays(1);
+    /** The kind of a session whose latest lookup Stripe answered 404. */
+    static final String UNKNOWN_AT_STRIPE = "UNKNOWN_AT_STRIPE";
 
     private final TopicReader topics;
     private final SchemaRegistry registry;
@@ -59,10 +64,22 @@ public final class StalledSessions {
             latest.put(record.key(), record.value());
             counts.merge(record.key(), 1, Integer::sum);
         }
-        return latest.entrySet().stream()
-                .map(e -> new Stalled(e.getKey(), e.getValue().getKind().name(), counts.get(e.getKey()),
-                        e.getValue().getStatusSince(), e.getValue().getDetectedAt()))
-                .sorted(Comparator.comparing(Stalled::statusSince))
-                .toList();
+        Map<String, Stalled> stalled = new LinkedHashMap<>();
+        latest.forEach((id, alert) -> stalled.put(id, new Stalled(id, alert.getKind().name(), counts.get(id),
+                alert.getStatusSince(), alert.getDetectedAt())));
+        Map<String, StripeLookup> lookups = new LinkedHashMap<>();
+        for (var record : topics.read(Topics.STRIPE_LOOKUPS.name(), new RegistryAvroDeserializer<>(StripeLookup.class, registry),
+                since, key -> !ended.contains(key))) {
+            lookups.put(record.key(), record.value());
+        }
+        // A session Stripe does not know cannot end by itself: it stays listed, under that kind, until it ends.
+        lookups.forEach((id, lookup) -> {
+            if (lookup.getAnswer() == StripeAnswer.UNKNOWN_AT_STRIPE) {
+                Stalled alerted = stalled.get(id);
+                stalled.put(id, new Stalled(id, UNKNOWN_AT_STRIPE, alerted == null ? 0 : alerted.alerts(),
+                        alerted == null ? lookup.getLookedUpAt() : alerted.statusSince(), lookup.getLookedUpAt()));
+            }
+        });
+        return stalled.values().stream().sorted(Comparator.comparing(Stalled::statusSince)).toList();
     }
 }

@@ -27,6 +27,8 @@ import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.Redrive;
+import dev.onramp.schemas.StripeAnswer;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
@@ -222,6 +224,19 @@ class OpsApiIntegrationTest {
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
                         .doesNotContain(stuck));
+    }
+
+    @Test
+    void aSessionStripeDoesNotKnowIsListedForAnOperator() throws Exception {
+        String unknown = "cos_ConsoleApiUnknown01";
+        pipeline.write(Topics.STRIPE_LOOKUPS.name(), unknown, StripeLookup.newBuilder().setSessionId(unknown)
+                .setLookedUpAt(Instant.now()).setAnswer(StripeAnswer.UNKNOWN_AT_STRIPE).setAlertKind("QUIET").setAlertSequence(1).build());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions"))
+                        .anySatisfy(session -> {
+                            assertThat(session.path("session_id").asText()).isEqualTo(unknown);
+                            assertThat(session.path("kind").asText()).isEqualTo("UNKNOWN_AT_STRIPE");
+                        }));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -62,11 +63,14 @@ public final class FakeStripe implements AutoCloseable {
     private final SecureRandom ids = new SecureRandom();
     private final AtomicLong webhooksSent = new AtomicLong();
     private final AtomicLong webhooksDropped = new AtomicLong();
+    private final AtomicInteger lookups = new AtomicInteger();
     private final List<String> dropped = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus;
     private volatile boolean shutOff;
+    private volatile boolean notEnabled;
     private volatile boolean dropWebhooks;
+    private volatile Set<String> dropStatuses = Set.of();
     private volatile Duration hang = Duration.ZERO;
     private final AtomicInteger hanging = new AtomicInteger();
 
@@ -89,6 +93,11 @@ public final class FakeStripe implements AutoCloseable {
         this.shutOff = on;
     }
 
+    /** While on, the account is not enabled for the onramp (its application not approved for this mode): every request is refused. */
+    public void accountNotEnabled(boolean on) {
+        this.notEnabled = on;
+    }
+
     /** The next {@code count} requests answer {@code status}, in Stripe's error shape. */
     public void failNext(int count, int status) {
         this.failStatus = status;
@@ -105,6 +114,14 @@ public final class FakeStripe implements AutoCloseable {
         this.dropWebhooks = on;
     }
 
+    /**
+     * While set, the webhooks of these statuses are never sent (the others are): a session whose last webhooks are
+     * lost while it shows an earlier status, say requires_payment.
+     */
+    public void dropWebhooksOf(Set<String> statuses) {
+        this.dropStatuses = Set.copyOf(statuses);
+    }
+
     public long webhooksSent() {
         return webhooksSent.get();
     }
@@ -115,6 +132,11 @@ public final class FakeStripe implements AutoCloseable {
 
     public int sessionsCreated() {
         return sessions.size();
+    }
+
+    /** Sessions asked for one by one ({@code GET /v1/crypto/onramp_sessions/:id}), answered or not. */
+    public int lookups() {
+        return lookups.get();
     }
 
     /** Requests held by {@link #hang} right now. */
@@ -139,14 +161,7 @@ public final class FakeStripe implements AutoCloseable {
                     hanging.decrementAndGet();
                 }
             }
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.equals("Bearer " + apiKey)) {
-                error(exchange, 401, "invalid_request_error", null, null, "Invalid API Key provided");
-                return;
-            }
-            if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                error(exchange, failStatus, failStatus == 429 ? "rate_limit_error" : "api_error", failStatus == 429 ? "rate_limit" : null,
-                        null, "injected failure");
+            if (refusedBeforeRouting(exchange)) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
@@ -163,6 +178,30 @@ public final class FakeStripe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The refusals Stripe gives before it looks at the request: the key, the account, injected failures. */
+    private boolean refusedBeforeRouting(HttpExchange exchange) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.equals("Bearer " + apiKey)) {
+            error(exchange, 401, "invalid_request_error", null, null, "Invalid API Key provided");
+            return true;
+        }
+        if (notEnabled) {
+            error(exchange, 403, "invalid_request_error", null, null,
+                    "Your account is not enabled for the crypto onramp in this mode; submit the onramp application in the Dashboard");
+            return true;
+        }
+        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+            return false;
+        }
+        switch (failStatus) {
+            case 429 -> error(exchange, 429, "rate_limit_error", "rate_limit", null, "injected failure");
+            case 403 -> error(exchange, 403, "invalid_request_error", null, null,
+                    "The provided key 'rk_test_***' does not have the required permissions for this endpoint");
+            default -> error(exchange, failStatus, "api_error", null, null, "injected failure");
+        }
+        return true;
     }
 
     private void create(HttpExchange exchange, Map<String, String> form) throws IOException {
@@ -253,7 +292,7 @@ public final class FakeStripe implements AutoCloseable {
         }
         long now = Instant.now().getEpochSecond();
         String event = OnrampEvents.event("evt_" + id.substring(4) + "_" + status, "crypto.onramp_session_updated", now, session.deepCopy());
-        if (dropWebhooks) {
+        if (dropWebhooks || dropStatuses.contains(status)) {
             webhooksDropped.incrementAndGet();
             dropped.add(event);
             return;
@@ -296,6 +335,7 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     private void retrieve(HttpExchange exchange, String id) throws IOException {
+        lookups.incrementAndGet();
         ObjectNode session = sessions.get(id);
         if (session == null) {
             error(exchange, 404, "invalid_request_error", "resource_missing", "id", "No such crypto.onramp_session: '" + id + "'");

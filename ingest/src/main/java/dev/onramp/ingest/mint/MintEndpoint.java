@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -163,13 +164,18 @@ public final class MintEndpoint {
                 return new MintRefused(502, "api_error", "stripe_authentication", null,
                         "Stripe did not accept this pipeline's API key; the operator must fix STRIPE_API_KEY");
             }
+            if (refused.status() == 403 && accountNotEnabled(refused)) {
+                log.warn("Stripe says this account is not enabled for the crypto onramp in this mode ({} {}: {}): the onramp application"
+                        + " must be approved (live mode), or use a test-mode key", refused.status(), refused.code(), refused.message());
+                return new MintRefused(502, "api_error", "stripe_account_not_enabled", null, "the Stripe account behind this pipeline"
+                        + " is not enabled for the crypto onramp in this mode; the operator must have the onramp application approved");
+            }
             if (refused.status() == 403) {
                 log.warn("Stripe refused the pipeline's API key permission to create onramp sessions ({} {}: {}): give the restricted"
-                        + " key write access to Crypto Onramp sessions, or have the account enabled for the onramp in this mode",
+                        + " key write access to Crypto Onramp sessions",
                         refused.status(), refused.code(), refused.message());
-                return new MintRefused(502, "api_error", "stripe_permission", null, "Stripe does not let this pipeline create onramp"
-                        + " sessions (the key's permissions, or the account is not enabled for the onramp in this mode); the operator"
-                        + " must fix it");
+                return new MintRefused(502, "api_error", "stripe_permission", null, "Stripe does not let this pipeline's API key"
+                        + " create onramp sessions; the operator must give the restricted key the onramp permissions");
             }
             if (refused.status() == 429) {
                 log.warn("Stripe is rate limiting session creation (after the retries)");
@@ -186,14 +192,24 @@ public final class MintEndpoint {
                 : new MintRefused(502, "api_error", "stripe_error", null, unavailable.reason() + "; retry with the same Idempotency-Key");
     }
 
+    /**
+     * Stripe answers 403 both for a restricted key without the onramp permissions and for an account whose onramp
+     * application is not approved for this mode; only its message tells them apart (a permission refusal names the key).
+     */
+    private static boolean accountNotEnabled(StripeOnramp.Answer.Refused refused) {
+        String message = refused.message() == null ? "" : refused.message().toLowerCase(Locale.ROOT);
+        return !message.contains("permission") && (message.contains("not enabled") || message.contains("not been approved")
+                || message.contains("application"));
+    }
+
     /** The metric's label: a refusal the platform must fix, or which of the operator's problems it is. */
     private static String outcomeOf(MintRefused refused) {
         if (refused.status() == 400) {
             return "refused";
         }
         return switch (refused.code()) {
-            case "stripe_authentication", "stripe_permission", "rate_limit", "stripe_error", "stripe_unavailable", "kafka_unavailable"
-                    -> refused.code();
+            case "stripe_authentication", "stripe_permission", "stripe_account_not_enabled", "rate_limit", "stripe_error",
+                 "stripe_unavailable", "kafka_unavailable" -> refused.code();
             default -> "unavailable";
         };
     }

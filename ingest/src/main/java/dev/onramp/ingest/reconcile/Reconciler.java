@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,9 +22,12 @@ import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.KafkaConnection;
+import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.EventSource;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.StripeAnswer;
+import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,12 +45,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks Stripe about sessions the pipeline has stopped hearing of, so that a session whose webhooks were lost (the
  * endpoint down past Stripe's retries, the webhook disabled, a wrong secret) still ends here. It reads the
- * processor's alerts (stalled in fulfillment_processing; minted and silent), looks each session up with
+ * processor's lookup alerts (a session quiet past its status's threshold), looks each session up with
  * {@code GET /v1/crypto/onramp_sessions/:id}, and writes what Stripe says as an event with source RECONCILIATION,
  * through the same de-duplication and ordering as webhooks: its event id is derived from the session and status
- * (looked up twice, it is one event) and its time is the session's creation, so it can move a session forward by
- * status but never counts as newer than a webhook of the same status. A late webhook and a reconciliation therefore
- * never make two outcomes.
+ * (looked up twice, it is one event) and its ordering time is the session's creation, so it can move a session
+ * forward by status but never counts as newer than a webhook of the same status. A late webhook and a reconciliation
+ * therefore never make two outcomes. The time Stripe answered is the event's {@code status_observed_at}, which an
+ * outcome it decides carries as its {@code occurred_at}. Each lookup is recorded on {@code onramp.stripe-lookups.v1}.
  *
  * <p>Lookups are paced ({@code STRIPE_LOOKUPS_PER_SECOND}, one at a time), and stripe-java retries a 429 with
  * backoff; an alert whose lookup fails is tried again before its offset is committed.
@@ -120,7 +125,7 @@ public final class Reconciler implements AutoCloseable {
             if (waiting.contains(partition)) {
                 continue; // this partition waits for an earlier alert's retry
             }
-            if (reconcile(record.value().getSessionId())) {
+            if (record.value().getKind() == AlertKind.PAST_FINAL_HORIZON || reconcile(record.value())) {
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             } else {
                 alerts.seek(partition, record.offset());
@@ -135,28 +140,62 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** Looks one session up and writes what Stripe says; false when it should be tried again later. */
-    public boolean reconcile(String sessionId) throws InterruptedException {
+    /**
+     * Looks up the session an alert names and writes what Stripe says: the session as a RECONCILIATION event, and the
+     * lookup itself on {@code onramp.stripe-lookups.v1}, in one transaction; a session Stripe does not know goes on
+     * the lookups topic only, where the console shows it to an operator. False when it should be tried again later.
+     */
+    public boolean reconcile(SessionAlert alert) throws InterruptedException {
+        String sessionId = alert.getSessionId();
         pace();
         StripeOnramp.Answer answer = stripe.retrieve(sessionId);
+        Instant answeredAt = clock.instant();
+        StripeLookup.Builder lookup = StripeLookup.newBuilder().setSessionId(sessionId).setLookedUpAt(answeredAt)
+                .setAlertKind(alert.getKind().name()).setAlertSequence(alert.getSequence());
         if (answer instanceof StripeOnramp.Answer.Session session) {
-            boolean written = write(List.of(session.session()));
-            if (written) {
-                failingSince.set(-1);
-            } else {
-                failed("Kafka did not take the snapshot");
-            }
-            return written;
+            List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>();
+            Optional<OnrampSessionEvent> event = snapshot(session.session(), answeredAt);
+            event.ifPresent(e -> records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), sessionId, e)));
+            lookup.setAnswer(StripeAnswer.FOUND).setStatusRaw(session.session().path("status").asText(null))
+                    .setEventId(event.map(OnrampSessionEvent::getEventId).orElse(null));
+            records.add(new ProducerRecord<>(Topics.STRIPE_LOOKUPS.name(), sessionId, lookup.build()));
+            return written(records, event.isPresent() ? "written" : "unreadable");
         }
         if (answer instanceof StripeOnramp.Answer.Refused refused && refused.status() == 404) {
-            log.warn("reconciliation: Stripe does not know session {} ({}); nothing to write", sessionId, refused.message());
-            metrics.reconciliation("unknown_at_stripe");
-            return true;
+            log.warn("reconciliation: Stripe does not know session {} ({}); recorded for an operator (console, needs a human)",
+                    sessionId, refused.message());
+            lookup.setAnswer(StripeAnswer.UNKNOWN_AT_STRIPE);
+            return written(List.of(new ProducerRecord<>(Topics.STRIPE_LOOKUPS.name(), sessionId, lookup.build())), "unknown_at_stripe");
         }
         log.warn("reconciliation of {} failed, trying again: {}", sessionId, answer);
         metrics.reconciliation("failed");
         failed(answer.toString());
         return false;
+    }
+
+    private boolean written(List<ProducerRecord<String, ? extends SpecificRecord>> records, String outcome) {
+        try {
+            writer.write(records, writeTimeout);
+        } catch (TransactionalEventWriter.WriteFailed e) {
+            log.warn("reconciliation: Kafka did not take the lookup of {}: {}; trying again", records.get(0).key(), e.getMessage());
+            metrics.reconciliation("failed");
+            failed("Kafka did not take the lookup");
+            return false;
+        }
+        metrics.reconciliation(outcome);
+        failingSince.set(-1);
+        return true;
+    }
+
+    private Optional<OnrampSessionEvent> snapshot(JsonNode session, Instant answeredAt) {
+        String id = session.path("id").asText();
+        try {
+            return Optional.of(mapper.snapshot(session, EventSource.RECONCILIATION,
+                    "recon_" + id + "_" + session.path("status").asText(), "onramp.session_reconciled", answeredAt));
+        } catch (UnmappableWebhook e) {
+            log.warn("reconciliation: Stripe's session {} could not be read: {}", id, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void failed(String reason) {
@@ -203,16 +242,10 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private boolean write(List<JsonNode> sessions) {
+        Instant answeredAt = clock.instant();
         List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>();
         for (JsonNode session : sessions) {
-            try {
-                String id = session.path("id").asText();
-                OnrampSessionEvent event = mapper.snapshot(session, EventSource.RECONCILIATION,
-                        "recon_" + id + "_" + session.path("status").asText(), "onramp.session_reconciled", clock.instant());
-                records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), id, event));
-            } catch (UnmappableWebhook e) {
-                log.warn("reconciliation: Stripe's session {} could not be read: {}", session.path("id").asText(), e.getMessage());
-            }
+            snapshot(session, answeredAt).ifPresent(e -> records.add(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), e.getSessionId(), e)));
         }
         try {
             writer.write(records, writeTimeout);

@@ -111,8 +111,10 @@ public final class WebhookMapper {
     }
 
     /**
-     * The session object as Stripe's API returned it (to a mint, or a reconciliation lookup), as an event of that
-     * {@code source}. Its event id is derived, so the same snapshot written twice is one event to the processor.
+     * The session object as Stripe returned it (to a mint, or a reconciliation lookup) at {@code receivedAt}, as an
+     * event of that {@code source}. Its event id is derived, so the same snapshot written twice is one event to the
+     * processor. Stripe's session object holds no time of its status, so the time it was seen in that status is
+     * the answer's ({@code status_observed_at}).
      */
     public OnrampSessionEvent snapshot(JsonNode session, EventSource source, String eventId, String eventType, Instant receivedAt)
             throws UnmappableWebhook {
@@ -134,6 +136,7 @@ public final class WebhookMapper {
                 .setTransactionDetails(transactionDetails(session.get("transaction_details")))
                 .setReceivedAt(receivedAt)
                 .setSource(source)
+                .setStatusObservedAt(receivedAt)
                 .build();
     }
 

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.HealthCheck;
+import dev.onramp.schemas.AlertKind;
+import dev.onramp.schemas.SessionAlert;
+import dev.onramp.schemas.SessionStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +27,9 @@ class ReconcilerTest {
         HealthCheck health = reconciler.health(Duration.ZERO);
         health.check();
 
-        assertThat(reconciler.reconcile("cos_ReconcilerTest0001")).isFalse();
+        SessionAlert alert = SessionAlert.newBuilder().setSessionId("cos_ReconcilerTest0001").setKind(AlertKind.QUIET)
+                .setStatus(SessionStatus.REQUIRES_PAYMENT).setStatusSince(Instant.EPOCH).setDetectedAt(Instant.EPOCH).setSequence(1).build();
+        assertThat(reconciler.reconcile(alert)).isFalse();
         assertThatThrownBy(health::check).isInstanceOf(HealthCheck.Degraded.class).hasMessageContaining("Stripe did not answer");
         assertThat(reconciler.health(Duration.ofHours(1))).satisfies(h -> h.check());
         assertThat(meters.counter("onramp.ingest.reconciliations", "outcome", "failed").count()).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.notifier.delivery.Notification;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.schemas.OccurredAtSource;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
@@ -117,7 +118,7 @@ class PlatformWebhookChannelTest {
     private static Notification notification(String url) {
         SessionOutcome outcome = SessionOutcome.newBuilder().setSessionId("cos_HookTest0001").setOutcome(OutcomeKind.FULFILLED)
                 .setPreviousStatus(SessionStatus.FULFILLMENT_PROCESSING).setOccurredAt(Instant.now()).setDecidingEventId("evt_1")
-                .setLivemode(false)
+                .setLivemode(false).setOccurredAtSource(OccurredAtSource.STRIPE_EVENT_CREATED)
                 .setTransactionDetails(TransactionDetails.newBuilder().setDestinationAmount("0.050000000000000000")
                         .setDestinationCurrency("eth").setDestinationNetwork("ethereum").setTransactionId("0xabc123")
                         .setSourceAmount("150.00").setSourceCurrency("usd").build())

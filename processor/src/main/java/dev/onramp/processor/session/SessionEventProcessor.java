@@ -30,7 +30,7 @@ import org.slf4j.MDC;
 
 /**
  * Applies each session event to the session's state, once per event id (the state's history remembers them),
- * looks for stalled sessions on a wall-clock schedule, and retires sessions not heard of for the retention
+ * looks for quiet open sessions on a wall-clock schedule ({@link SessionRules}), and retires sessions not heard of for the retention
  * ({@link SessionRetirement}, on stream time). The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
@@ -44,7 +44,8 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private ProcessorContext<String, SessionChange> context;
     private final Serde<SessionState> stateSerde;
     private SessionStore sessions;
-    private KeyValueStore<String, Long> inFulfillment;
+    /** Open sessions → when they are next due a look (epoch ms); the tick reads only the states of the due ones. */
+    private KeyValueStore<String, Long> quietIndex;
     private SessionRetirement retirement;
 
     SessionEventProcessor(SessionRules rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
@@ -61,10 +62,10 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         this.context = context;
         KeyValueStore<String, byte[]> encoded = context.getStateStore(SessionTopology.SESSIONS_STORE);
         this.sessions = new SessionStore(encoded, stateSerde);
-        this.inFulfillment = context.getStateStore(SessionTopology.IN_FULFILLMENT_STORE);
+        this.quietIndex = context.getStateStore(SessionTopology.QUIET_INDEX_STORE);
         this.retirement = new SessionRetirement(rules.sessionRetention(), sessions, encoded,
-                context.getStateStore(SessionTopology.RETIREMENT_STORE), inFulfillment, metrics);
-        context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::alertStalledSessions);
+                context.getStateStore(SessionTopology.RETIREMENT_STORE), quietIndex, metrics);
+        context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::lookForQuietSessions);
         // On stream time, so a replay retires as its history moves on; and on the wall clock, so one event stamped by a
         // clock years ahead (stream time leaps, then stands still) neither retires everything nor stops retirement.
         Punctuator retire = ignored -> retirement.tick(Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs()));
@@ -128,13 +129,13 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         if (before == null) {
             retirement.firstSeen(sessionId, event);
         }
-        // Touch the index only when a session enters or leaves a watched status: every write is a changelog record.
+        // Touch the index only when a session enters a status or leaves the watched ones: every write is a changelog record.
         boolean wasWatched = before != null && watched(before.getStatus());
         boolean isWatched = watched(state.getStatus());
         if (isWatched && !(wasWatched && before.getStatus() == state.getStatus() && before.getStatusSince().equals(state.getStatusSince()))) {
-            inFulfillment.put(sessionId, state.getStatusSince().toEpochMilli());
+            quietIndex.put(sessionId, rules.lookupDue(state.getStatus(), state.getStatusSince(), 1).toEpochMilli());
         } else if (wasWatched && !isWatched) {
-            inFulfillment.delete(sessionId);
+            quietIndex.delete(sessionId);
         }
         metrics.disposition(transition.disposition());
         if (span.isRecording()) {
@@ -162,39 +163,75 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     }
 
     /**
-     * The statuses a session should not sit in: fulfillment_processing (paid, crypto not delivered), and initialized
-     * (minted here, and nothing from Stripe since). The index keeps its first name, sessions-in-fulfillment, for its
-     * changelog topic's sake.
+     * Every status that is not terminal: a session sitting in one with no news is looked up at Stripe, since its
+     * webhooks may have been lost. The index keeps its first name, sessions-in-fulfillment, for its changelog's sake.
      */
     private static boolean watched(SessionStatus status) {
-        return status == SessionStatus.FULFILLMENT_PROCESSING || status == SessionStatus.INITIALIZED;
+        return !SessionStateMachine.isTerminal(status);
     }
 
-    private void alertStalledSessions(long nowMs) {
-        try (KeyValueIterator<String, Long> stuck = inFulfillment.all()) {
-            while (stuck.hasNext()) {
-                var entry = stuck.next();
+    private static AlertKind lookupKind(SessionStatus status) {
+        return switch (status) {
+            case INITIALIZED -> AlertKind.SILENT_SINCE_MINTED;
+            case FULFILLMENT_PROCESSING -> AlertKind.STALLED_IN_FULFILLMENT;
+            default -> AlertKind.QUIET;
+        };
+    }
+
+    /**
+     * Alerts each open session whose next look is due: a lookup alert (ingest's reconciler asks Stripe) at its
+     * status's threshold and each doubling of it, and PAST_FINAL_HORIZON once past the horizon, after which it is
+     * left to an operator. Index entries written before they held due times (they held the status's start) are
+     * simply due at once and corrected here.
+     */
+    private void lookForQuietSessions(long nowMs) {
+        Instant now = Instant.ofEpochMilli(nowMs);
+        try (KeyValueIterator<String, Long> open = quietIndex.all()) {
+            while (open.hasNext()) {
+                var entry = open.next();
+                if (entry.value != null && entry.value > nowMs) {
+                    continue;
+                }
                 SessionState state = sessions.get(entry.key);
                 if (state == null || !watched(state.getStatus())) {
-                    inFulfillment.delete(entry.key);
+                    quietIndex.delete(entry.key);
                     continue;
                 }
-                boolean minted = state.getStatus() == SessionStatus.INITIALIZED;
-                long threshold = (minted ? rules.mintSilenceThreshold() : rules.stallThreshold()).toMillis();
-                long stalledFor = nowMs - state.getStatusSince().toEpochMilli();
-                int sequence = state.getAlertsSent() + 1;
-                if (stalledFor < threshold * sequence) {
-                    continue;
-                }
-                if (minted && sequence > SessionRules.MINT_SILENCE_ALERTS) {
-                    inFulfillment.delete(entry.key);
-                    continue;
-                }
-                alert(entry.key, state, minted ? AlertKind.SILENT_SINCE_MINTED : AlertKind.STALLED_IN_FULFILLMENT, sequence, nowMs);
-                log.warn("session {} {} for {} (alert {})", entry.key, minted ? "minted and not heard of since" : "stalled in"
-                        + " fulfillment_processing", Duration.ofMillis(stalledFor), sequence);
+                lookAt(entry.key, state, now);
             }
         }
+    }
+
+    private void lookAt(String sessionId, SessionState state, Instant now) {
+        SessionStatus status = state.getStatus();
+        Instant since = state.getStatusSince();
+        Instant horizon = since.plus(rules.lookupHorizon());
+        int sequence = state.getAlertsSent() + 1;
+        Duration quietFor = Duration.between(since, now);
+        if (!now.isBefore(horizon)) {
+            alert(sessionId, state, AlertKind.PAST_FINAL_HORIZON, sequence, now.toEpochMilli());
+            quietIndex.delete(sessionId);
+            log.warn("session {} still {} after {} with no news (LOOKUP_HORIZON {}): no further lookups; an operator decides"
+                    + " (console, needs a human)", sessionId, state.getStatusRaw(), quietFor, rules.lookupHorizon());
+            return;
+        }
+        Instant due = rules.lookupDue(status, since, sequence);
+        if (now.isBefore(due)) {
+            quietIndex.put(sessionId, earlier(due, horizon).toEpochMilli());
+            return;
+        }
+        AlertKind kind = lookupKind(status);
+        alert(sessionId, state, kind, sequence, now.toEpochMilli());
+        quietIndex.put(sessionId, earlier(rules.lookupDue(status, since, sequence + 1), horizon).toEpochMilli());
+        if (kind == AlertKind.STALLED_IN_FULFILLMENT) {
+            log.warn("session {} paid and stalled in fulfillment_processing for {} (alert {}); asking Stripe", sessionId, quietFor, sequence);
+        } else {
+            log.info("session {} quiet in {} for {} (alert {} {}); asking Stripe", sessionId, state.getStatusRaw(), quietFor, kind, sequence);
+        }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private void alert(String sessionId, SessionState state, AlertKind kind, int sequence, long nowMs) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.onramp.schemas.Disposition;
 import dev.onramp.schemas.Fees;
+import dev.onramp.schemas.OccurredAtSource;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
@@ -172,7 +173,7 @@ public class SessionStateMachine {
         }
         SessionOutcome outcome = outcomeOf(event, current.getStatus());
         next.setOutcome(outcome.getOutcome());
-        next.setOutcomeAt(event.getEventCreated());
+        next.setOutcomeAt(outcome.getOccurredAt());
         return Optional.of(outcome);
     }
 
@@ -209,7 +210,7 @@ public class SessionStateMachine {
         if (isTerminal(event.getStatus())) {
             outcome = Optional.of(outcomeOf(event, SessionStatus.UNKNOWN));
             state.setOutcome(outcome.get().getOutcome());
-            state.setOutcomeAt(event.getEventCreated());
+            state.setOutcomeAt(outcome.get().getOccurredAt());
         }
         return new Transition(state, disposition, outcome);
     }
@@ -235,12 +236,19 @@ public class SessionStateMachine {
         state.setAlertsSent(0);
     }
 
+    /**
+     * The outcome an ending event decides. Its time is when Stripe says the session ended: a webhook event's
+     * {@code created}; for a lookup (which orders by the session's creation, so it never outranks a webhook), the
+     * time Stripe answered, since Stripe's session object holds no time of its status.
+     */
     private static SessionOutcome outcomeOf(OnrampSessionEvent event, SessionStatus previous) {
+        boolean lookedUp = event.getStatusObservedAt() != null;
         return SessionOutcome.newBuilder()
                 .setSessionId(event.getSessionId())
                 .setOutcome(event.getStatus() == SessionStatus.FULFILLMENT_COMPLETE ? OutcomeKind.FULFILLED : OutcomeKind.REJECTED)
                 .setPreviousStatus(previous)
-                .setOccurredAt(event.getEventCreated())
+                .setOccurredAt(lookedUp ? event.getStatusObservedAt() : event.getEventCreated())
+                .setOccurredAtSource(lookedUp ? OccurredAtSource.STRIPE_LOOKUP : OccurredAtSource.STRIPE_EVENT_CREATED)
                 .setDecidingEventId(event.getEventId())
                 .setLivemode(event.getLivemode())
                 .setTransactionDetails(event.getTransactionDetails())

@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class SessionTopology {
     public static final String SESSIONS_STORE = "session-state";
-    public static final String IN_FULFILLMENT_STORE = "sessions-in-fulfillment";
+    public static final String QUIET_INDEX_STORE = "sessions-in-fulfillment";
     public static final String RETIREMENT_STORE = "session-retirement";
 
     private SessionTopology() {
@@ -56,14 +56,14 @@ public final class SessionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IN_FULFILLMENT_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Stores.persistentKeyValueStore(QUIET_INDEX_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RETIREMENT_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
                 .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics, tracing), Named.as("apply-session-rules"),
-                        SESSIONS_STORE, IN_FULFILLMENT_STORE, RETIREMENT_STORE);
+                        SESSIONS_STORE, QUIET_INDEX_STORE, RETIREMENT_STORE);
 
         changes.split(Named.as("session-change-"))
                 // The state as the store holds it, encoded once (see SessionStore).

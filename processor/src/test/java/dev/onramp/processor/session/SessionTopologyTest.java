@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.onramp.processor.ProcessorSerdes;
@@ -17,6 +20,7 @@ import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.Disposition;
 import dev.onramp.schemas.EventSource;
+import dev.onramp.schemas.OccurredAtSource;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionAlert;
@@ -231,28 +235,80 @@ class SessionTopologyTest {
     }
 
     @Test
-    void aMintedSessionNotHeardOfSinceIsLookedUpThreeTimesThenLeft() {
+    void aMintedSessionNotHeardOfSinceIsLookedUpAtEachDoublingThenHandedToAnOperator() {
         try (var h = new SessionTopologyHarness()) {
             h.send(minted(S));
             h.driver.advanceWallClockTime(Duration.ofMinutes(59));
             assertThat(h.alerts.isEmpty()).isTrue();
-            for (int minute = 0; minute < 5 * 60; minute++) {
-                h.driver.advanceWallClockTime(Duration.ofMinutes(1));
+            Map<Integer, Duration> alertedAfter = new LinkedHashMap<>();
+            List<AlertKind> kinds = new ArrayList<>();
+            Duration elapsed = Duration.ofMinutes(59);
+            while (elapsed.compareTo(Duration.ofDays(12)) < 0) {
+                h.driver.advanceWallClockTime(Duration.ofMinutes(10));
+                elapsed = elapsed.plusMinutes(10);
+                for (SessionAlert alert : h.alerts.readValuesToList()) {
+                    alertedAfter.put(alert.getSequence(), elapsed);
+                    kinds.add(alert.getKind());
+                }
             }
-            assertThat(h.alerts.readValuesToList()).extracting(SessionAlert::getKind, SessionAlert::getSequence).containsExactly(
-                    tuple(AlertKind.SILENT_SINCE_MINTED, 1), tuple(AlertKind.SILENT_SINCE_MINTED, 2), tuple(AlertKind.SILENT_SINCE_MINTED, 3));
-            for (int hour = 0; hour < 48; hour++) {
-                h.driver.advanceWallClockTime(Duration.ofHours(1));
-            }
-            assertThat(h.alerts.isEmpty()).as("a session nobody opened is not looked up forever").isTrue();
+            assertThat(kinds).as("lookups at 1, 2, 4, ... 128 hours, then the operator at the 7-day horizon, then nothing")
+                    .containsExactly(AlertKind.SILENT_SINCE_MINTED, AlertKind.SILENT_SINCE_MINTED, AlertKind.SILENT_SINCE_MINTED,
+                            AlertKind.SILENT_SINCE_MINTED, AlertKind.SILENT_SINCE_MINTED, AlertKind.SILENT_SINCE_MINTED,
+                            AlertKind.SILENT_SINCE_MINTED, AlertKind.SILENT_SINCE_MINTED, AlertKind.PAST_FINAL_HORIZON);
+            assertThat(alertedAfter.get(1)).isBetween(Duration.ofHours(1), Duration.ofMinutes(70));
+            assertThat(alertedAfter.get(4)).isBetween(Duration.ofHours(8), Duration.ofHours(8).plusMinutes(10));
+            assertThat(alertedAfter.get(8)).isBetween(Duration.ofHours(128), Duration.ofHours(128).plusMinutes(10));
+            assertThat(alertedAfter.get(9)).isBetween(Duration.ofDays(7), Duration.ofDays(7).plusMinutes(10));
 
             String other = "cos_MintedThenUsed00001";
             h.send(minted(other));
-            h.send(event("evt_used_1", other, SessionStatus.REQUIRES_PAYMENT, 5));
+            h.send(event("evt_used_1", other, SessionStatus.FULFILLMENT_COMPLETE, 5));
             for (int hour = 0; hour < 3; hour++) {
                 h.driver.advanceWallClockTime(Duration.ofHours(1));
             }
-            assertThat(h.alerts.isEmpty()).as("a session Stripe has spoken of since is not silent").isTrue();
+            assertThat(h.alerts.isEmpty()).as("a session that ended is not quiet").isTrue();
+        }
+    }
+
+    @Test
+    void aSessionQuietInRequiresPaymentIsLookedUpAndItsStatusResetsTheClock() {
+        try (var h = new SessionTopologyHarness()) {
+            h.send(minted(S));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(30));
+            h.send(event("evt_q1", S, SessionStatus.REQUIRES_PAYMENT, 5));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(50));
+            assertThat(h.alerts.isEmpty()).as("quiet time counts from the status's start, not the mint's").isTrue();
+            h.driver.advanceWallClockTime(Duration.ofMinutes(11));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(60));
+            assertThat(h.alerts.readValuesToList()).extracting(SessionAlert::getKind, SessionAlert::getStatus, SessionAlert::getSequence)
+                    .containsExactly(tuple(AlertKind.QUIET, SessionStatus.REQUIRES_PAYMENT, 1),
+                            tuple(AlertKind.QUIET, SessionStatus.REQUIRES_PAYMENT, 2));
+
+            h.send(event("evt_q2", S, SessionStatus.FULFILLMENT_PROCESSING, 9));
+            h.driver.advanceWallClockTime(Duration.ofMinutes(31));
+            assertThat(h.alerts.readValuesToList()).extracting(SessionAlert::getKind, SessionAlert::getSequence)
+                    .as("a new status starts a new count, at its own threshold")
+                    .containsExactly(tuple(AlertKind.STALLED_IN_FULFILLMENT, 1));
+        }
+    }
+
+    @Test
+    void anOutcomeFoundByALookupCarriesTheTimeStripeAnsweredAndAWebhookItsEventTime() {
+        try (var h = new SessionTopologyHarness()) {
+            Instant answered = SessionTopologyHarness.START.plus(Duration.ofDays(2));
+            h.send(event("evt_t1", S, SessionStatus.REQUIRES_PAYMENT, 5));
+            h.send(OnrampSessionEvent.newBuilder(event("recon_" + S + "_fulfillment_complete", S, SessionStatus.FULFILLMENT_COMPLETE, 0))
+                    .setSource(EventSource.RECONCILIATION).setStatusObservedAt(answered).build());
+            SessionOutcome reconciled = h.outcomes.readValue();
+            assertThat(reconciled.getOccurredAt()).isEqualTo(answered);
+            assertThat(reconciled.getOccurredAtSource()).isEqualTo(OccurredAtSource.STRIPE_LOOKUP);
+            assertThat(h.state(S).getOutcomeAt()).isEqualTo(answered);
+
+            String other = "cos_EndedByAWebhook00001";
+            h.send(event("evt_t2", other, SessionStatus.REJECTED, 7));
+            SessionOutcome webhook = h.outcomes.readValue();
+            assertThat(webhook.getOccurredAt()).isEqualTo(SessionTopologyHarness.START.plusSeconds(7));
+            assertThat(webhook.getOccurredAtSource()).isEqualTo(OccurredAtSource.STRIPE_EVENT_CREATED);
         }
     }
 
