@@ -37,11 +37,10 @@ class AclSpecTest {
         Map<String, Set<String>> owners = new TreeMap<>();
         Topics.ALL.forEach(topic -> owners.put(topic.name(), Set.of()));
         owners.putAll(Map.ofEntries(
-                Map.entry(Topics.WEBHOOKS_RAW.name(), Set.of("ingest", "console")),
+                Map.entry(Topics.WEBHOOKS_RAW.name(), Set.of("ingest")),
                 Map.entry(Topics.WEBHOOKS_DLQ.name(), Set.of("ingest")),
-                // The console's redrive writes the raw webhook and its event as ingest would, until ingest carries
-                // out redrives itself; both are named here so that the exception stays visible.
-                Map.entry(Topics.SESSION_EVENTS.name(), Set.of("ingest", "console")),
+                // A webhook redrive is a command the console records and ingest carries out (WebhookRedrives).
+                Map.entry(Topics.SESSION_EVENTS.name(), Set.of("ingest")),
                 Map.entry(Topics.RECIPIENTS.name(), Set.of("ingest")),
                 Map.entry(Topics.SESSION_STATE.name(), Set.of("processor")),
                 Map.entry(Topics.SESSION_OUTCOMES.name(), Set.of("processor")),

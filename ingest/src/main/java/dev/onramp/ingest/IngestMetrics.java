@@ -39,13 +39,19 @@ public final class IngestMetrics {
     public void mint(String outcome) {
         Counter.builder("onramp.ingest.mints").tag("outcome", outcome)
                 .description("Session mints by outcome: minted, refused (400: the platform's to fix), or the operator's: stripe_authentication,"
-                        + " stripe_permission, rate_limit, stripe_error, stripe_unavailable, kafka_unavailable;"
+                        + " stripe_permission, stripe_account_not_enabled, rate_limit, stripe_error, stripe_unavailable, kafka_unavailable;"
                         + " busy: MINT_MAX_CONCURRENT reached").register(registry).increment();
     }
 
     public void reconciliation(String outcome) {
         Counter.builder("onramp.ingest.reconciliations").tag("outcome", outcome)
                 .description("Sessions looked up at Stripe: written, unknown_at_stripe, failed").register(registry).increment();
+    }
+
+    public void redrive(String outcome) {
+        Counter.builder("onramp.ingest.redrives").tag("outcome", outcome)
+                .description("Webhook redrives asked on the console and carried out by ingest: written, refused (the dead letter"
+                        + " gone or still unmappable), failed (Kafka refused the transaction; retried)").register(registry).increment();
     }
 
     public void produced(Duration latency) {

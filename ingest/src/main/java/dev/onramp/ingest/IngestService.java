@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.mint.MintEndpoint;
 import dev.onramp.ingest.mint.StripeOnramp;
-import dev.onramp.ingest.reconcile.Reconciler;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
 import dev.onramp.ingest.recipient.UnsubscribeEndpoint;
+import dev.onramp.ingest.reconcile.Reconciler;
+import dev.onramp.ingest.redrive.WebhookRedrives;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
 import dev.onramp.ingest.webhook.SignatureVerifier;
 import dev.onramp.ingest.webhook.SignedJson;
@@ -96,6 +97,7 @@ public final class IngestService implements AutoCloseable {
                 http.app().get("/unsubscribe", unsubscribe::confirm);
                 http.app().post("/unsubscribe", unsubscribe::unsubscribe);
             }
+            service.own(new WebhookRedrives(config.kafka(), config.transactionalId() + "-redrives", new ClientSecretRedactor(json), metrics));
             http.start(config.host(), config.port(), config.adminPort());
             return new IngestService(service, http);
         });

@@ -33,14 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a dead letter through the pipeline again, at most once per dead letter: the redrive is recorded on
- * {@code onramp.redrives.v1} (who, when) in the same transaction as what it produces, and a dead letter already
- * recorded there is not redriven again. One redrive at a time per console: the check and the write are not raced
- * by a second request of the same operator.
+ * Asks for a dead letter to be sent through the pipeline again, at most once per dead letter: the console only records
+ * the request on {@code onramp.redrives.v1} (who, when, what), and the service that owns what the redrive produces
+ * carries it out, so every topic keeps its one writer. A dead letter already recorded there is not redriven again.
+ * One redrive at a time per console: the check and the write are not raced by a second request of the same operator.
  *
  * <ul>
- *   <li>A webhook is mapped with this version's mapping (after a mapping fix) and written as ingest would have
- *       written it (raw webhook and session event). Refused when it still cannot be mapped, is not a session event,
+ *   <li>A webhook: checked here with this version's mapping, then ingest maps it again (after a mapping fix) and
+ *       writes the raw webhook and session event. Refused when it still cannot be mapped, is not a session event,
  *       its session has already ended (it would not change the outcome) or its event was already applied.</li>
  *   <li>A notification gets one new attempt from the notifier, to the recipient's current address (after a
  *       recipient fix). Refused when the notification was sent since, or is no longer failed.</li>
@@ -137,12 +137,10 @@ public final class Redriver {
             return new RedriveOutcome.Refused(entry.id(), "event " + event.getEventId() + " was already applied to " + sessionId);
         }
         Redrive redrive = record(entry, sessionId, WebhookReplay.newBuilder().setEventId(event.getEventId())
-                .setBodySha256(deadLetter.getBodySha256()).build(), keyId);
-        List<ProducerRecord<String, ? extends SpecificRecord>> records = new ArrayList<>(mapped.records());
-        records.add(new ProducerRecord<>(Topics.REDRIVES.name(), sessionId, redrive));
-        write(records);
-        return new RedriveOutcome.Redriven(entry.id(), sessionId, "event " + event.getEventId() + " (" + event.getStatusRaw()
-                + ") written to " + Topics.SESSION_EVENTS.name());
+                .setBodySha256(deadLetter.getBodySha256()).build(), keyId, true);
+        write(List.of(new ProducerRecord<>(Topics.REDRIVES.name(), sessionId, redrive)));
+        return new RedriveOutcome.Redriven(entry.id(), sessionId, "ingest maps the webhook again and writes event "
+                + event.getEventId() + " (" + event.getStatusRaw() + ") to " + Topics.SESSION_EVENTS.name());
     }
 
     private RedriveOutcome redriveNotification(DeadLetterEntry entry, NotificationDeadLetter deadLetter, String keyId) {
@@ -161,7 +159,7 @@ public final class Redriver {
                     + latest.get().getStatus() + " since " + latest.get().getAt() + "; a redrive would send a second message");
         }
         Redrive redrive = record(entry, sessionId, NotificationRetry.newBuilder().setNotificationId(deadLetter.getNotificationId())
-                .setChannel(deadLetter.getChannel()).setOutcome(deadLetter.getOutcome()).build(), keyId);
+                .setChannel(deadLetter.getChannel()).setOutcome(deadLetter.getOutcome()).build(), keyId, false);
         write(List.of(new ProducerRecord<>(Topics.REDRIVES.name(), sessionId, redrive)));
         return new RedriveOutcome.Redriven(entry.id(), sessionId, "the notifier makes one new attempt of "
                 + deadLetter.getNotificationId() + " to the recipient's current address");
@@ -181,9 +179,9 @@ public final class Redriver {
                 entry.at().minusSeconds(60)).stream().map(r -> r.value()).toList();
     }
 
-    private Redrive record(DeadLetterEntry entry, String sessionId, Object subject, String keyId) {
+    private Redrive record(DeadLetterEntry entry, String sessionId, Object subject, String keyId, boolean awaitsIngest) {
         return Redrive.newBuilder().setRedriveId(entry.id()).setSessionId(sessionId).setSubject(subject)
-                .setRequestedBy(keyId).setRequestedAt(clock.instant()).build();
+                .setRequestedBy(keyId).setRequestedAt(clock.instant()).setAwaitsIngest(awaitsIngest).build();
     }
 
     private void write(List<ProducerRecord<String, ? extends SpecificRecord>> records) {

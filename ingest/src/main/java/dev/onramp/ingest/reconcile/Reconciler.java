@@ -21,6 +21,7 @@ import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
 import dev.onramp.runtime.HealthCheck;
+import dev.onramp.runtime.kafka.ConsumerLoop;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.EventSource;
@@ -37,7 +38,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +70,7 @@ public final class Reconciler implements AutoCloseable {
     private final AtomicLong failingSince = new AtomicLong(-1);
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private KafkaConsumer<String, SessionAlert> alerts;
-    private Thread loop;
-    private volatile boolean running = true;
+    private ConsumerLoop loop;
 
     public Reconciler(StripeOnramp stripe, TransactionalEventWriter writer, WebhookMapper mapper, IngestMetrics metrics,
                       Duration writeTimeout, double lookupsPerSecond, Clock clock) {
@@ -93,8 +92,8 @@ public final class Reconciler implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         alerts = new KafkaConsumer<>(config, new StringDeserializer(), new RegistryAvroDeserializer<>(SessionAlert.class, kafka.registryClient()));
-        loop = new Thread(this::follow, "reconciler");
-        loop.start();
+        alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
+        loop = ConsumerLoop.start("reconciliation", alerts, this::followOnce);
         return this;
     }
 
@@ -102,20 +101,6 @@ public final class Reconciler implements AutoCloseable {
      * A lookup that fails (Stripe or Kafka away) is not skipped: the consumer seeks back to that alert and polls again
      * after a pause, so the group keeps its member while Stripe is down, and the alert is tried until it goes through.
      */
-    private void follow() {
-        alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
-        while (running) {
-            try {
-                followOnce();
-            } catch (WakeupException | InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // A commit refused after a rebalance, a broker blip: the next poll carries on from the committed offsets.
-                log.warn("reconciliation: {}; carrying on", e.toString());
-            }
-        }
-    }
-
     private void followOnce() throws InterruptedException {
         var batch = alerts.poll(Duration.ofMillis(500));
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
@@ -263,15 +248,8 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (alerts != null) {
-            alerts.wakeup();
-            try {
-                loop.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            alerts.close();
+        if (loop != null) {
+            loop.close();
         }
     }
 }
