@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Stripe Crypto Onramp webhooks turned into a trustworthy event stream.",
         subcommands = {DevCommand.class, ServiceCommand.Ingest.class, ServiceCommand.Processor.class,
                 ServiceCommand.Notifier.class, ServiceCommand.Console.class, SimulateCommand.class, AuditCommand.class,
-                ReplayCommand.class, ReconcileCommand.class, AclsCommand.class,
+                ReplayCommand.class, ReconcileCommand.class, AclsCommand.class, ContractsCommand.class,
                 CommandLine.HelpCommand.class},
         // The benchmarks live in their own artifact (bench/), so the shipped one carries no load generators or
         // test servers; the ./onramp script dispatches `bench` there.

@@ -35,7 +35,13 @@ class DeploymentFilesTest {
     private static final Map<String, String> OPERATOR_SETS = Map.of(
             "PLATFORM_API_KEY", "compose-check-platform-0123456789",
             "STRIPE_WEBHOOK_SECRETS", "whsec_compose_check_0123456789",
-            "ADMIN_API_KEY", "compose-check-admin-abcdef0123456");
+            "ADMIN_API_KEY", "compose-check-admin-abcdef0123456",
+            "REGISTRY_TRUSTSTORE_PASSWORD", "compose-check-truststore",
+            "REGISTRY_ADMIN_PASSWORD", "compose-check-registry-admin",
+            "REGISTRY_INGEST_PASSWORD", "compose-check-registry-ingest",
+            "REGISTRY_PROCESSOR_PASSWORD", "compose-check-registry-processor",
+            "REGISTRY_NOTIFIER_PASSWORD", "compose-check-registry-notifier",
+            "REGISTRY_CONSOLE_PASSWORD", "compose-check-registry-console");
     private static final Map<String, Function<Env, Object>> CONFIGS = Map.of(
             "ingest", IngestConfig::fromEnv, "processor", ProcessorConfig::fromEnv,
             "notifier", NotifierConfig::fromEnv, "console", ConsoleConfig::fromEnv);
@@ -64,7 +70,7 @@ class DeploymentFilesTest {
     void onlyIngestsPublicPortIsPublishedAndTheConsoleOnlyOnTheHostsLoopback() {
         assertThat(ports("ingest")).containsExactly("8080:8080");
         assertThat(ports("console")).allMatch(p -> p.startsWith("127.0.0.1:"));
-        for (String name : List.of("registry", "processor", "notifier", "kafka-1", "kafka-2", "kafka-3")) {
+        for (String name : List.of("registry", "registry-proxy", "contracts", "processor", "notifier", "kafka-1", "kafka-2", "kafka-3")) {
             assertThat(ports(name)).as(name + " publishes nothing").isEmpty();
         }
     }
@@ -94,6 +100,18 @@ class DeploymentFilesTest {
                 assertThat((List<Object>) container.get("args")).containsExactly(name);
             }
         }
+    }
+
+    @Test
+    void theServicesOnlyVerifyTheContractsEachWithItsOwnRegistryUserAndTheDeployStepAppliesThem() {
+        for (String name : CONFIGS.keySet()) {
+            assertThat(environment(name)).as(name).containsEntry("ONRAMP_CONTRACTS", "verify")
+                    .containsEntry("SCHEMA_REGISTRY_USER_INFO", name + ":compose-check-registry-" + name)
+                    .hasEntrySatisfying("SCHEMA_REGISTRY_URL", url -> assertThat(url).startsWith("https://registry-proxy:"));
+        }
+        assertThat(services.get("contracts").get("command")).isEqualTo(List.of("contracts", "apply"));
+        assertThat(environment("contracts")).containsEntry("SCHEMA_REGISTRY_USER_INFO", "onramp-admin:compose-check-registry-admin");
+        assertThat(String.valueOf(services.get("registry-proxy").get("volumes"))).contains("deploy/registry/registry-proxy.conf.template");
     }
 
     @Test
@@ -220,8 +238,8 @@ class DeploymentFilesTest {
         Map<String, String> env = new HashMap<>();
         Pattern substitution = Pattern.compile("\\$\\{([A-Z_]+)(?::-([^}]*)|:\\?[^}]*)}");
         raw.forEach((name, value) -> {
-            Matcher m = substitution.matcher(String.valueOf(value));
-            env.put(name, m.matches() ? (m.group(2) != null ? m.group(2) : OPERATOR_SETS.getOrDefault(m.group(1), "")) : String.valueOf(value));
+            env.put(name, substitution.matcher(String.valueOf(value)).replaceAll(m -> Matcher.quoteReplacement(
+                    m.group(2) != null ? m.group(2) : OPERATOR_SETS.getOrDefault(m.group(1), ""))));
         });
         return env;
     }

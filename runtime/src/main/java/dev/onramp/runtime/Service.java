@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start/stop skeleton the three services share. Starting: log the (masked) config, make the topic contracts
- * true, then let the service wire its parts, HTTP last. Stopping: close the parts in the reverse order they were
- * opened, so the HTTP server stops accepting before what serves its requests goes away. A start that fails part way
- * closes what it had opened, so a service that cannot start leaves no producer or thread behind.
+ * The start/stop skeleton the three services share. Starting: log the (masked) config, make the topic contracts true
+ * (or, with {@code ONRAMP_CONTRACTS=verify}, check them and stop if they are not this build's), then let the service
+ * wire its parts, HTTP last. Stopping: close the parts in the reverse order they were opened, so the HTTP server stops
+ * accepting before what serves its requests goes away. A start that fails part way closes what it had opened, so a
+ * service that cannot start leaves no producer or thread behind.
  */
 public final class Service implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Service.class);
@@ -48,7 +49,11 @@ public final class Service implements AutoCloseable {
         log.info("starting {}: {}", name, config);
         Service service = new Service(name, kafka, tracing);
         try {
-            TopicContracts.ensure(service.admin, service.registry, kafka.topicPartitions(), kafka.topicReplication());
+            if (kafka.contracts() == TopicContracts.Mode.VERIFY) {
+                TopicContracts.verify(service.admin, service.registry);
+            } else {
+                TopicContracts.ensure(service.admin, service.registry, kafka.topicPartitions(), kafka.topicReplication());
+            }
             return wiring.apply(service);
         } catch (RuntimeException | Error e) {
             service.close();

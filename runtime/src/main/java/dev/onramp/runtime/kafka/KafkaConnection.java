@@ -1,32 +1,39 @@
 package dev.onramp.runtime.kafka;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
+import dev.onramp.schemas.TopicContracts;
+import dev.onramp.schemas.serde.RegistryAccess;
+import dev.onramp.schemas.serde.RegistryCredentials;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Where the cluster and the registry are, read from the environment. Shared by every service so that they all
- * take the same variables:
+ * Where the cluster and the registry are, and how to reach them, read from the environment. Shared by every service
+ * so that they all take the same variables (docs/configuration.md, "Every service"):
  * <ul>
- *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default {@code 127.0.0.1:9092})</li>
- *   <li>{@code SCHEMA_REGISTRY_URL} (default {@code http://127.0.0.1:8085/apis/ccompat/v7})</li>
- *   <li>{@code KAFKA_CLIENT_*}: passed to every Kafka client, e.g. {@code KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL}
- *       becomes {@code security.protocol}, {@code KAFKA_CLIENT_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}</li>
- *   <li>{@code ONRAMP_TOPIC_PARTITIONS} (default 3) and {@code ONRAMP_TOPIC_REPLICATION} (default 1) for topics
- *       created at start-up</li>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}, and {@code KAFKA_CLIENT_*} passed to every Kafka client, e.g.
+ *       {@code KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} becomes {@code security.protocol}</li>
+ *   <li>{@code SCHEMA_REGISTRY_URL}, {@code SCHEMA_REGISTRY_USER_INFO} or {@code SCHEMA_REGISTRY_BEARER_TOKEN},
+ *       {@code SCHEMA_REGISTRY_TRUSTSTORE} (+ {@code _PASSWORD})</li>
+ *   <li>{@code ONRAMP_CONTRACTS}: {@code apply} (create topics, register schemas) or {@code verify} (change nothing)</li>
+ *   <li>{@code ONRAMP_TOPIC_PARTITIONS} and {@code ONRAMP_TOPIC_REPLICATION} for topics created</li>
  * </ul>
  */
-public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl, Map<String, String> clientSettings,
-                              int topicPartitions, short topicReplication) {
+public record KafkaConnection(String bootstrapServers, RegistryAccess registry, Map<String, String> clientSettings,
+                              int topicPartitions, short topicReplication, TopicContracts.Mode contracts) {
     public static final String CLIENT_PREFIX = "KAFKA_CLIENT_";
     /** Chosen by measuring the whole pipeline's bytes per webhook and CPU with each codec (BENCHMARKS.md, disk). */
     public static final String DEFAULT_COMPRESSION = "lz4";
+    private static final String LOCAL_REGISTRY = "http://127.0.0.1:8085/apis/ccompat/v7";
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(5);
 
     public static KafkaConnection fromEnv(Map<String, String> env) {
         Map<String, String> passThrough = new HashMap<>();
@@ -35,16 +42,44 @@ public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl,
                 passThrough.put(name.substring(CLIENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
+        TopicContracts.Mode contracts = contractsMode(env.getOrDefault("ONRAMP_CONTRACTS", "apply"));
         return new KafkaConnection(
                 env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8085/apis/ccompat/v7"),
+                new RegistryAccess(env.getOrDefault("SCHEMA_REGISTRY_URL", LOCAL_REGISTRY), registryCredentials(env),
+                        Optional.ofNullable(env.get("SCHEMA_REGISTRY_TRUSTSTORE")).map(Path::of),
+                        env.getOrDefault("SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD", ""), REGISTRY_TIMEOUT,
+                        contracts == TopicContracts.Mode.APPLY),
                 Map.copyOf(passThrough),
                 Integer.parseInt(env.getOrDefault("ONRAMP_TOPIC_PARTITIONS", "3")),
-                Short.parseShort(env.getOrDefault("ONRAMP_TOPIC_REPLICATION", "1")));
+                Short.parseShort(env.getOrDefault("ONRAMP_TOPIC_REPLICATION", "1")),
+                contracts);
     }
 
     public static KafkaConnection local(String bootstrapServers, String schemaRegistryUrl) {
-        return new KafkaConnection(bootstrapServers, schemaRegistryUrl, Map.of(), 3, (short) 1);
+        return new KafkaConnection(bootstrapServers, RegistryAccess.plain(schemaRegistryUrl, REGISTRY_TIMEOUT), Map.of(), 3, (short) 1,
+                TopicContracts.Mode.APPLY);
+    }
+
+    private static TopicContracts.Mode contractsMode(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "apply" -> TopicContracts.Mode.APPLY;
+            case "verify" -> TopicContracts.Mode.VERIFY;
+            default -> throw new IllegalArgumentException("ONRAMP_CONTRACTS must be apply or verify, not '" + value + "'");
+        };
+    }
+
+    private static RegistryCredentials registryCredentials(Map<String, String> env) {
+        String userInfo = env.get("SCHEMA_REGISTRY_USER_INFO");
+        String token = env.get("SCHEMA_REGISTRY_BEARER_TOKEN");
+        if (userInfo != null && token != null) {
+            throw new IllegalArgumentException("set SCHEMA_REGISTRY_USER_INFO or SCHEMA_REGISTRY_BEARER_TOKEN, not both");
+        }
+        return userInfo != null ? new RegistryCredentials.Basic(userInfo)
+                : token != null ? new RegistryCredentials.Bearer(token) : new RegistryCredentials.None();
+    }
+
+    public String schemaRegistryUrl() {
+        return registry.url();
     }
 
     /**
@@ -76,12 +111,13 @@ public record KafkaConnection(String bootstrapServers, String schemaRegistryUrl,
     /** The pass-through settings by name only: they may hold SASL credentials or keystore passwords. */
     @Override
     public String toString() {
-        return "KafkaConnection[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl
+        return "KafkaConnection[bootstrapServers=" + bootstrapServers + ", registry=" + registry
                 + ", clientSettings=" + new TreeSet<>(clientSettings.keySet()) + ", topicPartitions=" + topicPartitions
-                + ", topicReplication=" + topicReplication + "]";
+                + ", topicReplication=" + topicReplication + ", contracts=" + contracts + "]";
     }
 
+    /** A client of the registry with these credentials; it registers schemas only when the contracts mode is apply. */
     public SchemaRegistryClient registryClient() {
-        return new SchemaRegistryClient(schemaRegistryUrl, Duration.ofSeconds(5));
+        return new SchemaRegistryClient(registry);
     }
 }

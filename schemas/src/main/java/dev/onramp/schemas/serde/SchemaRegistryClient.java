@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,24 +31,46 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private final String baseUrl;
     private final Duration timeout;
     private final HttpClient http;
+    private final Optional<String> authorization;
+    private final boolean registers;
     private final Map<SubjectSchema, Integer> idsBySchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     public SchemaRegistryClient(String baseUrl, Duration timeout) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.timeout = timeout;
+        this(RegistryAccess.plain(baseUrl, timeout));
+    }
+
+    public SchemaRegistryClient(RegistryAccess access) {
+        String url = access.url();
+        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.timeout = access.timeout();
+        this.authorization = access.credentials().authorization();
+        this.registers = access.registers();
         // HTTP/1.1, as Confluent's own client speaks: over the JDK's default HTTP/2 (upgraded in clear text) Apicurio
         // now and then never finished reading a request body sent on a shared connection, and the call timed out.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .sslContext(access.sslContext()).build();
     }
 
     public String baseUrl() {
         return baseUrl;
     }
 
-    /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. */
+    /**
+     * {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. A client
+     * that may not register ({@link RegistryAccess#registers()} false) only looks the schema up, and says so when it
+     * is missing.
+     */
     @Override
     public int register(String subject, Schema schema) {
+        if (!registers) {
+            try {
+                return lookup(subject, schema);
+            } catch (SchemaRegistryException e) {
+                throw new SchemaRegistryException(e.httpStatus(), e.getMessage() + " (this client does not register schemas:"
+                        + " `onramp contracts apply` registers this build's contracts)", e);
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 int id = idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "registering a schema under " + subject);
@@ -148,6 +171,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", CONTENT_TYPE);
+        authorization.ifPresent(value -> request.header("Authorization", value));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -20,6 +20,11 @@ public final class SchemaRegistryException extends SerializationException {
         this.httpStatus = -1;
     }
 
+    public SchemaRegistryException(int httpStatus, String message, Throwable cause) {
+        super(message, cause);
+        this.httpStatus = httpStatus;
+    }
+
     public int httpStatus() {
         return httpStatus;
     }
