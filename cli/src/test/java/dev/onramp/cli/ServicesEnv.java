@@ -16,9 +16,15 @@ final class ServicesEnv {
     /** Loopback ports, fresh state directories, SMTP without STARTTLS; {@code name} tells this test's ids apart. */
     static Map<String, String> of(DevStackExtension stack, String name, String webhookSecret, String apiKey, int smtpPort)
             throws IOException {
+        return of(stack.bootstrapServers(), stack.registryUrl(), name, webhookSecret, apiKey, smtpPort);
+    }
+
+    /** The same against any cluster and registry. */
+    static Map<String, String> of(String bootstrapServers, String registryUrl, String name, String webhookSecret, String apiKey,
+                                  int smtpPort) throws IOException {
         Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("SCHEMA_REGISTRY_URL", registryUrl);
         env.put("STRIPE_WEBHOOK_SECRETS", webhookSecret);
         env.put("PLATFORM_API_KEY", apiKey);
         env.put("INGEST_HOST", "127.0.0.1");

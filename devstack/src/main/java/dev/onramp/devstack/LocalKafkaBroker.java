@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,6 +57,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Quorum quorum;
     private final Map<String, String> extraSettings;
+    private final Map<String, Object> clientSettings;
+    private final List<String> scramArguments;
     private KafkaRaftServer server;
 
     /**
@@ -73,11 +76,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort, Quorum quorum, Map<String, String> extraSettings) {
+        this(logDir, brokerPort, controllerPort, quorum, extraSettings, Map.of(), List.of());
+    }
+
+    private LocalKafkaBroker(Path logDir, int brokerPort, int controllerPort, Quorum quorum, Map<String, String> extraSettings,
+                             Map<String, Object> clientSettings, List<String> scramArguments) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.quorum = quorum;
         this.extraSettings = Map.copyOf(extraSettings);
+        this.clientSettings = Map.copyOf(clientSettings);
+        this.scramArguments = List.copyOf(scramArguments);
     }
 
     /** A broker on free ports with a fresh temporary log directory: what a test class wants. */
@@ -120,8 +130,29 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * One node of a multi-node cluster whose listeners the caller sets ({@code settings}: SASL_SSL, an authorizer, ...),
+     * formatted with these SCRAM credentials ({@code SCRAM-SHA-512=[name=...,password=...]}, as {@code kafka-storage
+     * format --add-scram} takes them: the brokers' own user must exist before any broker can log in), and checked
+     * with a client of {@code clientSettings} (the credentials to reach it).
+     */
+    public static LocalKafkaBroker startSecuredClusterNode(Path logDir, int brokerPort, int controllerPort, Quorum quorum,
+                                                           Map<String, String> settings, Map<String, Object> clientSettings,
+                                                           List<String> scramArguments) {
+        LocalKafkaBroker broker = new LocalKafkaBroker(logDir, brokerPort, controllerPort, quorum, settings, clientSettings, scramArguments);
+        broker.start();
+        return broker;
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /** A client configuration that reaches this broker: its address, and the credentials it was started with. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
     }
 
     public Path logDir() {
@@ -170,7 +201,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Creates a topic unless it exists. Convenience for tests and tools; services use their own contracts. */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(clientConfig())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -253,6 +284,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     .setDirectories(List.of(logDir.toString()))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setScramArguments(scramArguments)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("could not format Kafka log dir " + logDir, e);
@@ -262,7 +294,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** A cluster node is ready once the controllers list it among the live (unfenced) brokers. */
     private void awaitRegistered(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(clientConfig())) {
             while (System.nanoTime() < deadline) {
                 try {
                     if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == quorum.nodeId())) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.onramp.schemas.TopicContracts;
@@ -48,7 +49,7 @@ public record KafkaConnection(String bootstrapServers, RegistryAccess registry, 
                 new RegistryAccess(env.getOrDefault("SCHEMA_REGISTRY_URL", LOCAL_REGISTRY), registryCredentials(env),
                         Optional.ofNullable(env.get("SCHEMA_REGISTRY_TRUSTSTORE")).map(Path::of),
                         env.getOrDefault("SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD", ""), REGISTRY_TIMEOUT,
-                        contracts == TopicContracts.Mode.APPLY),
+                        contracts == TopicContracts.Mode.VERIFY ? TopicContracts.contractSubjects() : Set.of()),
                 Map.copyOf(passThrough),
                 Integer.parseInt(env.getOrDefault("ONRAMP_TOPIC_PARTITIONS", "3")),
                 Short.parseShort(env.getOrDefault("ONRAMP_TOPIC_REPLICATION", "1")),
@@ -116,7 +117,7 @@ public record KafkaConnection(String bootstrapServers, RegistryAccess registry, 
                 + ", topicReplication=" + topicReplication + ", contracts=" + contracts + "]";
     }
 
-    /** A client of the registry with these credentials; it registers schemas only when the contracts mode is apply. */
+    /** A client of the registry with these credentials; in verify mode it registers no contract's schema. */
     public SchemaRegistryClient registryClient() {
         return new SchemaRegistryClient(registry);
     }

@@ -8,26 +8,32 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Everything a client needs to reach the schema registry: its URL, its credentials, the certificates it trusts
- * beyond the JDK's (a PKCS12 truststore, for a registry behind a private CA), and whether it may register schemas.
- * Services in production do not ({@code ONRAMP_CONTRACTS=verify}): the deploy step registers the contracts.
+ * beyond the JDK's (a PKCS12 truststore, for a registry behind a private CA), and the subjects it must not register
+ * under. Services in production ({@code ONRAMP_CONTRACTS=verify}) register no contract (the deploy step does); a
+ * Streams app still registers the subjects of its own internal topics, which are named after its application id.
  *
- * @param registers true: {@link SchemaRegistryClient#register} registers; false: it only looks the schema up
+ * @param lookupOnly subjects under which {@link SchemaRegistryClient#register} only looks the schema up
  */
 public record RegistryAccess(String url, RegistryCredentials credentials, Optional<Path> truststore, String truststorePassword,
-                             Duration timeout, boolean registers) {
+                             Duration timeout, Set<String> lookupOnly) {
+    public RegistryAccess {
+        lookupOnly = Set.copyOf(lookupOnly);
+    }
+
     public static RegistryAccess plain(String url, Duration timeout) {
-        return new RegistryAccess(url, new RegistryCredentials.None(), Optional.empty(), "", timeout, true);
+        return new RegistryAccess(url, new RegistryCredentials.None(), Optional.empty(), "", timeout, Set.of());
     }
 
     /** The same access, allowed to register schemas. */
     public RegistryAccess registering() {
-        return new RegistryAccess(url, credentials, truststore, truststorePassword, timeout, true);
+        return new RegistryAccess(url, credentials, truststore, truststorePassword, timeout, Set.of());
     }
 
     /** The TLS context for {@code https} URLs: the truststore's certificates, or the JDK's when none is given. */
@@ -53,6 +59,6 @@ public record RegistryAccess(String url, RegistryCredentials credentials, Option
     @Override
     public String toString() {
         return "RegistryAccess[url=" + url + ", credentials=" + credentials + ", truststore=" + truststore.orElse(null)
-                + ", registers=" + registers + "]";
+                + ", lookupOnly=" + lookupOnly.size() + " subjects]";
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private final Duration timeout;
     private final HttpClient http;
     private final Optional<String> authorization;
-    private final boolean registers;
+    private final Set<String> lookupOnly;
     private final Map<SubjectSchema, Integer> idsBySchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -45,7 +46,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.timeout = access.timeout();
         this.authorization = access.credentials().authorization();
-        this.registers = access.registers();
+        this.lookupOnly = access.lookupOnly();
         // HTTP/1.1, as Confluent's own client speaks: over the JDK's default HTTP/2 (upgraded in clear text) Apicurio
         // now and then never finished reading a request body sent on a shared connection, and the call timed out.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
@@ -57,18 +58,18 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     }
 
     /**
-     * {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. A client
-     * that may not register ({@link RegistryAccess#registers()} false) only looks the schema up, and says so when it
-     * is missing.
+     * {@code POST /subjects/{subject}/versions}: registers (or finds) the schema and returns its global id. Under a
+     * subject of {@link RegistryAccess#lookupOnly()} it only looks the schema up; missing there is the deployment's
+     * fault, never the record's, so the failure carries no HTTP status a caller would take for a bad record.
      */
     @Override
     public int register(String subject, Schema schema) {
-        if (!registers) {
+        if (lookupOnly.contains(subject)) {
             try {
                 return lookup(subject, schema);
             } catch (SchemaRegistryException e) {
-                throw new SchemaRegistryException(e.httpStatus(), e.getMessage() + " (this client does not register schemas:"
-                        + " `onramp contracts apply` registers this build's contracts)", e);
+                throw new SchemaRegistryException(e.getMessage() + " (this service registers no contract: `onramp contracts apply`"
+                        + " registers this build's)", e);
             }
         }
         for (int attempt = 1; ; attempt++) {

@@ -18,9 +18,14 @@ import java.util.List;
 public record TestCertificate(Path certificatePem, Path privateKeyPem, Path truststore, String truststorePassword) {
 
     public static TestCertificate create(Path dir) {
+        return create(dir, "127.0.0.1");
+    }
+
+    /** The same with this common name (a Kafka node's principal is its certificate's CN). */
+    public static TestCertificate create(Path dir, String commonName) {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Commands.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+        Commands.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + commonName,
                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString()));
         Path truststore = dir.resolve("truststore.p12");
         String password = "truststore-password";
