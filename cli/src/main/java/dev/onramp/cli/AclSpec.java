@@ -1,6 +1,7 @@
 package dev.onramp.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +54,16 @@ record AclSpec(Map<String, Grants> principals) {
 
     static AclSpec read(Path file) throws IOException {
         return new AclSpec(new TreeMap<>(JSON.readValue(file.toFile(), File.class).principals()));
+    }
+
+    /** The ACL data of this build, shipped in the jar (deploy/kafka/acls.json). */
+    static AclSpec shipped() throws IOException {
+        try (InputStream in = AclSpec.class.getResourceAsStream("acls.json")) {
+            if (in == null) {
+                throw new IOException("acls.json is not in this build's jar");
+            }
+            return new AclSpec(new TreeMap<>(JSON.readValue(in, File.class).principals()));
+        }
     }
 
     static String principal(String name) {

@@ -4,11 +4,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import dev.onramp.runtime.Env;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.resource.PatternType;
@@ -30,13 +36,21 @@ final class AclsCommand {
     static final class Apply implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
-        @Option(names = "--file", description = "The ACL data (default: ${DEFAULT-VALUE}).")
-        Path file = Path.of("deploy/kafka/acls.json");
+        @Option(names = "--file", description = "The ACL data (default: this build's deploy/kafka/acls.json, in the jar).")
+        Path file;
+        @Option(names = "--set-passwords", description = "Also set each principal's SCRAM-SHA-512 password from"
+                + " KAFKA_PASSWORD_<PRINCIPAL> (KAFKA_PASSWORD_INGEST, KAFKA_PASSWORD_OTHER_TEAM, ...), where set.")
+        boolean setPasswords;
 
         @Override
         public Integer call() throws Exception {
-            AclSpec spec = AclSpec.read(file);
+            AclSpec spec = file == null ? AclSpec.shipped() : AclSpec.read(file);
             try (Admin admin = Admin.create(kafka.connection().clientConfig())) {
+                if (setPasswords) {
+                    for (String principal : setPasswords(admin, spec, kafka.env())) {
+                        System.out.println("~ SCRAM-SHA-512 password of " + principal + " set");
+                    }
+                }
                 Changes changes = apply(admin, spec);
                 changes.added().forEach(binding -> System.out.println("+ " + describe(binding)));
                 changes.removed().forEach(binding -> System.out.println("- " + describe(binding)));
@@ -48,6 +62,31 @@ final class AclsCommand {
     }
 
     record Changes(List<AclBinding> added, List<AclBinding> removed) {
+    }
+
+    /**
+     * Sets the SCRAM-SHA-512 password of each principal of the file whose {@code KAFKA_PASSWORD_<NAME>} is set, as
+     * {@code kafka-configs --alter --entity-type users} does; returns the principals set. A password set again is
+     * harmless: connections already open stay open.
+     */
+    static List<String> setPasswords(Admin admin, AclSpec spec, Env env) throws Exception {
+        List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        List<String> set = new ArrayList<>();
+        for (String name : spec.principals().keySet()) {
+            String password = env.string(passwordVariable(name), null);
+            if (password != null) {
+                upserts.add(new UserScramCredentialUpsertion(name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password));
+                set.add(AclSpec.principal(name));
+            }
+        }
+        if (!upserts.isEmpty()) {
+            admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+        }
+        return set;
+    }
+
+    static String passwordVariable(String principal) {
+        return "KAFKA_PASSWORD_" + principal.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     static Changes apply(Admin admin, AclSpec spec) throws Exception {

@@ -31,6 +31,11 @@ class AclSpecTest {
     }
 
     @Test
+    void theJarShipsTheFileSoTheImageAppliesThisBuildsAcls() throws Exception {
+        assertThat(AclSpec.shipped()).isEqualTo(spec);
+    }
+
+    @Test
     void eachTopicIsWrittenByTheServiceThatOwnsItAndNoOtherPrincipal() {
         Map<String, Set<String>> writers = new TreeMap<>();
         spec.principals().forEach((name, grants) -> grants.write().forEach(topic -> writers.computeIfAbsent(topic, t -> new TreeSet<>()).add(name)));

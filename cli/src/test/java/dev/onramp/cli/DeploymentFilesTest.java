@@ -32,21 +32,28 @@ import org.yaml.snakeyaml.Yaml;
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");
     /** What an operator fills in for the file's {@code ${VAR:?...}} (valid-looking values, never real ones). */
-    private static final Map<String, String> OPERATOR_SETS = Map.of(
-            "PLATFORM_API_KEY", "compose-check-platform-0123456789",
-            "STRIPE_WEBHOOK_SECRETS", "whsec_compose_check_0123456789",
-            "ADMIN_API_KEY", "compose-check-admin-abcdef0123456",
-            "REGISTRY_TRUSTSTORE_PASSWORD", "compose-check-truststore",
-            "REGISTRY_ADMIN_PASSWORD", "compose-check-registry-admin",
-            "REGISTRY_INGEST_PASSWORD", "compose-check-registry-ingest",
-            "REGISTRY_PROCESSOR_PASSWORD", "compose-check-registry-processor",
-            "REGISTRY_NOTIFIER_PASSWORD", "compose-check-registry-notifier",
-            "REGISTRY_CONSOLE_PASSWORD", "compose-check-registry-console");
+    private static final Map<String, String> OPERATOR_SETS = Map.ofEntries(
+            Map.entry("KAFKA_PASSWORD_INGEST", "compose-check-kafka-ingest"),
+            Map.entry("KAFKA_PASSWORD_PROCESSOR", "compose-check-kafka-processor"),
+            Map.entry("KAFKA_PASSWORD_NOTIFIER", "compose-check-kafka-notifier"),
+            Map.entry("KAFKA_PASSWORD_CONSOLE", "compose-check-kafka-console"),
+            Map.entry("KAFKA_PASSWORD_REGISTRY", "compose-check-kafka-registry"),
+            Map.entry("KAFKA_PASSWORD_OTHER_TEAM", "compose-check-kafka-other-team"),
+            Map.entry("PLATFORM_API_KEY", "compose-check-platform-0123456789"),
+            Map.entry("STRIPE_WEBHOOK_SECRETS", "whsec_compose_check_0123456789"),
+            Map.entry("ADMIN_API_KEY", "compose-check-admin-abcdef0123456"),
+            Map.entry("REGISTRY_TRUSTSTORE_PASSWORD", "compose-check-truststore"),
+            Map.entry("REGISTRY_ADMIN_PASSWORD", "compose-check-registry-admin"),
+            Map.entry("REGISTRY_INGEST_PASSWORD", "compose-check-registry-ingest"),
+            Map.entry("REGISTRY_PROCESSOR_PASSWORD", "compose-check-registry-processor"),
+            Map.entry("REGISTRY_NOTIFIER_PASSWORD", "compose-check-registry-notifier"),
+            Map.entry("REGISTRY_CONSOLE_PASSWORD", "compose-check-registry-console"));
     private static final Map<String, Function<Env, Object>> CONFIGS = Map.of(
             "ingest", IngestConfig::fromEnv, "processor", ProcessorConfig::fromEnv,
             "notifier", NotifierConfig::fromEnv, "console", ConsoleConfig::fromEnv);
 
-    private final Map<String, Map<String, Object>> services = services();
+    private final ComposeFile compose = ComposeFile.read(ROOT.resolve("docker-compose.yml"), OPERATOR_SETS);
+    private final Map<String, Map<String, Object>> services = compose.services();
 
     @Test
     void eachServiceLoadsItsConfigurationFromExactlyTheseSettings() {
@@ -99,6 +106,42 @@ class DeploymentFilesTest {
                 assertThat(container.get("image")).isEqualTo("onramp");
                 assertThat((List<Object>) container.get("args")).containsExactly(name);
             }
+        }
+    }
+
+    @Test
+    void eachServiceLogsInToKafkaAsItsOwnPrincipalWhoseAclsAndPasswordTheDeployStepSets() throws IOException {
+        AclSpec acls = AclSpec.read(ROOT.resolve("deploy/kafka/acls.json"));
+        Map<String, String> deployStep = environment("kafka-access");
+        assertThat(services.get("kafka-access").get("command")).isEqualTo(List.of("acls", "apply", "--set-passwords"));
+        for (String principal : acls.principals().keySet()) {
+            assertThat(deployStep).as("the deploy step sets %s's password", principal)
+                    .containsEntry(AclsCommand.passwordVariable(principal), OPERATOR_SETS.get(AclsCommand.passwordVariable(principal)));
+        }
+        for (String name : CONFIGS.keySet()) {
+            Map<String, String> env = environment(name);
+            assertThat(acls.principals()).as("acls.json names %s", name).containsKey(name);
+            assertThat(env).as(name).containsEntry("KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("KAFKA_CLIENT_SASL_MECHANISM", "SCRAM-SHA-512");
+            assertThat(env.get("KAFKA_CLIENT_SASL_JAAS_CONFIG")).as(name + " logs in as itself, with the password the deploy step sets")
+                    .contains("username=\"" + name + "\"")
+                    .contains("password=\"" + deployStep.get(AclsCommand.passwordVariable(name)) + "\"");
+        }
+        assertThat(environment("registry").get("REGISTRY_KAFKA_COMMON_SASL_JAAS_CONFIG")).contains("username=\"registry\"")
+                .contains(deployStep.get(AclsCommand.passwordVariable("registry")));
+        for (Map<String, Object> resource : kubernetesResources()) {
+            if (List.of("Deployment", "StatefulSet").contains(resource.get("kind"))) {
+                String name = String.valueOf(((Map<?, ?>) resource.get("metadata")).get("name"));
+                assertThat(acls.principals()).containsKey(name);
+                assertThat(String.valueOf(resource)).as("the %s workload logs in to Kafka as %s", name, name)
+                        .contains("name=KAFKA_CLIENT_SASL_JAAS_CONFIG, valueFrom={secretKeyRef={name=onramp-kafka-logins, key=" + name + "}}");
+            }
+        }
+        for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            assertThat(environment(broker)).containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+                    .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .doesNotContainValue("PLAINTEXT");
+            assertThat(environment(broker).get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).doesNotContain("PLAINTEXT");
         }
     }
 
@@ -221,32 +264,12 @@ class DeploymentFilesTest {
         return resources;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> services() {
-        try {
-            Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
-            return (Map<String, Map<String, Object>>) compose.get("services");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The service's environment as the container gets it: {@code ${X:-d}} is d, {@code ${X:?…}} what the operator set. */
-    @SuppressWarnings("unchecked")
     private Map<String, String> environment(String service) {
-        Map<String, Object> raw = (Map<String, Object>) services.get(service).get("environment");
-        Map<String, String> env = new HashMap<>();
-        Pattern substitution = Pattern.compile("\\$\\{([A-Z_]+)(?::-([^}]*)|:\\?[^}]*)}");
-        raw.forEach((name, value) -> {
-            env.put(name, substitution.matcher(String.valueOf(value)).replaceAll(m -> Matcher.quoteReplacement(
-                    m.group(2) != null ? m.group(2) : OPERATOR_SETS.getOrDefault(m.group(1), ""))));
-        });
-        return env;
+        return compose.environment(service);
     }
 
-    @SuppressWarnings("unchecked")
     private List<String> ports(String service) {
-        return ((List<Object>) services.get(service).getOrDefault("ports", List.of())).stream().map(String::valueOf).toList();
+        return compose.ports(service);
     }
 
     /** Every name in our production code that looks like an environment variable, and those the logging config reads. */
