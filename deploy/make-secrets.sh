@@ -4,7 +4,9 @@
 #     themselves to each other by it) and one for the deploy step (CN=admin); the CA as the clients' truststore;
 #   - a SCRAM-SHA-512 password per service principal (KAFKA_PASSWORD_<PRINCIPAL> in .env), set on the cluster by the
 #     deploy step (`onramp acls apply --set-passwords`);
-#   - the registry's TLS certificate, its truststore, and a password per registry user (REGISTRY_<USER>_PASSWORD).
+#   - the registry's TLS certificate, its truststore, and a password per registry user (REGISTRY_<USER>_PASSWORD);
+#   - the keys the services sign with: the unsubscribe links' (UNSUBSCRIBE_SECRETS), the platform webhooks'
+#     (PLATFORM_WEBHOOK_SECRETS, Standard Webhooks' whsec_ + base64) and the VAPID pair for Web Push.
 # Run once from the repository's root: ./deploy/make-secrets.sh [output dir, default ./secrets]. It keeps what
 # exists, so running it again makes only what is missing. Needs openssl and keytool (a JDK).
 set -euo pipefail
@@ -39,6 +41,18 @@ signed kafka-admin admin "DNS:admin"
 for principal in INGEST PROCESSOR NOTIFIER CONSOLE REGISTRY OTHER_TEAM; do
   remember "KAFKA_PASSWORD_$principal"
 done
+
+grep -q "^UNSUBSCRIBE_SECRETS=" "$env_file" 2>/dev/null || echo "UNSUBSCRIBE_SECRETS=$(password)" >> "$env_file"
+grep -q "^PLATFORM_WEBHOOK_SECRETS=" "$env_file" 2>/dev/null \
+  || echo "PLATFORM_WEBHOOK_SECRETS=whsec_$(openssl rand -base64 32)" >> "$env_file"
+if ! grep -q "^VAPID_PRIVATE_KEY=" "$env_file" 2>/dev/null; then
+  # The uncompressed P-256 point (65 bytes) and the private scalar (32 bytes), base64url, as Web Push wants them.
+  base64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+  openssl ecparam -name prime256v1 -genkey -noout -out vapid.pem
+  echo "VAPID_PUBLIC_KEY=$(openssl ec -in vapid.pem -pubout -outform DER 2>/dev/null | tail -c 65 | base64url)" >> "$env_file"
+  echo "VAPID_PRIVATE_KEY=$(openssl ec -in vapid.pem -outform DER 2>/dev/null | tail -c +8 | head -c 32 | base64url)" >> "$env_file"
+  rm -f vapid.pem
+fi
 
 remember REGISTRY_TRUSTSTORE_PASSWORD
 for user in ADMIN INGEST PROCESSOR NOTIFIER CONSOLE; do

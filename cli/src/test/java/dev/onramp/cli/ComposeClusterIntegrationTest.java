@@ -26,6 +26,8 @@ import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
+import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.testkit.DevStackExtension;
@@ -62,8 +64,13 @@ class ComposeClusterIntegrationTest {
             dotEnv.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
         }
         dotEnv.putAll(Map.of("PLATFORM_API_KEY", "compose-cluster-platform-0123456789", "STRIPE_WEBHOOK_SECRETS",
-                "whsec_compose_cluster_0123456789", "ADMIN_API_KEY", "compose-cluster-admin-abcdef0123"));
+                "whsec_compose_cluster_0123456789", "ADMIN_API_KEY", "compose-cluster-admin-abcdef0123",
+                "STRIPE_API_KEY", "rk_test_compose_cluster", "UNSUBSCRIBE_BASE_URL", "https://onramp.example.com"));
         compose = ComposeFile.read(ROOT.resolve("docker-compose.yml"), dotEnv);
+        // The script's signing keys are ones the services take (the VAPID pair is parsed as Web Push needs it).
+        Map<String, String> notifier = localEnv("notifier");
+        assertThat(VapidKeys.of(notifier.get("VAPID_PUBLIC_KEY"), notifier.get("VAPID_PRIVATE_KEY"), "mailto:ops@example.com")).isNotNull();
+        assertThat(NotifierConfig.fromEnv(new Env(notifier)).unsubscribe()).isPresent();
 
         List<CompletableFuture<LocalKafkaBroker>> starting = new ArrayList<>();
         Map<String, Object> admin = clientSettings(localEnv("kafka-access"));

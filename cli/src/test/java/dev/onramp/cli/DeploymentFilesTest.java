@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import dev.onramp.console.ConsoleConfig;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.notifier.NotifierConfig;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.runtime.Env;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");
+    private static final VapidKeys.Generated VAPID = VapidKeys.generate();
     /** What an operator fills in for the file's {@code ${VAR:?...}} (valid-looking values, never real ones). */
     private static final Map<String, String> OPERATOR_SETS = Map.ofEntries(
             Map.entry("KAFKA_PASSWORD_INGEST", "compose-check-kafka-ingest"),
@@ -47,7 +50,13 @@ class DeploymentFilesTest {
             Map.entry("REGISTRY_INGEST_PASSWORD", "compose-check-registry-ingest"),
             Map.entry("REGISTRY_PROCESSOR_PASSWORD", "compose-check-registry-processor"),
             Map.entry("REGISTRY_NOTIFIER_PASSWORD", "compose-check-registry-notifier"),
-            Map.entry("REGISTRY_CONSOLE_PASSWORD", "compose-check-registry-console"));
+            Map.entry("REGISTRY_CONSOLE_PASSWORD", "compose-check-registry-console"),
+            Map.entry("STRIPE_API_KEY", "rk_test_compose_check"),
+            Map.entry("UNSUBSCRIBE_SECRETS", "compose-check-unsubscribe-0123456789"),
+            Map.entry("UNSUBSCRIBE_BASE_URL", "https://onramp.example.com"),
+            Map.entry("VAPID_PUBLIC_KEY", VAPID.publicKey()),
+            Map.entry("VAPID_PRIVATE_KEY", VAPID.privateKey()),
+            Map.entry("PLATFORM_WEBHOOK_SECRETS", "whsec_Y29tcG9zZS1jaGVjay1wbGF0Zm9ybS1zZWNyZXQ="));
     private static final Map<String, Function<Env, Object>> CONFIGS = Map.of(
             "ingest", IngestConfig::fromEnv, "processor", ProcessorConfig::fromEnv,
             "notifier", NotifierConfig::fromEnv, "console", ConsoleConfig::fromEnv);
@@ -142,6 +151,30 @@ class DeploymentFilesTest {
                     .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                     .doesNotContainValue("PLAINTEXT");
             assertThat(environment(broker).get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).doesNotContain("PLAINTEXT");
+        }
+    }
+
+    @Test
+    void asDeployedMintingUnsubscribingPushAndPlatformWebhooksAreOn() throws IOException {
+        assertThat(environment("ingest")).containsKeys("STRIPE_API_KEY", "UNSUBSCRIBE_SECRETS");
+        assertThat(environment("notifier")).containsKeys("UNSUBSCRIBE_BASE_URL", "UNSUBSCRIBE_SECRETS", "VAPID_PUBLIC_KEY",
+                "VAPID_PRIVATE_KEY", "PLATFORM_WEBHOOK_SECRETS");
+        assertThat(environment("ingest").get("UNSUBSCRIBE_SECRETS")).isEqualTo(environment("notifier").get("UNSUBSCRIBE_SECRETS"));
+        assertThat(IngestConfig.fromEnv(new Env(environment("ingest"))).stripe().configured()).isTrue();
+        Map<String, List<String>> needed = Map.of("ingest", List.of("STRIPE_API_KEY", "UNSUBSCRIBE_SECRETS"),
+                "notifier", List.of("UNSUBSCRIBE_BASE_URL", "UNSUBSCRIBE_SECRETS", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY",
+                        "PLATFORM_WEBHOOK_SECRETS"));
+        for (Map<String, Object> resource : kubernetesResources()) {
+            String name = String.valueOf(((Map<?, ?>) resource.get("metadata")).get("name"));
+            if (!List.of("Deployment", "StatefulSet").contains(resource.get("kind"))) {
+                continue;
+            }
+            for (String variable : needed.getOrDefault(name, List.of())) {
+                assertThat(String.valueOf(resource)).as("Kubernetes' %s is given %s, not optionally", name, variable)
+                        .contains("name=" + variable + ", valueFrom={secretKeyRef={name=onramp-secrets, key=")
+                        .doesNotContain("name=" + variable + ", valueFrom={secretKeyRef={name=onramp-secrets, key="
+                                + variable.toLowerCase(Locale.ROOT).replace('_', '-') + ", optional=true");
+            }
         }
     }
 
