@@ -47,7 +47,7 @@ done
 mkdir -p "$out/etc" "$out/tmp" "$out/data" "$out/state"
 cat > "$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
-onramp:x:10001:10001:onramp:/data:/sbin/nologin
+onramp:x:10001:0:onramp:/data:/sbin/nologin
 PASSWD
 cat > "$out/etc/group" <<'GROUP'
 root:x:0:

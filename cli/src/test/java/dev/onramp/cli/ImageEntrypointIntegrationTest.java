@@ -96,7 +96,7 @@ class ImageEntrypointIntegrationTest {
 
     private static void runIngest(Path root, JsonNode config, HttpServer collector, List<String> exported) throws Exception {
 
-        assertThat(config.path("User").asText()).as("non-root").isEqualTo("10001:10001");
+        assertThat(config.path("User").asText()).as("non-root, in group 0 (its directories are group-writable)").isEqualTo("10001:0");
         List<String> entrypoint = strings(config.path("Entrypoint"));
         assertThat(entrypoint).startsWith("java").contains("dev.onramp.cli.Onramp").anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage"));
         Map<String, String> imageEnv = strings(config.path("Env")).stream()
@@ -172,16 +172,20 @@ class ImageEntrypointIntegrationTest {
             extract(tar, unpacked);
         }
         JsonNode manifest = JSON.readTree(unpacked.resolve("manifest.json").toFile()).get(0);
+        List<String> worldWritable = new ArrayList<>();
         for (JsonNode layer : manifest.path("Layers")) {
             try (InputStream in = Files.newInputStream(unpacked.resolve(layer.asText()));
                  TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
-                extract(tar, root);
+                worldWritable.addAll(extract(tar, root));
             }
         }
+        assertThat(worldWritable).as("nothing in the image is writable by every user").isEmpty();
         return JSON.readTree(unpacked.resolve(manifest.path("Config").asText()).toFile());
     }
 
-    private static void extract(TarArchiveInputStream tar, Path into) throws IOException {
+    /** Unpacks the tar into the directory; returns the entries (not symbolic links) every user may write. */
+    private static List<String> extract(TarArchiveInputStream tar, Path into) throws IOException {
+        List<String> worldWritable = new ArrayList<>();
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             Path target = into.resolve(entry.getName()).normalize();
@@ -198,7 +202,11 @@ class ImageEntrypointIntegrationTest {
                 Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+            if ((entry.getMode() & 0002) != 0) {
+                worldWritable.add(entry.getName() + " " + Integer.toOctalString(entry.getMode() & 07777));
+            }
         }
+        return worldWritable;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
