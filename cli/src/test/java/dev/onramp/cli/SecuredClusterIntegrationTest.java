@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.onramp.devstack.FreePorts;
+import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
+import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
 import dev.onramp.runtime.Env;
@@ -76,6 +78,8 @@ import org.junit.jupiter.api.Test;
 class SecuredClusterIntegrationTest {
     private static final String WEBHOOK_SECRET = "whsec_secured_cluster_test_0123456789";
     private static final String API_KEY = "secured-cluster-platform-key-0123456789";
+    private static final String PLATFORM_WEBHOOK_SECRET = "whsec_c2VjdXJlZC1jbHVzdGVyLXBsYXRmb3JtLXNlY3JldA==";
+    private static final VapidKeys.Generated VAPID = VapidKeys.generate();
     private static final List<String> PRINCIPALS = List.of("ingest", "processor", "notifier", "console", "other-team");
 
     private static SecuredKafkaCluster cluster;
@@ -153,13 +157,14 @@ class SecuredClusterIntegrationTest {
     }
 
     @Test
-    void theServicesUnderTheirOwnPrincipalsNotifyAndAForgedOutcomeIsNeverTold() throws Exception {
+    void theServicesUnderTheirOwnPrincipalsTellEveryChannelAndAForgedOutcomeIsNeverTold() throws Exception {
         int smtpPort = FreePorts.pick();
         GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         String session = "cos_SecuredPipeline00001";
         String forgedSession = "cos_SecuredForgery000001";
-        try (IngestService ingest = IngestService.start(IngestConfig.fromEnv(env("ingest", smtpPort)));
+        try (ChannelStandIns channels = new ChannelStandIns(PLATFORM_WEBHOOK_SECRET);
+             IngestService ingest = IngestService.start(IngestConfig.fromEnv(env("ingest", smtpPort)));
              ProcessorService processor = ProcessorService.start(ProcessorConfig.fromEnv(env("processor", smtpPort)));
              NotifierService notifier = NotifierService.start(NotifierConfig.fromEnv(env("notifier", smtpPort)))) {
             processor.awaitRunning(Duration.ofSeconds(90));
@@ -168,7 +173,9 @@ class SecuredClusterIntegrationTest {
                 HttpResponse<String> recipient = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port()
                                 + "/v1/sessions/" + id + "/recipient")).header("Authorization", "Bearer " + API_KEY)
                         .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + id.toLowerCase(Locale.ROOT) + "@example.com\"}")).build(),
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + id.toLowerCase(Locale.ROOT) + "@example.com\","
+                                + "\"push_subscription\":" + channels.pushSubscription(id) + ",\"webhook_url\":\"" + channels.webhookUrl() + "\"}"))
+                        .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(recipient.statusCode()).as(recipient.body()).isEqualTo(204);
             }
@@ -190,6 +197,9 @@ class SecuredClusterIntegrationTest {
             Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> mail.getReceivedMessages().length == 1);
             assertThat(mail.getReceivedMessages()[0].getAllRecipients()[0].toString()).isEqualTo(session.toLowerCase(Locale.ROOT) + "@example.com");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> channels.pushes() == 1 && channels.webhooksVerified() == 1);
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> channels.pushes() == 1
+                    && channels.webhooksVerified() == 1);
             List<SessionOutcome> outcomes = read("other-team", "other-team-check", Topics.SESSION_OUTCOMES.name()).stream()
                     .map(SessionOutcome.class::cast).toList();
             assertThat(outcomes).extracting(SessionOutcome::getSessionId).containsExactly(session);
@@ -310,6 +320,9 @@ class SecuredClusterIntegrationTest {
                 WEBHOOK_SECRET, API_KEY, smtpPort);
         env.putAll(cluster.clientEnvironment(principal, PASSWORDS.get(principal)));
         env.put("ONRAMP_CONTRACTS", "verify");
+        env.put("VAPID_PUBLIC_KEY", VAPID.publicKey());
+        env.put("VAPID_PRIVATE_KEY", VAPID.privateKey());
+        env.put("PLATFORM_WEBHOOK_SECRETS", PLATFORM_WEBHOOK_SECRET);
         env.put("INGEST_TRANSACTIONAL_ID", "onramp-ingest-secured");
         return new Env(env);
     }
