@@ -32,7 +32,6 @@ import dev.onramp.schemas.StripeLookup;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -85,13 +84,8 @@ public final class Reconciler implements AutoCloseable {
 
     /** Follows {@code onramp.session-alerts.v1} as group {@code groupId} until closed. */
     public Reconciler followAlerts(KafkaConnection kafka, String groupId) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        alerts = new KafkaConsumer<>(config, new StringDeserializer(), new RegistryAvroDeserializer<>(SessionAlert.class, kafka.registryClient()));
+        alerts = new KafkaConsumer<>(ConsumerLoop.groupConsumerConfig(kafka, groupId, 50), new StringDeserializer(),
+                new RegistryAvroDeserializer<>(SessionAlert.class, kafka.registryClient()));
         alerts.subscribe(List.of(Topics.SESSION_ALERTS.name()));
         loop = ConsumerLoop.start("reconciliation", alerts, this::followOnce);
         return this;

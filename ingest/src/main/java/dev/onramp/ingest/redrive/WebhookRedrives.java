@@ -24,7 +24,6 @@ import dev.onramp.schemas.WebhookReplay;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -67,13 +66,7 @@ public final class WebhookRedrives implements AutoCloseable {
     public WebhookRedrives(KafkaConnection kafka, String transactionalId, ClientSecretRedactor redactor, IngestMetrics metrics) {
         this.redactor = redactor;
         this.metrics = metrics;
-        Map<String, Object> consumer = new HashMap<>(kafka.clientConfig());
-        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
-        this.requests = new KafkaConsumer<>(consumer, new StringDeserializer(),
+        this.requests = new KafkaConsumer<>(ConsumerLoop.groupConsumerConfig(kafka, GROUP, 20), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(Redrive.class, kafka.registryClient()));
         Map<String, Object> producer = new HashMap<>(kafka.producerConfig());
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);

@@ -1,8 +1,11 @@
 package dev.onramp.runtime.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,21 @@ public final class ConsumerLoop implements AutoCloseable {
     private ConsumerLoop(String what, Consumer<?, ?> consumer, Step step) {
         this.consumer = consumer;
         this.thread = new Thread(() -> loop(what, step), what);
+    }
+
+    /**
+     * Settings for the consumer of such a loop: in group {@code groupId}, reading committed records only, committing
+     * its offsets itself (after the work is done), from the earliest record when the group is new, at most
+     * {@code maxPollRecords} at a time (each may take a while: a call to Stripe, a transaction).
+     */
+    public static Map<String, Object> groupConsumerConfig(KafkaConnection kafka, String groupId, int maxPollRecords) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        return config;
     }
 
     /** Starts the loop on a new thread named {@code what}. */
