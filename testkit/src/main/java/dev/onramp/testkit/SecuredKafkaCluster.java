@@ -27,55 +27,52 @@ import org.apache.kafka.common.Uuid;
 /**
  * Three KRaft nodes (brokers and controllers) as production runs them: clients and brokers speak SASL_SSL with
  * SCRAM-SHA-512, controllers mutual TLS, and Kafka's own authorizer allows nothing an ACL does not. The certificate is
- * made in the test ({@link TestCertificate}); the brokers' user and {@code admin} exist from the format, every other
- * user is added through the Admin API ({@link #addUser}), as an operator would.
+ * made in the test with the JDK's keytool ({@link TestCertificate#jdkKeystore}); the brokers' user and {@code admin}
+ * exist from the format, every other user is added through the Admin API ({@link #addUser}), as an operator would.
  */
 public final class SecuredKafkaCluster implements AutoCloseable {
     public static final String ADMIN = "admin";
     private static final String BROKER = "broker";
 
     private final List<LocalKafkaBroker> nodes;
-    private final Path truststore;
+    private final TestCertificate.JdkKeystore certificate;
     private final String adminPassword;
 
-    private SecuredKafkaCluster(List<LocalKafkaBroker> nodes, Path truststore, String adminPassword) {
+    private SecuredKafkaCluster(List<LocalKafkaBroker> nodes, TestCertificate.JdkKeystore certificate, String adminPassword) {
         this.nodes = nodes;
-        this.truststore = truststore;
+        this.certificate = certificate;
         this.adminPassword = adminPassword;
     }
 
     public static SecuredKafkaCluster start() {
         try {
             Path dir = Files.createTempDirectory("onramp-secured-kafka-");
-            TestCertificate certificate = TestCertificate.create(dir, "kafka-node");
-            Path keystore = dir.resolve("node-keystore.pem");
-            Files.writeString(keystore, Files.readString(certificate.privateKeyPem()) + Files.readString(certificate.certificatePem()));
+            TestCertificate.JdkKeystore certificate = TestCertificate.jdkKeystore(dir, "kafka-node");
             String brokerPassword = UUID.randomUUID().toString();
             String adminPassword = UUID.randomUUID().toString();
             int[] brokerPorts = IntStream.range(0, 3).map(i -> FreePorts.pick()).toArray();
             int[] controllerPorts = IntStream.range(0, 3).map(i -> FreePorts.pick()).toArray();
             String voters = IntStream.range(0, 3).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
-            Map<String, Object> adminClient = clientSettings(certificate.certificatePem(), ADMIN, adminPassword);
+            Map<String, Object> adminClient = clientSettings(certificate, ADMIN, adminPassword);
             List<String> scram = List.of(scramArgument(BROKER, brokerPassword), scramArgument(ADMIN, adminPassword));
             List<CompletableFuture<LocalKafkaBroker>> starting = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int node = i;
-                Map<String, String> settings = nodeSettings(brokerPorts[node], controllerPorts[node], keystore, certificate.certificatePem(),
-                        brokerPassword);
+                Map<String, String> settings = nodeSettings(brokerPorts[node], controllerPorts[node], certificate, brokerPassword);
                 // Together: a node is registered only once a majority of the quorum is up.
                 starting.add(CompletableFuture.supplyAsync(() -> LocalKafkaBroker.startSecuredClusterNode(dir.resolve("node-" + (node + 1)),
                         brokerPorts[node], controllerPorts[node], new LocalKafkaBroker.Quorum(node + 1, voters, clusterId, 3), settings,
                         adminClient, scram)));
             }
-            return new SecuredKafkaCluster(starting.stream().map(CompletableFuture::join).toList(), certificate.certificatePem(),
-                    adminPassword);
+            return new SecuredKafkaCluster(starting.stream().map(CompletableFuture::join).toList(), certificate, adminPassword);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Map<String, String> nodeSettings(int brokerPort, int controllerPort, Path keystore, Path truststore, String brokerPassword) {
+    private static Map<String, String> nodeSettings(int brokerPort, int controllerPort, TestCertificate.JdkKeystore certificate,
+                                                    String brokerPassword) {
         Map<String, String> settings = new HashMap<>();
         settings.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         settings.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
@@ -84,10 +81,13 @@ public final class SecuredKafkaCluster implements AutoCloseable {
         settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         settings.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
         settings.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(BROKER, brokerPassword));
-        settings.put("ssl.keystore.type", "PEM");
-        settings.put("ssl.keystore.location", keystore.toString());
-        settings.put("ssl.truststore.type", "PEM");
-        settings.put("ssl.truststore.location", truststore.toString());
+        settings.put("ssl.keystore.type", "PKCS12");
+        settings.put("ssl.keystore.location", certificate.keystore().toString());
+        settings.put("ssl.keystore.password", certificate.password());
+        settings.put("ssl.key.password", certificate.password());
+        settings.put("ssl.truststore.type", "PKCS12");
+        settings.put("ssl.truststore.location", certificate.truststore().toString());
+        settings.put("ssl.truststore.password", certificate.password());
         // Controllers and the brokers talking to them prove themselves by certificate: CN=kafka-node is User:kafka-node.
         settings.put("listener.name.controller.ssl.client.auth", "required");
         settings.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+).*$/$1/,DEFAULT");
@@ -99,12 +99,13 @@ public final class SecuredKafkaCluster implements AutoCloseable {
 
     /** The client settings of a user: what a service gets as {@code KAFKA_CLIENT_*}. */
     public Map<String, Object> clientSettings(String user, String password) {
-        return clientSettings(truststore, user, password);
+        return clientSettings(certificate, user, password);
     }
 
-    private static Map<String, Object> clientSettings(Path truststore, String user, String password) {
+    private static Map<String, Object> clientSettings(TestCertificate.JdkKeystore certificate, String user, String password) {
         return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", jaas(user, password),
-                "ssl.truststore.type", "PEM", "ssl.truststore.location", truststore.toString());
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", certificate.truststore().toString(),
+                "ssl.truststore.password", certificate.password());
     }
 
     /** The same as environment variables, {@code KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} and so on. */
