@@ -73,7 +73,7 @@ class ComposeClusterIntegrationTest {
         assertThat(NotifierConfig.fromEnv(new Env(notifier)).unsubscribe()).isPresent();
 
         List<CompletableFuture<LocalKafkaBroker>> starting = new ArrayList<>();
-        Map<String, Object> admin = clientSettings(localEnv("kafka-access"));
+        Map<String, Object> admin = new HashMap<>(KafkaConnection.fromEnv(localEnv("kafka-access")).clientSettings());
         for (int node = 1; node <= 3; node++) {
             String host = "kafka-" + node;
             Map<String, String> settings = new HashMap<>();
@@ -135,16 +135,6 @@ class ComposeClusterIntegrationTest {
         env.put("SCHEMA_REGISTRY_URL", DevStackExtension.registry().url());
         env.remove("SCHEMA_REGISTRY_USER_INFO");
         env.remove("SCHEMA_REGISTRY_TRUSTSTORE");
-    }
-
-    private static Map<String, Object> clientSettings(Map<String, String> env) {
-        Map<String, Object> settings = new HashMap<>();
-        env.forEach((name, value) -> {
-            if (name.startsWith(KafkaConnection.CLIENT_PREFIX)) {
-                settings.put(name.substring(KafkaConnection.CLIENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
-        return settings;
     }
 
     /** The service's environment in the file, with host names, ports and secrets this machine's. */

@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 
 import dev.onramp.ingest.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.Delivery;
 import dev.onramp.ingest.webhook.MappedWebhook;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
@@ -106,8 +105,7 @@ public final class Redriver {
     private RedriveOutcome redriveWebhook(DeadLetterEntry entry, WebhookDeadLetter deadLetter, String keyId) {
         MappedWebhook mapped;
         try {
-            mapped = mapper.map(redactor.redact(DeadLetters.utf8(deadLetter.getBody())), new Delivery(deadLetter.getBodySha256(),
-                    deadLetter.getSignatureHeader(), deadLetter.getVerifiedBy(), deadLetter.getReceivedAt()));
+            mapped = mapper.mapAgain(deadLetter, redactor);
         } catch (UnmappableWebhook e) {
             return new RedriveOutcome.Refused(entry.id(), "still cannot be mapped by this version: " + e.getMessage());
         }

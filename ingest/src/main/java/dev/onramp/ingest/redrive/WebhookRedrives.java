@@ -1,7 +1,5 @@
 package dev.onramp.ingest.redrive;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.Optional;
 
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.Delivery;
 import dev.onramp.ingest.webhook.MappedWebhook;
 import dev.onramp.ingest.webhook.UnmappableWebhook;
 import dev.onramp.ingest.webhook.WebhookMapper;
@@ -140,9 +137,7 @@ public final class WebhookRedrives implements AutoCloseable {
         }
         WebhookDeadLetter deadLetter = letter.get();
         try {
-            MappedWebhook mapped = mapper.map(redactor.redact(utf8(deadLetter.getBody())), new Delivery(deadLetter.getBodySha256(),
-                    deadLetter.getSignatureHeader(), deadLetter.getVerifiedBy(), deadLetter.getReceivedAt()));
-            return Optional.of(mapped);
+            return Optional.of(mapper.mapAgain(deadLetter, redactor));
         } catch (UnmappableWebhook e) {
             log.warn("redrive {} by {}: this version still cannot map the webhook ({}); not carried out", redrive.getRedriveId(),
                     redrive.getRequestedBy(), e.getMessage());
@@ -164,13 +159,6 @@ public final class WebhookRedrives implements AutoCloseable {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    private static String utf8(ByteBuffer bytes) {
-        ByteBuffer copy = bytes.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private void rewind() {

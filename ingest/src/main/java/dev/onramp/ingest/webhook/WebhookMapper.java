@@ -65,6 +65,18 @@ public final class WebhookMapper {
         return new MappedWebhook(raw, event);
     }
 
+    /**
+     * A dead letter's webhook mapped again with this version's mapping, as the delivery it was: what a redrive
+     * writes. The console checks a redrive with it and ingest carries the redrive out with it, so both map alike.
+     */
+    public MappedWebhook mapAgain(WebhookDeadLetter letter, ClientSecretRedactor redactor) throws UnmappableWebhook {
+        ByteBuffer body = letter.getBody().duplicate();
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        return map(redactor.redact(new String(bytes, StandardCharsets.UTF_8)), new Delivery(letter.getBodySha256(),
+                letter.getSignatureHeader(), letter.getVerifiedBy(), letter.getReceivedAt()));
+    }
+
     /** A verified webhook that could not be mapped, kept (redacted) with the reason, for a fix and a redrive. */
     public WebhookDeadLetter deadLetter(ClientSecretRedactor.Redacted redacted, Delivery delivery, String reason) {
         return WebhookDeadLetter.newBuilder()
