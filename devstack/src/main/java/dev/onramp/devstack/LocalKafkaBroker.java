@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node KRaft Kafka (broker and controller in one) run from the broker's own classes.
  *
- * <p>It is a real broker: same log format, same transactions, same group coordinator as production. It exists
- * because this project's machines have no Docker engine, so Testcontainers cannot start one.
+ * <p>It is a real broker: same log format, same transactions, same group coordinator as production, started from
+ * Maven Central's jars so that the tests and {@code onramp dev} need no container engine.
  *
  * <p>A broker can be stopped and started again on the same ports and log directory, which is how the tests take
  * Kafka away from a running service and give it back, and how {@code onramp dev} keeps every event across restarts.
@@ -257,6 +257,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.put("controlled.shutdown.enable", "true");
+        // A producer that died inside a transaction hides what follows it on those partitions from read_committed
+        // readers until its transaction times out and the coordinator notices; Kafka looks every 10 s by default.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         if (quorum.size() == 1) {
             // Restarted after a SIGKILL, the node leads at its old epoch until the controller fences the dead
             // incarnation, which it does when that one's session expires (9 s by default). That is the window in

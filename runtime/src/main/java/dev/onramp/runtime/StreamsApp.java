@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.onramp.runtime.kafka.GroupLiveness;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.streams.PoisonRecordHandler;
 import dev.onramp.runtime.streams.PoisonRecords;
@@ -14,6 +15,7 @@ import dev.onramp.schemas.serde.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamsApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
     static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
+    static final int TRANSACTION_TIMEOUT_MS = 8_000;
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics metrics;
@@ -88,6 +91,11 @@ public final class StreamsApp implements AutoCloseable {
         if (instanceId != null) {
             config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }
+        GroupLiveness.applyTo(config);
+        // A killed instance's open transaction hides everything written after it on the partitions it touched from
+        // read_committed readers until the coordinator aborts it: the transaction timeout (Streams' EOS default 10 s)
+        // plus the broker's abort check interval. Transactions here last one commit interval (50 ms).
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         return config;
     }
 

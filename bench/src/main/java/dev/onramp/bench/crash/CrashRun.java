@@ -4,18 +4,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -23,24 +19,9 @@ import dev.onramp.audit.SentNotifications;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.simulate.ChannelStandIns;
 import dev.onramp.devstack.simulate.OnrampSimulator;
-import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
 import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.runtime.kafka.KafkaConnection;
-import dev.onramp.runtime.kafka.TopicReader;
-import dev.onramp.schemas.Channel;
-import dev.onramp.schemas.DeliveryStatus;
-import dev.onramp.schemas.NotificationRecord;
-import dev.onramp.schemas.OnrampSessionEvent;
-import dev.onramp.schemas.OutcomeKind;
-import dev.onramp.schemas.RawWebhook;
-import dev.onramp.schemas.SessionOutcome;
-import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.serde.RegistryAvroDeserializer;
-import dev.onramp.schemas.serde.SchemaRegistryClient;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Simulated Stripe traffic against a dev stack that is SIGKILLed {@code kills} times mid-run and restarted on the
@@ -48,9 +29,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * test asserts and {@code onramp bench crash} prints.
  */
 public final class CrashRun {
-    private static final String SECRET = "whsec_crash_run_secret_0123456789";
-    private static final String API_KEY = "crash-run-platform-key-0123456789";
-    private static final String PLATFORM_WEBHOOK_SECRET = "whsec_Y3Jhc2gtcnVuLXBsYXRmb3JtLXNlY3JldA==";
+    static final String SECRET = "whsec_crash_run_secret_0123456789";
+    static final String API_KEY = "crash-run-platform-key-0123456789";
+    static final String PLATFORM_WEBHOOK_SECRET = "whsec_Y3Jhc2gtcnVuLXBsYXRmb3JtLXNlY3JldA==";
 
     /** What a kill takes away. */
     public enum Victim {
@@ -129,21 +110,17 @@ public final class CrashRun {
         }
     }
 
-    public Report execute() throws Exception {
-        GreenMail smtp = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        Map<String, String> env = new HashMap<>(Map.of(
-                "STRIPE_WEBHOOK_SECRETS", SECRET,
-                "PLATFORM_API_KEY", API_KEY,
-                "ONRAMP_KAFKA_PORT", String.valueOf(FreePorts.pick()),
-                "ONRAMP_REGISTRY_PORT", String.valueOf(FreePorts.pick()),
-                "INGEST_PORT", String.valueOf(FreePorts.pick()),
-                "PROCESSOR_PORT", String.valueOf(FreePorts.pick()),
-                "NOTIFIER_PORT", String.valueOf(FreePorts.pick()),
-                "SMTP_HOST", "127.0.0.1",
-                "SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()),
-                "SMTP_STARTTLS", "false"));
-        env.put("INGEST_ADMIN_PORT", String.valueOf(FreePorts.pick()));
+    /**
+     * What every service of a fault run shares: the simulated Stripe's and platform's secrets, SMTP without STARTTLS
+     * on loopback, the Web Push and platform webhook channels pointed at local stand-ins.
+     */
+    static Map<String, String> serviceEnv(int smtpPort) {
+        Map<String, String> env = new HashMap<>();
+        env.put("STRIPE_WEBHOOK_SECRETS", SECRET);
+        env.put("PLATFORM_API_KEY", API_KEY);
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        env.put("SMTP_STARTTLS", "false");
         // Shorter than a broker restart, so that ingest answers 503 while Kafka is away and Stripe retries.
         env.put("INGEST_KAFKA_TIMEOUT", "2s");
         VapidKeys.Generated vapid = VapidKeys.generate();
@@ -151,6 +128,19 @@ public final class CrashRun {
         env.put("VAPID_PRIVATE_KEY", vapid.privateKey());
         env.put("PLATFORM_WEBHOOK_SECRETS", PLATFORM_WEBHOOK_SECRET);
         env.put("OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
+        return env;
+    }
+
+    public Report execute() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(FreePorts.pick(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        Map<String, String> env = new HashMap<>(serviceEnv(smtp.getSmtp().getPort()));
+        env.put("ONRAMP_KAFKA_PORT", String.valueOf(FreePorts.pick()));
+        env.put("ONRAMP_REGISTRY_PORT", String.valueOf(FreePorts.pick()));
+        env.put("INGEST_PORT", String.valueOf(FreePorts.pick()));
+        env.put("INGEST_ADMIN_PORT", String.valueOf(FreePorts.pick()));
+        env.put("PROCESSOR_PORT", String.valueOf(FreePorts.pick()));
+        env.put("NOTIFIER_PORT", String.valueOf(FreePorts.pick()));
         List<Duration> readyAfterRestart = new ArrayList<>();
         try (ChannelStandIns standIns = new ChannelStandIns(PLATFORM_WEBHOOK_SECRET); CrashableStack stack = switch (victim) {
             case WHOLE_STACK -> new DevStackProcess(dataDir, env);
@@ -189,100 +179,13 @@ public final class CrashRun {
             String registryUrl = stack.registryUrl();
             long toNotify = plan.toNotify();
             SentNotifications.await(KafkaConnection.local(bootstrap, registryUrl), plan.sessionIds(), toNotify, Duration.ofMinutes(3));
-            long quietSince = System.nanoTime();
-            long lastCount = -1;
-            // Messages still in flight land within a retry or two; wait until the counts are stable for 5 s.
-            while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(5)) {
-                long count = smtp.getReceivedMessages().length + standIns.pushRequests() + standIns.webhookRequests();
-                if (count != lastCount) {
-                    lastCount = count;
-                    quietSince = System.nanoTime();
-                }
-                Thread.sleep(200);
-            }
+            ChannelCounts.awaitQuiet(smtp, standIns);
             log.printf("simulation done: %d webhooks accepted; %d emails expected%n", simulated.accepted(), toNotify);
-            return count(simulated, bootstrap, registryUrl, smtp.getReceivedMessages(), standIns, readyAfterRestart);
+            return RunTally.of(plan, bootstrap, registryUrl).count(simulated, smtp.getReceivedMessages(), ChannelCounts.of(standIns),
+                    readyAfterRestart);
         } finally {
             smtp.stop();
         }
     }
 
-    private Report count(OnrampSimulator.Report simulated, String bootstrap, String registryUrl, MimeMessage[] received,
-                         ChannelStandIns standIns, List<Duration> readyAfterRestart) throws MessagingException {
-        TopicReader scan = TopicReader.of(bootstrap);
-        SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl, Duration.ofSeconds(5));
-        Set<String> rawIds = scan.read(Topics.WEBHOOKS_RAW.name(), new RegistryAvroDeserializer<>(RawWebhook.class, registry),
-                null, k -> true).stream().map(r -> r.value().getEventId()).collect(Collectors.toSet());
-        Set<String> eventIds = scan.read(Topics.SESSION_EVENTS.name(), new RegistryAvroDeserializer<>(OnrampSessionEvent.class, registry),
-                null, k -> true).stream().map(r -> r.value().getEventId()).collect(Collectors.toSet());
-        Set<String> lost = new HashSet<>();
-        for (String id : simulated.acceptedEventIds()) {
-            if (!rawIds.contains(id) || !eventIds.contains(id)) {
-                lost.add(id);
-            }
-        }
-        Map<String, List<SessionOutcome>> outcomes = scan.read(Topics.SESSION_OUTCOMES.name(),
-                        new RegistryAvroDeserializer<>(SessionOutcome.class, registry), null, k -> true).stream()
-                .map(ConsumerRecord::value).collect(Collectors.groupingBy(SessionOutcome::getSessionId));
-        Set<String> withoutOutcome = new HashSet<>();
-        Map<String, Integer> duplicates = new TreeMap<>();
-        Set<String> wrong = new HashSet<>();
-        Map<String, Set<String>> messageIdsByAddress = new HashMap<>();
-        for (MimeMessage message : received) {
-            messageIdsByAddress.computeIfAbsent(message.getAllRecipients()[0].toString(), a -> new HashSet<>())
-                    .add(message.getMessageID());
-        }
-        Set<String> missed = new HashSet<>(missedOnOtherChannels(scan, registry));
-        for (SessionScript session : plan.sessions()) {
-            List<SessionOutcome> mine = outcomes.getOrDefault(session.sessionId(), List.of());
-            if (session.terminal()) {
-                OutcomeKind expected = session.ending() == SessionScript.Ending.FULFILLED ? OutcomeKind.FULFILLED : OutcomeKind.REJECTED;
-                if (mine.isEmpty()) {
-                    withoutOutcome.add(session.sessionId());
-                } else if (mine.size() > 1) {
-                    duplicates.put(session.sessionId(), mine.size());
-                } else if (mine.get(0).getOutcome() != expected) {
-                    wrong.add(session.sessionId());
-                }
-                if (session.recipientEmail() != null && !messageIdsByAddress.containsKey(session.recipientEmail())) {
-                    missed.add(session.sessionId());
-                }
-            } else if (!mine.isEmpty()) {
-                wrong.add(session.sessionId());
-            }
-        }
-        Set<String> twoDifferent = messageIdsByAddress.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        int repeated = received.length - messageIdsByAddress.size();
-        return new Report(simulated.accepted(), simulated.retried(), simulated.failed(), List.copyOf(readyAfterRestart),
-                outcomes.values().stream().mapToInt(List::size).sum(), lost, withoutOutcome, duplicates, wrong, missed,
-                twoDifferent, received.length, repeated, standIns.pushes(), standIns.pushRequests() - standIns.pushes(),
-                standIns.webhooksVerified(), standIns.webhookRequests() - standIns.webhooksVerified());
-    }
-
-    /** Terminal sessions whose recipient named a push subscription or a webhook URL, with no SENT on that channel. */
-    private Set<String> missedOnOtherChannels(TopicReader scan, SchemaRegistryClient registry) {
-        Map<Channel, Set<String>> sent = new EnumMap<>(Channel.class);
-        for (ConsumerRecord<String, NotificationRecord> r : scan.read(Topics.NOTIFICATIONS.name(),
-                new RegistryAvroDeserializer<>(NotificationRecord.class, registry), null, k -> true)) {
-            if (r.value().getStatus() == DeliveryStatus.SENT) {
-                sent.computeIfAbsent(r.value().getChannel(), c -> new HashSet<>()).add(r.value().getSessionId());
-            }
-        }
-        Set<String> missed = new HashSet<>();
-        for (SessionScript session : plan.sessions()) {
-            if (!session.terminal() || session.recipientEmail() == null) {
-                continue;
-            }
-            if (OnrampSimulator.registersPush(session.sessionId())
-                    && !sent.getOrDefault(Channel.PUSH, Set.of()).contains(session.sessionId())) {
-                missed.add(session.sessionId() + " (push)");
-            }
-            if (OnrampSimulator.registersWebhook(session.sessionId())
-                    && !sent.getOrDefault(Channel.WEBHOOK, Set.of()).contains(session.sessionId())) {
-                missed.add(session.sessionId() + " (webhook)");
-            }
-        }
-        return missed;
-    }
 }

@@ -47,7 +47,7 @@ public final class DevStackProcess implements CrashableStack {
         if (apicurio != null) {
             command.add("-Dapicurio.home=" + apicurio);
         }
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        command.addAll(List.of("-cp", ChildClassPath.get(),
                 "dev.onramp.cli.Onramp", "dev", "--data", dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);

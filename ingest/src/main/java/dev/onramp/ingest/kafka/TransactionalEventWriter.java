@@ -111,7 +111,10 @@ public final class TransactionalEventWriter implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) blockTimeout.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) blockTimeout.toMillis() + 2_000);
-        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        // A transaction never outlives the wait for Kafka (then it is aborted and the request answered 503), so a few
+        // seconds over it suffice; a pod replaced by one with another transactional id leaves its open transaction
+        // hiding the partitions it touched from read_committed readers for this long.
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) blockTimeout.toMillis() + 5_000);
         // Right after a commit the coordinator may still be writing markers and answers the next transaction's
         // first send with CONCURRENT_TRANSACTIONS; the default 100 ms backoff would stall every lane that long.
         config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);

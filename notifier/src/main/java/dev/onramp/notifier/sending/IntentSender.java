@@ -22,6 +22,7 @@ import dev.onramp.notifier.delivery.DeliveryResult;
 import dev.onramp.notifier.delivery.Notification;
 import dev.onramp.notifier.delivery.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
+import dev.onramp.runtime.kafka.GroupLiveness;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.NotificationIntent;
@@ -143,7 +144,7 @@ public final class IntentSender implements AutoCloseable {
         }
     }
 
-    /** Sends a batch on the workers, keeping the group membership alive while they work, then commits it. */
+    /** Sends a batch on the workers, keeping the group membership alive while they work, then commits it (unless closing). */
     private void sendAll(ConsumerRecords<String, NotificationIntent> batch) {
         List<Future<?>> sends = new ArrayList<>();
         for (ConsumerRecord<String, NotificationIntent> record : batch) {
@@ -158,6 +159,12 @@ public final class IntentSender implements AutoCloseable {
             }
         } finally {
             intents.resume(intents.assignment());
+        }
+        if (!running) {
+            // Closing: a worker stops waiting for its turn once closing begins, so some of the batch may be unsent.
+            // Left uncommitted, the whole batch goes to the partitions' next owner, which skips what the ledger shows
+            // as sent.
+            return;
         }
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (TopicPartition partition : batch.partitions()) {
@@ -257,6 +264,7 @@ public final class IntentSender implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Small batches: each is sent, then committed, so a batch is also how much a restart reads again.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(8, settings.connections() * 4));
+        GroupLiveness.applyTo(config);
         return config;
     }
 
