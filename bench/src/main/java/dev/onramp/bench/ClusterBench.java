@@ -34,6 +34,9 @@ public final class ClusterBench implements Callable<Integer> {
     @Option(names = "--rate", description = "Webhooks per second over all ingest instances (default ${DEFAULT-VALUE}).")
     double rate = 300;
 
+    @Option(names = "--warmup", description = "Seconds of traffic before the first stretch, not counted (default ${DEFAULT-VALUE}).")
+    int warmUpSeconds = 60;
+
     @Option(names = "--stretch", description = "Seconds of traffic per fault (default ${DEFAULT-VALUE}).")
     int stretchSeconds = 60;
 
@@ -51,13 +54,15 @@ public final class ClusterBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (brokers < 1 || ingest < 1 || processors < 1 || notifiers < 1 || rate <= 0 || stretchSeconds < 5) {
-            System.err.println("every count must be at least 1, --rate positive, --stretch at least 5 seconds");
+        boolean fleetValid = brokers >= 1 && ingest >= 1 && processors >= 1 && notifiers >= 1;
+        if (!fleetValid || rate <= 0 || stretchSeconds < 5 || warmUpSeconds < 0) {
+            System.err.println("every count must be at least 1, --rate positive, --stretch at least 5 seconds, --warmup not negative");
             return 2;
         }
         Path dir = data != null ? data : Files.createTempDirectory("onramp-cluster-");
         ScaleOutRun.Settings settings = new ScaleOutRun.Settings(
-                new ScaleOutRun.Size(brokers, ingest, processors, notifiers), rate, Duration.ofSeconds(stretchSeconds), faults, seed, List.of());
+                new ScaleOutRun.Size(brokers, ingest, processors, notifiers), rate, Duration.ofSeconds(warmUpSeconds),
+                Duration.ofSeconds(stretchSeconds), faults, seed, List.of());
         ScaleOutRun.Report report = new ScaleOutRun(dir, settings, System.err).execute();
         System.out.printf("%nmachine: %d cores, Java %s; %s at %.0f webhooks/s, %d s per stretch; data in %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), settings.size(), rate,

@@ -75,10 +75,12 @@ public final class ScaleOutRun {
     }
 
     /**
-     * What to run: the fleet, the rate in webhooks/s, each fault's stretch of traffic, the faults in order, and options
-     * for every child JVM (a test trades peak speed for start-up time with C1 alone).
+     * What to run: the fleet, the rate in webhooks/s, traffic before the first stretch that is not counted (fresh JVMs
+     * spend their first minute compiling), each fault's stretch of traffic, the faults in order, and options for every
+     * child JVM (a test trades peak speed for start-up time with C1 alone).
      */
-    public record Settings(Size size, double webhooksPerSecond, Duration stretch, List<Fault> faults, long seed, List<String> jvmOptions) {
+    public record Settings(Size size, double webhooksPerSecond, Duration warmUp, Duration stretch, List<Fault> faults, long seed,
+                           List<String> jvmOptions) {
     }
 
     /** Outcome latency from each deciding webhook's slot in the schedule to its outcome visible (read_committed). */
@@ -140,6 +142,13 @@ public final class ScaleOutRun {
                 log.printf("%s started together, all ready in %d ms%n", settings.size(), started.toMillis());
                 try (OutcomeWatch watch = new OutcomeWatch(fleet.kafka().bootstrapServers(), fleet.registryUrl());
                      QueryProbe probe = new QueryProbe(fleet.of(Service.PROCESSOR), watch, CrashRun.API_KEY, Duration.ofMillis(200), log)) {
+                    if (!settings.warmUp().isZero()) {
+                        Traffic warmUp = new Traffic(fleet.ingestUrls(), standIns, settings.seed() + 1_000);
+                        warmUp.start();
+                        Thread.sleep(settings.warmUp().toMillis());
+                        warmUp.stopAndJoin();
+                        log.printf("warmed up: %d webhooks in %d s, not counted%n", warmUp.acceptedSoFar(), settings.warmUp().toSeconds());
+                    }
                     List<Stretch> stretches = new ArrayList<>();
                     for (int i = 0; i < settings.faults().size(); i++) {
                         Stretch stretch = stretch(fleet, smtp, standIns, watch, probe, settings.faults().get(i), settings.seed() + i);

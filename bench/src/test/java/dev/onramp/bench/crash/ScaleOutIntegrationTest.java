@@ -25,7 +25,7 @@ class ScaleOutIntegrationTest {
 
     @Test
     void killsAndARollingUpgradeLoseNothingAndTellEveryoneOnce() throws Exception {
-        ScaleOutRun.Settings settings = new ScaleOutRun.Settings(new ScaleOutRun.Size(3, 1, 2, 2), 40, Duration.ofSeconds(12),
+        ScaleOutRun.Settings settings = new ScaleOutRun.Settings(new ScaleOutRun.Size(3, 1, 2, 2), 40, Duration.ZERO, Duration.ofSeconds(12),
                 List.of(ScaleOutRun.Fault.KILL_PROCESSOR, ScaleOutRun.Fault.KILL_NOTIFIER, ScaleOutRun.Fault.EVOLVE_CONTRACT), 17,
                 // Nine JVMs share the cores: the C1 compiler alone gets each started sooner; figures are the bench's.
                 List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
