@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,8 @@ class ScaleOutIntegrationTest {
     Path data;
 
     @Test
+    // Eleven JVMs on the build's cores: each restart takes 20-100 s there, and the upgrade restarts four instances.
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void killsAndARollingUpgradeLoseNothingAndTellEveryoneOnce() throws Exception {
         ScaleOutRun.Settings settings = new ScaleOutRun.Settings(new ScaleOutRun.Size(3, 1, 2, 2), 40, Duration.ZERO, Duration.ofSeconds(12),
                 List.of(ScaleOutRun.Fault.KILL_PROCESSOR, ScaleOutRun.Fault.KILL_NOTIFIER, ScaleOutRun.Fault.EVOLVE_CONTRACT), 17,
