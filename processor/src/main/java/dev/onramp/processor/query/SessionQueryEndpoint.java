@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.onramp.processor.session.SessionStore;
 import dev.onramp.processor.session.SessionTopology;
@@ -14,10 +15,12 @@ import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.SessionState;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -102,7 +105,7 @@ public final class SessionQueryEndpoint {
         // active by what its changelog has not yet replayed), so while the active's instance is gone or the group
         // rebalances a standby answers instead of a 503.
         boolean authoritative = active.equals(self) && running;
-        LocalCopy local = heldHere ? readLocal(sessionId, metadata.partition()) : new LocalCopy.Absent();
+        LocalCopy local = heldHere ? readLocal(sessionId, metadata.partition(), authoritative) : new LocalCopy.Absent();
         if (authoritative || forwarded) {
             answer(ctx, sessionId, local, authoritative);
             return;
@@ -131,20 +134,39 @@ public final class SessionQueryEndpoint {
         record NotHeld() implements LocalCopy {
         }
 
-        /** No copy to read here now: being restored, or moved away since the routing table was read. */
+        /** No copy to read here now that can tell: being restored, or moved away since the routing table was read. */
         record Absent() implements LocalCopy {
         }
     }
 
-    private LocalCopy readLocal(String sessionId, int partition) {
+    private LocalCopy readLocal(String sessionId, int partition, boolean authoritative) {
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
                     SessionTopology.SESSIONS_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
                     .withPartition(partition).enableStaleStores());
             SessionState state = SessionStore.get(store, stateSerde, sessionId);
-            return state == null ? new LocalCopy.NotHeld() : new LocalCopy.Found(state);
+            if (state != null) {
+                return new LocalCopy.Found(state);
+            }
+            return !authoritative || caughtUp(partition) ? new LocalCopy.NotHeld() : new LocalCopy.Absent();
         } catch (InvalidStateStoreException e) {
             return new LocalCopy.Absent();
+        }
+    }
+
+    /**
+     * Whether this instance's copy of the partition holds everything its changelog does. The routing table can name
+     * this instance the partition's active a moment before its thread takes the task over (the copy read is then
+     * still the standby's, behind), and an active copy is readable while it is restored; so "not in the copy" means
+     * "not heard of" only once the copy has caught up. Asked only before a 404: it costs a round trip to the brokers.
+     */
+    private boolean caughtUp(int partition) {
+        try {
+            LagInfo lag = streams.allLocalStorePartitionLags()
+                    .getOrDefault(SessionTopology.SESSIONS_STORE, Map.of()).get(partition);
+            return lag != null && lag.offsetLag() == 0;
+        } catch (KafkaException e) {
+            return false;
         }
     }
 
