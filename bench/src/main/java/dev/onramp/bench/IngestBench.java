@@ -19,11 +19,11 @@ import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
-import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.Delivery;
-import dev.onramp.ingest.webhook.MappedWebhook;
-import dev.onramp.ingest.webhook.SignedJson;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.ClientSecretRedactor;
+import dev.onramp.session.webhook.WebhookReceipt;
+import dev.onramp.session.webhook.MappedWebhook;
+import dev.onramp.session.webhook.SignedJson;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.Env;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
@@ -202,8 +202,9 @@ public final class IngestBench implements Callable<Integer> {
 
     /** The serialized sizes of the two records ingest writes for the sample webhook. */
     private static int[] recordSizes(String sample) throws Exception {
-        Delivery delivery = new Delivery("0".repeat(64), WebhookSigner.header(SECRET, 1_700_000_000L, sample), "1:abcdef01", Instant.now());
-        MappedWebhook mapped = new WebhookMapper().map(new ClientSecretRedactor(SignedJson.mapper()).redact(sample), delivery);
+        WebhookReceipt receipt = new WebhookReceipt(
+                "0".repeat(64), WebhookSigner.header(SECRET, 1_700_000_000L, sample), "1:abcdef01", Instant.now());
+        MappedWebhook mapped = new WebhookMapper().map(new ClientSecretRedactor(SignedJson.mapper()).redact(sample), receipt);
         RegistryAvroSerializer<SpecificRecord> serializer = new RegistryAvroSerializer<>(new InMemorySchemaRegistry());
         serializer.configure(Map.of(), false);
         return new int[]{serializer.serialize(Topics.WEBHOOKS_RAW.name(), mapped.raw()).length,

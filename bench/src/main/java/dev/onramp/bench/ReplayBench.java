@@ -3,7 +3,7 @@ package dev.onramp.bench;
 import java.util.concurrent.Callable;
 
 import dev.onramp.audit.replay.SessionReplay;
-import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.session.state.SessionStateMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

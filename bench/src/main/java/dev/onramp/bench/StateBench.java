@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
-import dev.onramp.processor.session.SessionRules;
+import dev.onramp.session.state.SessionRules;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.tracing.Tracing;

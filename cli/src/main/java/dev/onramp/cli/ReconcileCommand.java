@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.reconcile.Reconciler;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.WebhookMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 import dev.onramp.audit.replay.SessionReplay;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.processor.ProcessorConfig;
-import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.session.state.SessionStateMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,6 +3,7 @@ package dev.onramp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -76,7 +77,7 @@ class ConfigurationDocTest {
     private static Set<String> readByTheCommandAndTheLogs() throws IOException {
         Set<String> names = new TreeSet<>();
         Pattern javaRead = Pattern.compile("(?:getenv\\(\\)\\.getOrDefault|getenv|env\\.getOrDefault|env\\.get)\\(\"([A-Z][A-Z0-9_]+)\"");
-        try (Stream<Path> files = Stream.concat(Files.walk(ROOT.resolve("cli/src/main")), Files.walk(ROOT.resolve("devstack/src/main")))) {
+        try (Stream<Path> files = Stream.of("cli", "devtools", "devstack").flatMap(ConfigurationDocTest::mainSources)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 collect(javaRead, Files.readString(file), names);
             }
@@ -85,6 +86,14 @@ class ConfigurationDocTest {
         collect(shellOrXml, Files.readString(ROOT.resolve("cli/src/main/resources/logback.xml")), names);
         collect(shellOrXml, Files.readString(ROOT.resolve("onramp")), names);
         return names;
+    }
+
+    private static Stream<Path> mainSources(String module) {
+        try {
+            return Files.walk(ROOT.resolve(module).resolve("src/main"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every backquoted name in the first column of the doc's tables. */

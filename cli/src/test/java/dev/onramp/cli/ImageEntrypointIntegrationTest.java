@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its config's entrypoint run with the image's own java (found on the image's PATH under that root), with the image's
  * environment and working directory, as its non-root user when this test runs as root, and {@code ingest} as the
  * argument, against this class's broker and registry. Ready, a signed webhook answered 200 (so it is in Kafka), JSON
- * logs (the image's {@code LOG_FORMAT}), and a clean stop on SIGTERM.
+ * logs (the image's {@code LOG_FORMAT}), and a clean stop on SIGTERM. Its layers hold none of the developer's tools.
  */
 @Tag("slow")
 class ImageEntrypointIntegrationTest {
@@ -69,7 +69,9 @@ class ImageEntrypointIntegrationTest {
         Path unpacked = Files.createTempDirectory("onramp-image-tar");
         try {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            runIngest(root, unpack(IMAGE, unpacked, root).path("config"));
+            JsonNode config = unpack(IMAGE, unpacked, root).path("config");
+            assertThat(DeveloperTools.under(root)).as("developer's tools in the image's layers").isEmpty();
+            runIngest(root, config);
         } finally {
             deleteRecursively(root);
             deleteRecursively(unpacked);

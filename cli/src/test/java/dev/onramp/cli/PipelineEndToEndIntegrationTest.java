@@ -36,13 +36,13 @@ import dev.onramp.devstack.simulate.SessionScript;
 import dev.onramp.devstack.simulate.SimulationPlan;
 import dev.onramp.ingest.IngestConfig;
 import dev.onramp.ingest.IngestService;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.notifier.NotifierConfig;
 import dev.onramp.notifier.NotifierService;
 import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.processor.ProcessorConfig;
 import dev.onramp.processor.ProcessorService;
-import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -117,8 +117,8 @@ class PipelineEndToEndIntegrationTest {
                 });
             }
             long toNotify = plan.sessions().stream().filter(s -> s.terminal() && s.recipientEmail() != null).count();
-            Map<String, Instant> notified = SimulateCommand.awaitNotifications(
-                    KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()), plan, Duration.ofSeconds(90));
+            Map<String, Instant> notified = SentNotifications.await(KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl()),
+                    plan.sessionIds(), plan.toNotify(), Duration.ofSeconds(90));
             assertThat(notified).hasSize((int) toNotify);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= toNotify);
             onePushAndOneWebhookPerOutcomeThatAskedForThem(plan, standIns);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.onramp.processor.session.SessionRules;
+import dev.onramp.session.state.SessionRules;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
-import dev.onramp.processor.session.SessionStateMachine;
+import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.OnrampSessionEvent;

@@ -48,7 +48,7 @@ public final class DevStackProcess implements CrashableStack {
             command.add("-Dapicurio.home=" + apicurio);
         }
         command.addAll(List.of("-cp", ChildClassPath.get(),
-                "dev.onramp.cli.Onramp", "dev", "--data", dataDir.toString()));
+                "dev.onramp.devtools.OnrampDev", "dev", "--data", dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         process = builder.start();

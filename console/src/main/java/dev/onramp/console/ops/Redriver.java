@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
-import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.MappedWebhook;
-import dev.onramp.ingest.webhook.UnmappableWebhook;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
+import dev.onramp.session.webhook.ClientSecretRedactor;
+import dev.onramp.session.webhook.MappedWebhook;
+import dev.onramp.session.webhook.UnmappableWebhook;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.DeliveryStatus;

@@ -7,7 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
 import dev.onramp.runtime.net.OutboundUrlPolicy;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.Sha256;

@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.mint.StripeOnramp;
-import dev.onramp.ingest.webhook.UnmappableWebhook;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.UnmappableWebhook;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.ConsumerLoop;
 import dev.onramp.runtime.kafka.KafkaConnection;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.webhook.ClientSecretRedactor;
-import dev.onramp.ingest.webhook.MappedWebhook;
-import dev.onramp.ingest.webhook.UnmappableWebhook;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.ClientSecretRedactor;
+import dev.onramp.session.webhook.MappedWebhook;
+import dev.onramp.session.webhook.UnmappableWebhook;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.kafka.ConsumerLoop;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;

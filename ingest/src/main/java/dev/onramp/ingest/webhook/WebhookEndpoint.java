@@ -9,13 +9,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.kafka.TransactionalEventWriter;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Sha256;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
+import dev.onramp.session.webhook.ClientSecretRedactor;
+import dev.onramp.session.webhook.MappedWebhook;
+import dev.onramp.session.webhook.UnmappableWebhook;
+import dev.onramp.session.webhook.WebhookReceipt;
+import dev.onramp.session.webhook.WebhookMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
@@ -103,13 +108,13 @@ public final class WebhookEndpoint implements Handler {
         byte[] body = readBody(ctx);
         String signatureHeader = ctx.header("Stripe-Signature");
         Verification verified = verify(body, signatureHeader);
-        Delivery delivery = new Delivery(sha256(body), signatureHeader, verified.verifiedBy(), receivedAt);
+        WebhookReceipt receipt = new WebhookReceipt(sha256(body), signatureHeader, verified.verifiedBy(), receivedAt);
         ClientSecretRedactor.Redacted redacted = redactor.redact(body);
         MappedWebhook mapped;
         try {
-            mapped = mapper.map(redacted, delivery);
+            mapped = mapper.map(redacted, receipt);
         } catch (UnmappableWebhook e) {
-            throw deadLettered(mapper.deadLetter(redacted, delivery, e.getMessage()));
+            throw deadLettered(mapper.deadLetter(redacted, receipt, e.getMessage()));
         }
         String sessionId = mapped.raw().getSessionId() == null ? "" : mapped.raw().getSessionId();
         span.setAttribute(Tracing.EVENT_ID, mapped.eventId());

@@ -9,7 +9,7 @@ import java.time.Instant;
 
 import dev.onramp.ingest.IngestMetrics;
 import dev.onramp.ingest.mint.StripeOnramp;
-import dev.onramp.ingest.webhook.WebhookMapper;
+import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.schemas.AlertKind;
 import dev.onramp.schemas.SessionAlert;

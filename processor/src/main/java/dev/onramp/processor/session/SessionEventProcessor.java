@@ -11,6 +11,8 @@ import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionStateMachine;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

@@ -10,6 +10,7 @@ import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.StatusChange;
+import dev.onramp.session.state.SessionRules;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 

@@ -7,6 +7,8 @@ import static dev.onramp.schemas.Topics.SESSION_STATE;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.runtime.tracing.Tracing;
+import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionStateMachine;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;

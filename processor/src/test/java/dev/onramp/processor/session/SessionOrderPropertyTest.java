@@ -14,6 +14,7 @@ import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.session.state.SessionStateMachine;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -11,6 +11,8 @@ import java.time.Instant;
 
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionStateMachine;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 

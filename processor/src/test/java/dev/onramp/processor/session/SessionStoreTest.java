@@ -11,6 +11,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.session.state.SessionStateMachine;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -19,8 +18,9 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
-import dev.onramp.schemas.TransactionDetails;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,7 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The real topology under TopologyTestDriver, with helpers to make Stripe-like events. */
 final class SessionTopologyHarness implements AutoCloseable {
-    static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+    static final Instant START = SessionEvents.START;
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
@@ -64,25 +64,12 @@ final class SessionTopologyHarness implements AutoCloseable {
     }
 
     static OnrampSessionEvent event(String eventId, String sessionId, SessionStatus status, long createdSecond) {
-        return event(eventId, sessionId, status, status.name().toLowerCase(Locale.ROOT), createdSecond, null);
+        return SessionEvents.event(eventId, sessionId, status, createdSecond);
     }
 
     static OnrampSessionEvent event(String eventId, String sessionId, SessionStatus status, String statusRaw,
                                     long createdSecond, String transactionId) {
-        return OnrampSessionEvent.newBuilder()
-                .setEventId(eventId)
-                .setEventType("crypto.onramp_session_updated")
-                .setEventCreated(START.plusSeconds(createdSecond))
-                .setSessionId(sessionId)
-                .setStatus(status)
-                .setStatusRaw(statusRaw)
-                .setTransactionDetails(TransactionDetails.newBuilder()
-                        .setDestinationAmount("0.5").setDestinationCurrency("eth").setDestinationNetwork("ethereum")
-                        .setSourceAmount("1500.00").setSourceCurrency("usd")
-                        .setTransactionId(transactionId)
-                        .build())
-                .setReceivedAt(START.plusSeconds(createdSecond))
-                .build();
+        return SessionEvents.event(eventId, sessionId, status, statusRaw, createdSecond, transactionId);
     }
 
     /** The four events of a session that completes, one second apart. */

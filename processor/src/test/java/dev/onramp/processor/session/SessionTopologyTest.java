@@ -29,6 +29,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.StatusChange;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
+import dev.onramp.session.state.SessionRules;
 import dev.onramp.testkit.streams.TopologyDiagram;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TopologyDescription;
