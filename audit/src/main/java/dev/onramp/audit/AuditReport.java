@@ -33,28 +33,45 @@ public final class AuditReport {
         this.registry = registry;
     }
 
+    /**
+     * What a report counts, as read from the topics: {@code accepted}, {@code deadLettered} and {@code alerts} only by
+     * record time; the state table, the notifications and the recipients whole (their latest value per key matters).
+     */
+    public record Records(List<? extends ConsumerRecord<String, ?>> accepted, List<? extends ConsumerRecord<String, ?>> deadLettered,
+                          List<ConsumerRecord<String, SessionState>> states, List<ConsumerRecord<String, SessionOutcome>> outcomes,
+                          List<ConsumerRecord<String, NotificationRecord>> notifications,
+                          List<ConsumerRecord<String, SessionRecipient>> recipients, List<? extends ConsumerRecord<String, ?>> alerts) {
+    }
+
     /** Metric name to count, in the order they are printed. */
     public Map<String, Long> of(Instant from, Instant to) {
+        return count(new Records(read(Topics.WEBHOOKS_RAW, from), read(Topics.WEBHOOKS_DLQ, from), read(Topics.SESSION_STATE, null),
+                read(Topics.SESSION_OUTCOMES, from), read(Topics.NOTIFICATIONS, null), read(Topics.RECIPIENTS, null),
+                read(Topics.SESSION_ALERTS, from)), from, to);
+    }
+
+    /** The report of the period [from, to) over these records. */
+    static Map<String, Long> count(Records records, Instant from, Instant to) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("webhooks.accepted", count(read(Topics.WEBHOOKS_RAW, from), from, to));
-        counts.put("webhooks.dead_lettered", count(read(Topics.WEBHOOKS_DLQ, from), from, to));
+        counts.put("webhooks.accepted", count(records.accepted(), from, to));
+        counts.put("webhooks.dead_lettered", count(records.deadLettered(), from, to));
 
         Map<String, SessionState> states = new HashMap<>();
-        read(Topics.SESSION_STATE, null).forEach(r -> states.put(r.key(), r.value()));
+        records.states().forEach(r -> states.put(r.key(), r.value()));
         Map<String, Long> byStatus = new TreeMap<>();
-        states.values().stream().filter(s -> within(s.getUpdatedAt(), from, to))
+        states.values().stream().filter(s -> s != null && within(s.getUpdatedAt(), from, to))
                 .forEach(s -> byStatus.merge(s.getStatusRaw(), 1L, Long::sum));
         byStatus.forEach((status, n) -> counts.put("sessions.final_status." + status, n));
 
         Map<String, SessionOutcome> outcomes = new HashMap<>();
-        read(Topics.SESSION_OUTCOMES, from).stream().filter(r -> within(Instant.ofEpochMilli(r.timestamp()), from, to))
+        records.outcomes().stream().filter(r -> within(Instant.ofEpochMilli(r.timestamp()), from, to))
                 .forEach(r -> outcomes.put(r.key(), r.value()));
         counts.put("outcomes.fulfilled", outcomes.values().stream().filter(o -> o.getOutcome() == OutcomeKind.FULFILLED).count());
         counts.put("outcomes.rejected", outcomes.values().stream().filter(o -> o.getOutcome() == OutcomeKind.REJECTED).count());
 
         Map<String, NotificationRecord> latestNotification = new HashMap<>();
         Map<String, NotificationRecord> latestBySession = new HashMap<>();
-        read(Topics.NOTIFICATIONS, null).forEach(r -> {
+        records.notifications().forEach(r -> {
             latestNotification.put(r.value().getNotificationId(), r.value());
             if (r.value().getChannel() == Channel.WEBHOOK) {
                 return; // the platform was told; "without notification" is about the user
@@ -75,7 +92,7 @@ public final class AuditReport {
         }
 
         Map<String, SessionRecipient> recipients = new HashMap<>();
-        read(Topics.RECIPIENTS, null).forEach(r -> recipients.put(r.key(), r.value()));
+        records.recipients().forEach(r -> recipients.put(r.key(), r.value()));
         Map<String, Long> unnotified = new TreeMap<>();
         outcomes.values().stream().filter(o -> o.getOutcome() == OutcomeKind.FULFILLED).forEach(o -> {
             NotificationRecord n = latestBySession.get(o.getSessionId());
@@ -89,11 +106,11 @@ public final class AuditReport {
         });
         counts.put("fulfilled_without_notification", unnotified.values().stream().mapToLong(Long::longValue).sum());
         unnotified.forEach((why, n) -> counts.put("fulfilled_without_notification." + why, n));
-        counts.put("alerts.stalled", count(read(Topics.SESSION_ALERTS, from), from, to));
+        counts.put("alerts.stalled", count(records.alerts(), from, to));
         return counts;
     }
 
-    private static <V> long count(List<ConsumerRecord<String, V>> records, Instant from, Instant to) {
+    private static long count(List<? extends ConsumerRecord<String, ?>> records, Instant from, Instant to) {
         return records.stream().filter(r -> within(Instant.ofEpochMilli(r.timestamp()), from, to)).count();
     }
 

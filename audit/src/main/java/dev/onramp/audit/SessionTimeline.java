@@ -48,25 +48,40 @@ public final class SessionTimeline {
         this.registry = registry;
     }
 
+    /** One session's records, as read from each topic (in the session's partition, from {@code since} on when given). */
+    public record Records(List<ConsumerRecord<String, RawWebhook>> webhooks, List<ConsumerRecord<String, SessionState>> states,
+                          List<ConsumerRecord<String, SessionOutcome>> outcomes, List<ConsumerRecord<String, SessionRecipient>> recipients,
+                          List<ConsumerRecord<String, NotificationRecord>> notifications, List<ConsumerRecord<String, SessionAlert>> alerts,
+                          List<ConsumerRecord<String, StripeLookup>> lookups, List<ConsumerRecord<String, Redrive>> redrives) {
+    }
+
     /** Everything the topics hold about one session, merged in time order (ties: the order the pipeline works in). */
     public List<TimelineEntry> of(String sessionId, Instant since, boolean revealRecipient) {
+        return merge(new Records(read(Topics.WEBHOOKS_RAW, sessionId, since), read(Topics.SESSION_STATE, sessionId, since),
+                read(Topics.SESSION_OUTCOMES, sessionId, since), read(Topics.RECIPIENTS, sessionId, since),
+                read(Topics.NOTIFICATIONS, sessionId, since), read(Topics.SESSION_ALERTS, sessionId, since),
+                read(Topics.STRIPE_LOOKUPS, sessionId, since), read(Topics.REDRIVES, sessionId, since)), since, revealRecipient);
+    }
+
+    /** The timeline of one session's records; state changes before {@code since} (when given) are left out. */
+    static List<TimelineEntry> merge(Records records, Instant since, boolean revealRecipient) {
         List<TimelineEntry> entries = new ArrayList<>();
-        entries.addAll(webhooks(sessionId, since));
-        entries.addAll(stateChanges(sessionId, since));
-        entries.addAll(outcomes(sessionId, since));
-        entries.addAll(recipients(sessionId, since, revealRecipient));
-        entries.addAll(notifications(sessionId, since));
-        entries.addAll(alerts(sessionId, since));
-        entries.addAll(lookups(sessionId, since));
-        entries.addAll(redrives(sessionId, since));
+        entries.addAll(webhooks(records.webhooks()));
+        entries.addAll(stateChanges(records.states(), since));
+        entries.addAll(outcomes(records.outcomes()));
+        entries.addAll(recipients(records.recipients(), revealRecipient));
+        entries.addAll(notifications(records.notifications()));
+        entries.addAll(alerts(records.alerts()));
+        entries.addAll(lookups(records.lookups()));
+        entries.addAll(redrives(records.redrives()));
         entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
         return entries;
     }
 
-    private List<TimelineEntry> webhooks(String sessionId, Instant since) {
+    private static List<TimelineEntry> webhooks(List<ConsumerRecord<String, RawWebhook>> webhooks) {
         List<TimelineEntry> entries = new ArrayList<>();
         Set<String> deliveredEventIds = new HashSet<>();
-        for (var record : read(Topics.WEBHOOKS_RAW, sessionId, since)) {
+        for (var record : webhooks) {
             RawWebhook raw = record.value();
             boolean repeat = !deliveredEventIds.add(raw.getEventId());
             entries.add(TimelineEntry.of(raw.getReceivedAt(), 0, "webhook",
@@ -78,9 +93,8 @@ public final class SessionTimeline {
     }
 
     /** From the latest state's history, which records every event's disposition. */
-    private List<TimelineEntry> stateChanges(String sessionId, Instant since) {
-        // Every state of the session was written after its first event: since bounds this read too.
-        List<ConsumerRecord<String, SessionState>> states = read(Topics.SESSION_STATE, sessionId, since);
+    private static List<TimelineEntry> stateChanges(List<ConsumerRecord<String, SessionState>> states, Instant since) {
+        // Every state of the session was written after its first event: since bounds the read of states too.
         if (states.isEmpty()) {
             return List.of();
         }
@@ -93,8 +107,8 @@ public final class SessionTimeline {
                 .toList();
     }
 
-    private List<TimelineEntry> outcomes(String sessionId, Instant since) {
-        return read(Topics.SESSION_OUTCOMES, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> outcomes(List<ConsumerRecord<String, SessionOutcome>> outcomes) {
+        return outcomes.stream().map(record -> {
             SessionOutcome outcome = record.value();
             return TimelineEntry.of(Instant.ofEpochMilli(record.timestamp()), 2, "outcome",
                     "outcome", outcome.getOutcome().name(),
@@ -104,8 +118,8 @@ public final class SessionTimeline {
         }).toList();
     }
 
-    private List<TimelineEntry> recipients(String sessionId, Instant since, boolean revealRecipient) {
-        return read(Topics.RECIPIENTS, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> recipients(List<ConsumerRecord<String, SessionRecipient>> recipients, boolean revealRecipient) {
+        return recipients.stream().map(record -> {
             SessionRecipient recipient = record.value();
             Instant at = Instant.ofEpochMilli(record.timestamp());
             return recipient == null
@@ -116,8 +130,8 @@ public final class SessionTimeline {
         }).toList();
     }
 
-    private List<TimelineEntry> notifications(String sessionId, Instant since) {
-        return read(Topics.NOTIFICATIONS, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> notifications(List<ConsumerRecord<String, NotificationRecord>> notifications) {
+        return notifications.stream().map(record -> {
             NotificationRecord n = record.value();
             return TimelineEntry.of(n.getAt(), 4, "notification",
                     "notification_id", n.getNotificationId(), "channel", n.getChannel().name().toLowerCase(Locale.ROOT),
@@ -126,8 +140,8 @@ public final class SessionTimeline {
         }).toList();
     }
 
-    private List<TimelineEntry> alerts(String sessionId, Instant since) {
-        return read(Topics.SESSION_ALERTS, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> alerts(List<ConsumerRecord<String, SessionAlert>> alerts) {
+        return alerts.stream().map(record -> {
             SessionAlert alert = record.value();
             return TimelineEntry.of(alert.getDetectedAt(), 5, "alert",
                     "kind", alert.getKind().name(), "sequence", alert.getSequence(), "status_since", alert.getStatusSince().toString());
@@ -135,8 +149,8 @@ public final class SessionTimeline {
     }
 
     /** Each time ingest asked Stripe about the session, and what Stripe answered. */
-    private List<TimelineEntry> lookups(String sessionId, Instant since) {
-        return read(Topics.STRIPE_LOOKUPS, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> lookups(List<ConsumerRecord<String, StripeLookup>> lookups) {
+        return lookups.stream().map(record -> {
             StripeLookup lookup = record.value();
             return TimelineEntry.of(lookup.getLookedUpAt(), 5, "stripe_lookup", "answer", lookup.getAnswer().name(),
                     "status", lookup.getStatusRaw(), "asked_by", lookup.getAlertKind() + " " + lookup.getAlertSequence());
@@ -144,8 +158,8 @@ public final class SessionTimeline {
     }
 
     /** An operator's redrive of one of the session's dead letters: which, by whose key, when. */
-    private List<TimelineEntry> redrives(String sessionId, Instant since) {
-        return read(Topics.REDRIVES, sessionId, since).stream().map(record -> {
+    private static List<TimelineEntry> redrives(List<ConsumerRecord<String, Redrive>> redrives) {
+        return redrives.stream().map(record -> {
             Redrive redrive = record.value();
             String what = redrive.getSubject() instanceof WebhookReplay replay ? "webhook " + replay.getEventId()
                     : redrive.getSubject() instanceof NotificationRetry retry ? "notification " + retry.getNotificationId() : "?";

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.tracing.Tracing;
@@ -85,7 +85,7 @@ public final class ProcessorBench implements Callable<Integer> {
                 cpu = ProcessCpu.start();
                 String applicationId = "bench-session-topology-" + run;
                 finished = run(stack, applicationId,
-                        SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
+                        SessionTopology.build(SessionSettings.defaults(), ProcessorSerdes.on(stack.connection.registryClient()),
                                 new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()));
                 topologyRuns.add(new TimedRun(finished.rate(), cpu.stop(events)));
                 shape = ProcessorFloor.WriteShape.of(applicationId, finished.sentByTopic(), events);

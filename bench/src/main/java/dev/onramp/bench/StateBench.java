@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.processor.session.SessionMetrics;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.tracing.Tracing;
@@ -70,7 +70,7 @@ public final class StateBench implements Callable<Integer> {
 
     private String run(BenchStack stack, String label, Duration retention, long events) throws Exception {
         String applicationId = "bench-state-" + label;
-        SessionRules rules = SessionRules.defaults().withRetention(retention);
+        SessionSettings rules = SessionSettings.defaults().withRetention(retention);
         Path first = Files.createTempDirectory(applicationId);
         ProcessCpu cpu = ProcessCpu.start();
         double rate;
@@ -108,7 +108,7 @@ public final class StateBench implements Callable<Integer> {
     }
 
     /** The same application on an empty state directory: the time from start to RUNNING, and what was restored. */
-    private Restore restore(BenchStack stack, SessionRules rules, String applicationId) throws Exception {
+    private Restore restore(BenchStack stack, SessionSettings rules, String applicationId) throws Exception {
         Map<String, LongAdder> restored = new ConcurrentHashMap<>();
         AtomicLong firstStart = new AtomicLong();
         AtomicLong lastEnd = new AtomicLong();
@@ -159,7 +159,7 @@ public final class StateBench implements Callable<Integer> {
         }
     }
 
-    private static Topology topology(BenchStack stack, SessionRules rules) {
+    private static Topology topology(BenchStack stack, SessionSettings rules) {
         return SessionTopology.build(rules, ProcessorSerdes.on(stack.connection.registryClient()),
                 new SessionMetrics(new SimpleMeterRegistry()), Tracing.off());
     }

@@ -30,7 +30,7 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("--tag must be letters, digits, - or _ (at most 40)");
             return 2;
         }
-        SessionReplay replay = new SessionReplay(kafka.connection(), ProcessorConfig.rulesFromEnv(kafka.env()), System.err);
+        SessionReplay replay = new SessionReplay(kafka.connection(), ProcessorConfig.settingsFromEnv(kafka.env()), System.err);
         SessionReplay.Result result;
         try {
             result = remapRaw

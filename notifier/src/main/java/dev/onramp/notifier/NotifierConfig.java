@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.onramp.notifier.delivery.NotifierRules;
+import dev.onramp.notifier.deciding.NotifierSettings;
 import dev.onramp.notifier.email.EmailComposer;
 import dev.onramp.notifier.sending.IntentSender;
 import dev.onramp.runtime.Env;
@@ -26,7 +26,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                              Smtp smtp, Sending sending, String mailFrom, String messageIdDomain, Path outboxDir,
                              Optional<EmailComposer.Unsubscribe> unsubscribe, Push push, PlatformWebhook webhook,
                              boolean allowPrivateNetworks,
-                             NotifierRules rules, TraceExport traces, KafkaConnection kafka) {
+                             NotifierSettings settings, TraceExport traces, KafkaConnection kafka) {
 
     /** Web Push; {@code publicKey == null}: not configured. */
     public record Push(String publicKey, String privateKey, String subject, Duration timeout, int connections) {
@@ -67,7 +67,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
     }
 
     public static NotifierConfig fromEnv(Env env) {
-        NotifierRules defaults = NotifierRules.defaults();
+        NotifierSettings defaults = NotifierSettings.defaults();
         return new NotifierConfig(
                 env.string("NOTIFIER_HOST", "0.0.0.0"),
                 env.integer("NOTIFIER_PORT", 8082),
@@ -93,7 +93,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 new PlatformWebhook(env.string("PLATFORM_WEBHOOK_URL", null), secrets(env.string("PLATFORM_WEBHOOK_SECRETS", "")),
                         env.duration("WEBHOOK_TIMEOUT", Duration.ofSeconds(10)), Math.max(1, env.integer("WEBHOOK_CONNECTIONS", 4))),
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
-                new NotifierRules(
+                new NotifierSettings(
                         env.duration("RETRY_INITIAL_DELAY", defaults.retryInitialDelay()),
                         env.duration("RETRY_MAX_DELAY", defaults.retryMaxDelay()),
                         env.duration("RETRY_WINDOW", defaults.retryWindow()),
@@ -133,7 +133,7 @@ public record NotifierConfig(String host, int port, int adminPort, String applic
                 + ", smtp=" + smtp + ", sending=" + sending + ", outbox=" + outboxDir
                 + ", unsubscribe=" + unsubscribe.map(Object::toString).orElse("no links")
                 + ", push=" + push + ", webhook=" + webhook
-                + ", allowPrivateNetworks=" + allowPrivateNetworks + ", rules=" + rules
+                + ", allowPrivateNetworks=" + allowPrivateNetworks + ", settings=" + settings
                 + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import dev.onramp.notifier.delivery.NotificationChannel;
-import dev.onramp.notifier.delivery.NotificationTopology;
-import dev.onramp.notifier.delivery.NotifierMetrics;
+import dev.onramp.notifier.deciding.NotificationChannel;
+import dev.onramp.notifier.deciding.NotificationTopology;
+import dev.onramp.notifier.deciding.NotifierMetrics;
 import dev.onramp.notifier.email.EmailChannel;
 import dev.onramp.notifier.email.EmailComposer;
 import dev.onramp.notifier.email.MailTransport;
@@ -58,12 +58,12 @@ public final class NotifierService implements AutoCloseable {
             List<NotificationChannel> addressing = channels.values().stream().map(Supplier::get).toList();
             addressing.forEach(service::own);
             StreamsApp app = service.own(new StreamsApp(
-                    NotificationTopology.build(addressing, config.rules(), service.registry(), new NotifierMetrics(service.metrics()),
+                    NotificationTopology.build(addressing, config.settings(), service.registry(), new NotifierMetrics(service.metrics()),
                             service.tracing()),
                     config.streamsConfig(), service.registry(), service.metrics()));
             List<ChannelSenders.Lane> lanes = channels.entrySet().stream()
                     .map(c -> new ChannelSenders.Lane(config.senderSettings(c.getKey()), c.getValue())).toList();
-            ChannelSenders senders = service.own(new ChannelSenders(config.kafka(), config.rules().notifyWindow(), lanes,
+            ChannelSenders senders = service.own(new ChannelSenders(config.kafka(), config.settings().notifyWindow(), lanes,
                     service.metrics(), Clock.systemUTC(), service.tracing()));
             List<HealthCheck> ready = new ArrayList<>(List.of(DependencyChecks.kafka(service.admin()),
                     DependencyChecks.registry(service.registry(), Topics.NOTIFICATIONS.valueSubject()), app.runningCheck()));

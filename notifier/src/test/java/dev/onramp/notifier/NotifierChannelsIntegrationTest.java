@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.onramp.notifier.delivery.NotificationIds;
+import dev.onramp.notifier.deciding.NotificationIds;
 import dev.onramp.notifier.push.VapidKeys;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;

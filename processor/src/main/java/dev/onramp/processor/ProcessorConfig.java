@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.PlatformKeys;
 import dev.onramp.runtime.StreamsApp;
@@ -20,14 +20,14 @@ import org.apache.kafka.streams.StreamsConfig;
  * against what this class reads.
  */
 public record ProcessorConfig(String host, int port, int adminPort, String advertisedUrl, String applicationId, String instanceId,
-                              Path stateDir, int threads, SessionRules rules, PlatformKeys platformKeys,
+                              Path stateDir, int threads, SessionSettings settings, PlatformKeys platformKeys,
                               TrustedProxies trustedProxies, byte[] peerSecret,
                               TraceExport traces, KafkaConnection kafka) {
 
     public static ProcessorConfig fromEnv(Env env) {
         int port = env.integer("PROCESSOR_PORT", 8081);
         PlatformKeys keys = PlatformKeys.fromEnv(env);
-        SessionRules rules = rulesFromEnv(env);
+        SessionSettings settings = settingsFromEnv(env);
         return new ProcessorConfig(
                 env.string("PROCESSOR_HOST", "0.0.0.0"),
                 port,
@@ -37,7 +37,7 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 env.string("PROCESSOR_INSTANCE_ID", Env.hostname()),
                 Path.of(env.string("PROCESSOR_STATE_DIR", "./data/processor-state")),
                 env.integer("PROCESSOR_THREADS", 1),
-                rules,
+                settings,
                 keys,
                 TrustedProxies.fromEnv(env),
                 peerSecret(env, keys),
@@ -61,9 +61,9 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
     }
 
     /** The session rules' settings alone: {@code onramp replay} runs the rules with the processor's settings. */
-    public static SessionRules rulesFromEnv(Env env) {
-        SessionRules defaults = SessionRules.defaults();
-        SessionRules rules = new SessionRules(
+    public static SessionSettings settingsFromEnv(Env env) {
+        SessionSettings defaults = SessionSettings.defaults();
+        SessionSettings settings = new SessionSettings(
                 env.duration("DEDUP_HORIZON", defaults.dedupHorizon()),
                 env.duration("STALL_THRESHOLD", defaults.stallThreshold()),
                 env.duration("STALL_CHECK_INTERVAL", defaults.stallCheckInterval()),
@@ -71,14 +71,14 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
                 env.duration("QUIET_THRESHOLD", defaults.quietThreshold()),
                 env.duration("LOOKUP_HORIZON", defaults.lookupHorizon()),
                 env.duration("SESSION_RETENTION", defaults.sessionRetention()));
-        if (rules.lookupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
+        if (settings.lookupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
             throw new IllegalArgumentException("LOOKUP_HORIZON must be longer than Stripe's 3-day retry window: a session"
                     + " whose webhooks Stripe still retries is not given up on");
         }
-        if (rules.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
+        if (settings.dedupHorizon().compareTo(Duration.ofDays(3)) <= 0) {
             throw new IllegalArgumentException("DEDUP_HORIZON must be longer than Stripe's 3-day retry window");
         }
-        return rules;
+        return settings;
     }
 
     /** Kafka Streams settings: the shared ones (exactly-once v2, ...) plus threads and the advertised query address. */
@@ -92,7 +92,7 @@ public record ProcessorConfig(String host, int port, int adminPort, String adver
     @Override
     public String toString() {
         return "ProcessorConfig[port=" + port + ", advertisedUrl=" + advertisedUrl + ", applicationId=" + applicationId
-                + ", instanceId=" + instanceId + ", stateDir=" + stateDir + ", threads=" + threads + ", rules=" + rules
+                + ", instanceId=" + instanceId + ", stateDir=" + stateDir + ", threads=" + threads + ", settings=" + settings
                 + ", traces=" + traces + ", kafka=" + kafka.bootstrapServers() + ", registry=" + kafka.schemaRegistryUrl() + "]";
     }
 }

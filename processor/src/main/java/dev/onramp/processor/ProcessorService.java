@@ -41,7 +41,7 @@ public final class ProcessorService implements AutoCloseable {
             HostInfo self = new HostInfo(advertised.getHost(), advertised.getPort());
             ProcessorSerdes serdes = ProcessorSerdes.on(service.registry());
             StreamsApp app = service.own(new StreamsApp(
-                    SessionTopology.build(config.rules(), serdes, new SessionMetrics(service.metrics()), service.tracing()),
+                    SessionTopology.build(config.settings(), serdes, new SessionMetrics(service.metrics()), service.tracing()),
                     config.streamsConfig(self.host() + ":" + self.port()), service.registry(), service.metrics()));
 
             ServiceHttp http = service.http(List.of(app.aliveCheck()),
@@ -50,7 +50,7 @@ public final class ProcessorService implements AutoCloseable {
                     config.adminPort() >= 0);
             PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
             SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state(),
-                    config.rules().sessionRetention());
+                    config.settings().sessionRetention());
             BearerAuth platformKey = new BearerAuth(config.platformKeys(), config.trustedProxies());
             // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
             http.app().before("/v1/*", ctx -> {

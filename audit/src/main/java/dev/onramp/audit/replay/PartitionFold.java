@@ -13,8 +13,8 @@ import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +42,7 @@ public final class PartitionFold implements Callable<Long> {
                   String outcomesTopic, Serializer<SessionOutcome> outcomes) {
     }
 
-    private final KafkaConsumer<String, OnrampSessionEvent> consumer;
+    private final Consumer<String, OnrampSessionEvent> consumer;
     private final TopicPartition partition;
     private final long start;
     private final long end;
@@ -53,7 +53,7 @@ public final class PartitionFold implements Callable<Long> {
     /** Where this partition's consumer stands, for progress: read from the progress thread. */
     private volatile long position;
 
-    PartitionFold(KafkaConsumer<String, OnrampSessionEvent> consumer, TopicPartition partition, long start, long end,
+    PartitionFold(Consumer<String, OnrampSessionEvent> consumer, TopicPartition partition, long start, long end,
                   SessionStateMachine machine, Duration dedupHorizon, Output output, AtomicLong replayed) {
         this.consumer = consumer;
         this.partition = partition;

@@ -21,7 +21,7 @@ import dev.onramp.audit.AuditAccess;
 import dev.onramp.session.webhook.SignedJson;
 import dev.onramp.session.webhook.UnmappableWebhook;
 import dev.onramp.session.webhook.WebhookMapper;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -67,16 +67,16 @@ public final class SessionReplay {
     }
 
     private final KafkaConnection connection;
-    private final SessionRules rules;
+    private final SessionSettings rules;
     private final SchemaRegistry registry;
     private final PrintStream progress;
 
     public SessionReplay(KafkaConnection connection, PrintStream progress) {
-        this(connection, SessionRules.defaults(), progress);
+        this(connection, SessionSettings.defaults(), progress);
     }
 
     /** @param rules the processor's settings (its de-duplication horizon), so the replay applies the live rules */
-    public SessionReplay(KafkaConnection connection, SessionRules rules, PrintStream progress) {
+    public SessionReplay(KafkaConnection connection, SessionSettings rules, PrintStream progress) {
         this.connection = connection;
         this.rules = rules;
         this.registry = connection.registryClient();

@@ -4,9 +4,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.Notification;
-import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.Notification;
+import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.RecipientMask;
 import dev.onramp.schemas.SessionRecipient;
@@ -42,15 +42,15 @@ public final class EmailChannel implements NotificationChannel {
     }
 
     @Override
-    public DeliveryResult deliver(Notification notification) {
+    public ProviderAnswer deliver(Notification notification) {
         MimeMessage message;
         try {
             message = composer.compose(notification.id(), notification.outcome(), notification.address(), notification.locale());
         } catch (MessagingException | RuntimeException e) {
-            return new DeliveryResult.Permanent("could not compose the email: " + e.getClass().getSimpleName());
+            return new ProviderAnswer.Permanent("could not compose the email: " + e.getClass().getSimpleName());
         }
         try {
-            return new DeliveryResult.Sent(transport.send(message));
+            return new ProviderAnswer.Sent(transport.send(message));
         } catch (MessagingException e) {
             return classify(e, transport.describe());
         }
@@ -66,24 +66,24 @@ public final class EmailChannel implements NotificationChannel {
      * configuration causes says which setting fixes it: it stays transient, so fixing the setting lets the
      * retries through.
      */
-    static DeliveryResult classify(MessagingException failure, String server) {
+    static ProviderAnswer classify(MessagingException failure, String server) {
         for (Throwable t = failure; t != null; t = nextOf(t)) {
             if (t.getMessage() != null && t.getMessage().contains("does not support STARTTLS")) {
-                return new DeliveryResult.Transient(server + " does not offer STARTTLS; set SMTP_STARTTLS=false for a local"
+                return new ProviderAnswer.Transient(server + " does not offer STARTTLS; set SMTP_STARTTLS=false for a local"
                         + " server without TLS");
             }
             int code = replyCode(t);
             if (code >= 500) {
-                return new DeliveryResult.Permanent("SMTP " + code + ": " + firstLine(t.getMessage()));
+                return new ProviderAnswer.Permanent("SMTP " + code + ": " + firstLine(t.getMessage()));
             }
             if (code >= 400) {
-                return new DeliveryResult.Transient("SMTP " + code + ": " + firstLine(t.getMessage()));
+                return new ProviderAnswer.Transient("SMTP " + code + ": " + firstLine(t.getMessage()));
             }
             if (t instanceof ConnectException || t instanceof SocketTimeoutException) {
-                return new DeliveryResult.Transient(t.getClass().getSimpleName() + ": " + firstLine(t.getMessage()));
+                return new ProviderAnswer.Transient(t.getClass().getSimpleName() + ": " + firstLine(t.getMessage()));
             }
         }
-        return new DeliveryResult.Transient(failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage()));
+        return new ProviderAnswer.Transient(failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage()));
     }
 
     private static int replyCode(Throwable t) {

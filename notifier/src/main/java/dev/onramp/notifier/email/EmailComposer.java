@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.ResourceBundle;
 
-import dev.onramp.notifier.delivery.ExplorerLinks;
+import dev.onramp.notifier.deciding.ExplorerLinks;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SuppressionKeys;

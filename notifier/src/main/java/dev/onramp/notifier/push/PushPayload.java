@@ -6,7 +6,7 @@ import java.util.ResourceBundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.onramp.notifier.delivery.ExplorerLinks;
+import dev.onramp.notifier.deciding.ExplorerLinks;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.TransactionDetails;

@@ -23,10 +23,10 @@ import com.zerodeplibs.webpush.PushMessage;
 import com.zerodeplibs.webpush.PushSubscription;
 import com.zerodeplibs.webpush.UserAgentMessageEncryptionKeyInfo;
 import com.zerodeplibs.webpush.jwt.VAPIDJWTParam;
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.HttpAnswer;
-import dev.onramp.notifier.delivery.Notification;
-import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.HttpAnswer;
+import dev.onramp.notifier.deciding.Notification;
+import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.OutcomeKind;
@@ -109,14 +109,14 @@ public final class WebPushChannel implements NotificationChannel {
     }
 
     @Override
-    public DeliveryResult deliver(Notification notification) {
+    public ProviderAnswer deliver(Notification notification) {
         Optional<PushSubscription> subscription = parse(notification.address());
         if (subscription.isEmpty()) {
-            return new DeliveryResult.Permanent("the push subscription is not readable JSON with endpoint and keys");
+            return new ProviderAnswer.Permanent("the push subscription is not readable JSON with endpoint and keys");
         }
         Optional<String> refused = policy.refusalOnResolve(URI.create(subscription.get().getEndpoint()));
         if (refused.isPresent()) {
-            return new DeliveryResult.Permanent("push endpoint refused: it " + refused.get());
+            return new ProviderAnswer.Permanent("push endpoint refused: it " + refused.get());
         }
         HttpRequest request;
         try {
@@ -134,16 +134,16 @@ public final class WebPushChannel implements NotificationChannel {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(encrypted.toBytes()))
                     .build();
         } catch (RuntimeException e) {
-            return new DeliveryResult.Permanent("could not encrypt the push message: " + e.getClass().getSimpleName());
+            return new ProviderAnswer.Permanent("could not encrypt the push message: " + e.getClass().getSimpleName());
         }
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             return classify(response.statusCode(), response, clock);
         } catch (IOException e) {
-            return new DeliveryResult.Transient("push service did not answer: " + e.getClass().getSimpleName());
+            return new ProviderAnswer.Transient("push service did not answer: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new DeliveryResult.Transient("interrupted while sending");
+            return new ProviderAnswer.Transient("interrupted while sending");
         }
     }
 
@@ -165,20 +165,20 @@ public final class WebPushChannel implements NotificationChannel {
         return cached.header();
     }
 
-    static DeliveryResult classify(int status, HttpResponse<?> response, Clock clock) {
+    static ProviderAnswer classify(int status, HttpResponse<?> response, Clock clock) {
         if (HttpAnswer.succeeded(status)) {
-            return new DeliveryResult.Sent(response.headers().firstValue("Location").orElse("push " + status));
+            return new ProviderAnswer.Sent(response.headers().firstValue("Location").orElse("push " + status));
         }
         if (status == 404 || status == 410) {
-            return new DeliveryResult.Gone("push service answered " + status + ": the subscription has expired or was unsubscribed");
+            return new ProviderAnswer.Gone("push service answered " + status + ": the subscription has expired or was unsubscribed");
         }
         if (status == 413) {
-            return new DeliveryResult.Permanent("push service answered 413: the payload is too large");
+            return new ProviderAnswer.Permanent("push service answered 413: the payload is too large");
         }
         if (status == 429 || status >= 500) {
-            return new DeliveryResult.Transient("push service answered " + status, HttpAnswer.retryAfter(response.headers(), clock));
+            return new ProviderAnswer.Transient("push service answered " + status, HttpAnswer.retryAfter(response.headers(), clock));
         }
-        return new DeliveryResult.Permanent("push service answered " + status
+        return new ProviderAnswer.Permanent("push service answered " + status
                 + (status == 401 || status == 403 ? ": the VAPID key is not the one the subscription was made with" : ""));
     }
 

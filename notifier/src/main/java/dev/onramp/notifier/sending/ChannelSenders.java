@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.tracing.Tracing;

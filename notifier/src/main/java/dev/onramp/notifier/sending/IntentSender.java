@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.Notification;
-import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.Notification;
+import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.kafka.GroupLiveness;
 import dev.onramp.runtime.kafka.KafkaConnection;
@@ -236,7 +236,7 @@ public final class IntentSender implements AutoCloseable {
         NotificationChannel channel = workerChannels.get();
         metrics.inFlight(1);
         long began = System.nanoTime();
-        DeliveryResult result;
+        ProviderAnswer result;
         try {
             result = channel.deliver(new Notification(intent.getNotificationId(), intent.getOutcome(), intent.getAddress(),
                     intent.getLocale()));

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
+import dev.onramp.notifier.deciding.ProviderAnswer;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationResult;
@@ -50,15 +50,15 @@ final class ResultWriter implements AutoCloseable {
 
     /** What the provider said, as a result record; see {@link #write(NotificationIntent, SendResult, String, String, Instant,
      * Headers, BooleanSupplier)}. */
-    void write(NotificationIntent intent, DeliveryResult result, Headers trace, BooleanSupplier running) {
-        if (result instanceof DeliveryResult.Sent sent) {
+    void write(NotificationIntent intent, ProviderAnswer result, Headers trace, BooleanSupplier running) {
+        if (result instanceof ProviderAnswer.Sent sent) {
             write(intent, SendResult.SENT, sent.providerMessageId(), null, null, trace, running);
-        } else if (result instanceof DeliveryResult.Transient failure) {
+        } else if (result instanceof ProviderAnswer.Transient failure) {
             Instant retryAfter = failure.retryAfter().isZero() ? null : clock.instant().plus(failure.retryAfter());
             write(intent, SendResult.TRANSIENT, null, failure.reason(), retryAfter, trace, running);
-        } else if (result instanceof DeliveryResult.Permanent failure) {
+        } else if (result instanceof ProviderAnswer.Permanent failure) {
             write(intent, SendResult.PERMANENT, null, failure.reason(), null, trace, running);
-        } else if (result instanceof DeliveryResult.Gone gone) {
+        } else if (result instanceof ProviderAnswer.Gone gone) {
             write(intent, SendResult.GONE, null, gone.reason(), null, trace, running);
         }
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
+import dev.onramp.notifier.deciding.ProviderAnswer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -65,8 +65,8 @@ final class SendGate {
     }
 
     /** A transient failure counts towards opening the breaker; any answer of the provider's says it is up. */
-    void observe(DeliveryResult result, long nanos) {
-        if (result instanceof DeliveryResult.Transient failure) {
+    void observe(ProviderAnswer result, long nanos) {
+        if (result instanceof ProviderAnswer.Transient failure) {
             failed(nanos, failure.reason());
         } else {
             answered(nanos);

@@ -2,7 +2,7 @@ package dev.onramp.notifier.sending;
 
 import java.util.Locale;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
+import dev.onramp.notifier.deciding.ProviderAnswer;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.NotificationIntent;
@@ -48,10 +48,10 @@ final class SendSpans {
     }
 
     /** The kind of answer only: a provider's reply text can quote the address. */
-    static void answered(Span span, DeliveryResult result) {
+    static void answered(Span span, ProviderAnswer result) {
         String kind = result.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         span.setAttribute(Tracing.RESULT, kind);
-        if (!(result instanceof DeliveryResult.Sent)) {
+        if (!(result instanceof ProviderAnswer.Sent)) {
             span.setStatus(StatusCode.ERROR, kind);
         }
     }

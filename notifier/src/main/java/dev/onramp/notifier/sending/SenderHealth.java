@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
+import dev.onramp.notifier.deciding.ProviderAnswer;
 import dev.onramp.runtime.HealthCheck;
 
 /**
@@ -27,10 +27,10 @@ final class SenderHealth implements HealthCheck {
     }
 
     /** A refusal of one message (permanent, gone) says nothing either way about the provider. */
-    void observe(DeliveryResult result) {
-        if (result instanceof DeliveryResult.Sent) {
+    void observe(ProviderAnswer result) {
+        if (result instanceof ProviderAnswer.Sent) {
             succeeded();
-        } else if (result instanceof DeliveryResult.Transient failure) {
+        } else if (result instanceof ProviderAnswer.Transient failure) {
             failed(failure.reason());
         }
     }

@@ -13,10 +13,10 @@ import java.util.Optional;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
 import com.standardwebhooks.exceptions.WebhookSigningException;
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.HttpAnswer;
-import dev.onramp.notifier.delivery.Notification;
-import dev.onramp.notifier.delivery.NotificationChannel;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.HttpAnswer;
+import dev.onramp.notifier.deciding.Notification;
+import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.SessionRecipient;
@@ -80,16 +80,16 @@ public final class PlatformWebhookChannel implements NotificationChannel {
     }
 
     @Override
-    public DeliveryResult deliver(Notification notification) {
+    public ProviderAnswer deliver(Notification notification) {
         URI url;
         try {
             url = URI.create(notification.address());
         } catch (IllegalArgumentException e) {
-            return new DeliveryResult.Permanent("the webhook URL is not a valid URL");
+            return new ProviderAnswer.Permanent("the webhook URL is not a valid URL");
         }
         Optional<String> refused = policy.refusalOnResolve(url);
         if (refused.isPresent()) {
-            return new DeliveryResult.Permanent("webhook URL refused: it " + refused.get());
+            return new ProviderAnswer.Permanent("webhook URL refused: it " + refused.get());
         }
         String body = WebhookBody.of(notification);
         long timestamp = clock.instant().getEpochSecond();
@@ -97,7 +97,7 @@ public final class PlatformWebhookChannel implements NotificationChannel {
         try {
             signatures = sign(notification.id(), timestamp, body);
         } catch (WebhookSigningException e) {
-            return new DeliveryResult.Permanent("could not sign the webhook: " + e.getMessage());
+            return new ProviderAnswer.Permanent("could not sign the webhook: " + e.getMessage());
         }
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(timeout)
@@ -112,18 +112,18 @@ public final class PlatformWebhookChannel implements NotificationChannel {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (HttpAnswer.succeeded(status)) {
-                return new DeliveryResult.Sent(notification.id());
+                return new ProviderAnswer.Sent(notification.id());
             }
             if (status == 410) {
-                return new DeliveryResult.Gone("platform endpoint answered 410: disabled until the URL changes");
+                return new ProviderAnswer.Gone("platform endpoint answered 410: disabled until the URL changes");
             }
-            return new DeliveryResult.Transient("platform endpoint answered " + status, HttpAnswer.retryAfter(response.headers(), clock));
+            return new ProviderAnswer.Transient("platform endpoint answered " + status, HttpAnswer.retryAfter(response.headers(), clock));
         } catch (IOException e) {
-            return new DeliveryResult.Transient("platform endpoint did not answer within " + timeout.toSeconds() + " s: "
+            return new ProviderAnswer.Transient("platform endpoint did not answer within " + timeout.toSeconds() + " s: "
                     + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new DeliveryResult.Transient("interrupted while sending");
+            return new ProviderAnswer.Transient("interrupted while sending");
         }
     }
 

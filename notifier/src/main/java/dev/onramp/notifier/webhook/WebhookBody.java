@@ -4,8 +4,8 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.onramp.notifier.delivery.ExplorerLinks;
-import dev.onramp.notifier.delivery.Notification;
+import dev.onramp.notifier.deciding.ExplorerLinks;
+import dev.onramp.notifier.deciding.Notification;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.TransactionDetails;

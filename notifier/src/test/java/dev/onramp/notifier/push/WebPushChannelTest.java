@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.Notification;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.Notification;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
@@ -40,8 +40,8 @@ class WebPushChannelTest {
     @Test
     void aMessageIsEncryptedForTheSubscriptionAndAuthorisedByVapid() {
         LocalPushService.Subscriber browser = pushService.subscribe();
-        DeliveryResult result = channel.deliver(notification(browser, OutcomeKind.FULFILLED, "es"));
-        assertThat(result).isInstanceOf(DeliveryResult.Sent.class);
+        ProviderAnswer result = channel.deliver(notification(browser, OutcomeKind.FULFILLED, "es"));
+        assertThat(result).isInstanceOf(ProviderAnswer.Sent.class);
         assertThat(pushService.refused(browser)).isEmpty();
         LocalPushService.Received message = pushService.received(browser).get(0);
         assertThat(message.payload().path("title").asText()).isEqualTo("Tu compra de criptomonedas se ha completado");
@@ -52,7 +52,7 @@ class WebPushChannelTest {
         assertThat(message.urgency()).isEqualTo("normal");
         assertThat(Long.parseLong(message.ttl())).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofDays(1).toSeconds());
         assertThat(message.topic()).hasSize(32).matches("[A-Za-z0-9_-]+");
-        assertThat(((DeliveryResult.Sent) result).providerMessageId()).startsWith(pushService.origin() + "/message/");
+        assertThat(((ProviderAnswer.Sent) result).providerMessageId()).startsWith(pushService.origin() + "/message/");
     }
 
     @Test
@@ -68,7 +68,7 @@ class WebPushChannelTest {
     @Test
     void aRejectionIsUrgentAndInEnglishByDefault() {
         LocalPushService.Subscriber browser = pushService.subscribe();
-        assertThat(channel.deliver(notification(browser, OutcomeKind.REJECTED, "en"))).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(channel.deliver(notification(browser, OutcomeKind.REJECTED, "en"))).isInstanceOf(ProviderAnswer.Sent.class);
         LocalPushService.Received message = pushService.received(browser).get(0);
         assertThat(message.urgency()).isEqualTo("high");
         assertThat(message.payload().path("title").asText()).isEqualTo("Your crypto purchase could not be completed");
@@ -81,9 +81,9 @@ class WebPushChannelTest {
         WebPushChannel stranger = new WebPushChannel(VapidKeys.of(other.publicKey(), other.privateKey(), "mailto:ops@example.com"),
                 Duration.ofSeconds(5), OutboundUrlPolicy.allowingPrivateNetworks(), Clock.systemUTC());
         LocalPushService.Subscriber browser = pushService.subscribe();
-        DeliveryResult result = stranger.deliver(notification(browser, OutcomeKind.FULFILLED, "en"));
-        assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
-        assertThat(((DeliveryResult.Permanent) result).reason()).contains("403").contains("VAPID key");
+        ProviderAnswer result = stranger.deliver(notification(browser, OutcomeKind.FULFILLED, "en"));
+        assertThat(result).isInstanceOf(ProviderAnswer.Permanent.class);
+        assertThat(((ProviderAnswer.Permanent) result).reason()).contains("403").contains("VAPID key");
         assertThat(pushService.received(browser)).isEmpty();
     }
 
@@ -91,17 +91,17 @@ class WebPushChannelTest {
     void eachPushServiceAnswerIsSortedAsTheProtocolMeansIt() {
         LocalPushService.Subscriber browser = pushService.subscribe();
         pushService.answerNext(browser, 410, null);
-        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(DeliveryResult.Gone.class);
+        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(ProviderAnswer.Gone.class);
         pushService.answerNext(browser, 404, null);
-        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(DeliveryResult.Gone.class);
+        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(ProviderAnswer.Gone.class);
         pushService.answerNext(browser, 413, null);
-        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(ProviderAnswer.Permanent.class);
         pushService.answerNext(browser, 429, "120");
         assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en")))
-                .isEqualTo(new DeliveryResult.Transient("push service answered 429", Duration.ofSeconds(120)));
+                .isEqualTo(new ProviderAnswer.Transient("push service answered 429", Duration.ofSeconds(120)));
         pushService.answerNext(browser, 503, null);
         assertThat(channel.deliver(notification(browser, OutcomeKind.FULFILLED, "en")))
-                .isEqualTo(new DeliveryResult.Transient("push service answered 503", Duration.ZERO));
+                .isEqualTo(new ProviderAnswer.Transient("push service answered 503", Duration.ZERO));
     }
 
     @Test
@@ -109,7 +109,7 @@ class WebPushChannelTest {
         WebPushChannel production = new WebPushChannel(VapidKeys.of(KEYS.publicKey(), KEYS.privateKey(), "mailto:ops@example.com"),
                 Duration.ofSeconds(5), OutboundUrlPolicy.publicOnly(), Clock.systemUTC());
         LocalPushService.Subscriber browser = pushService.subscribe();
-        assertThat(production.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(production.deliver(notification(browser, OutcomeKind.FULFILLED, "en"))).isInstanceOf(ProviderAnswer.Permanent.class);
         assertThat(pushService.requests(browser)).isZero();
     }
 
@@ -120,7 +120,7 @@ class WebPushChannelTest {
         assertThat(masked).startsWith("push:127.0.0.1/…").doesNotContain("/push/");
         assertThat(channel.identity(browser.json())).isEqualTo(pushService.origin() + "/push/" + browser.id());
         assertThat(channel.deliver(new Notification("ntf_x", outcome(OutcomeKind.FULFILLED), "{\"endpoint\":1}", "en")))
-                .isInstanceOf(DeliveryResult.Permanent.class);
+                .isInstanceOf(ProviderAnswer.Permanent.class);
     }
 
     private static Notification notification(LocalPushService.Subscriber browser, OutcomeKind kind, String locale) {

@@ -9,8 +9,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
-import dev.onramp.notifier.delivery.DeliveryResult;
-import dev.onramp.notifier.delivery.Notification;
+import dev.onramp.notifier.deciding.ProviderAnswer;
+import dev.onramp.notifier.deciding.Notification;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.OccurredAtSource;
 import dev.onramp.schemas.OutcomeKind;
@@ -39,8 +39,8 @@ class PlatformWebhookChannelTest {
 
     @Test
     void aSignedWebhookCarriesTheOutcomeAndTheNotificationIdAsItsId() {
-        DeliveryResult result = channel(List.of(SECRET), Duration.ofSeconds(5)).deliver(notification(receiver.url()));
-        assertThat(result).isEqualTo(new DeliveryResult.Sent("ntf_webhook1"));
+        ProviderAnswer result = channel(List.of(SECRET), Duration.ofSeconds(5)).deliver(notification(receiver.url()));
+        assertThat(result).isEqualTo(new ProviderAnswer.Sent("ntf_webhook1"));
         WebhookReceiver.Delivery delivery = receiver.delivered().get(0);
         assertThat(delivery.webhookId()).isEqualTo("ntf_webhook1");
         assertThat(delivery.body().path("type").asText()).isEqualTo("onramp.session.fulfilled");
@@ -56,16 +56,16 @@ class PlatformWebhookChannelTest {
     void duringARotationEverySecretSignsSoEitherVerifies() throws Exception {
         try (WebhookReceiver rotated = new WebhookReceiver(NEXT_SECRET)) {
             PlatformWebhookChannel both = channel(List.of(SECRET, NEXT_SECRET), Duration.ofSeconds(5));
-            assertThat(both.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Sent.class);
-            assertThat(both.deliver(notification(rotated.url()))).isInstanceOf(DeliveryResult.Sent.class);
+            assertThat(both.deliver(notification(receiver.url()))).isInstanceOf(ProviderAnswer.Sent.class);
+            assertThat(both.deliver(notification(rotated.url()))).isInstanceOf(ProviderAnswer.Sent.class);
             assertThat(rotated.delivered().get(0).signatures().split(" ")).hasSize(2);
         }
     }
 
     @Test
     void aWrongSecretIsRefusedByThePlatformAndRetried() {
-        DeliveryResult result = channel(List.of(NEXT_SECRET), Duration.ofSeconds(5)).deliver(notification(receiver.url()));
-        assertThat(result).isInstanceOf(DeliveryResult.Transient.class);
+        ProviderAnswer result = channel(List.of(NEXT_SECRET), Duration.ofSeconds(5)).deliver(notification(receiver.url()));
+        assertThat(result).isInstanceOf(ProviderAnswer.Transient.class);
         assertThat(receiver.refused()).hasSize(1);
         assertThat(receiver.delivered()).isEmpty();
     }
@@ -74,7 +74,7 @@ class PlatformWebhookChannelTest {
     void aStaleTimestampIsRefusedByThePlatformLikeAWrongSignature() {
         PlatformWebhookChannel late = new PlatformWebhookChannel(Optional.empty(), List.of(SECRET), Duration.ofSeconds(5),
                 OutboundUrlPolicy.allowingPrivateNetworks(), Clock.fixed(Instant.now().minus(Duration.ofMinutes(10)), ZoneOffset.UTC));
-        assertThat(late.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(late.deliver(notification(receiver.url()))).isInstanceOf(ProviderAnswer.Transient.class);
         assertThat(receiver.refused()).hasSize(1);
         assertThat(receiver.delivered()).isEmpty();
     }
@@ -83,17 +83,17 @@ class PlatformWebhookChannelTest {
     void goneRetryAfterAndSlowEndpointsAreSortedAsTheSpecSays() {
         PlatformWebhookChannel channel = channel(List.of(SECRET), Duration.ofMillis(500));
         receiver.answerNext(410, null);
-        assertThat(channel.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Gone.class);
+        assertThat(channel.deliver(notification(receiver.url()))).isInstanceOf(ProviderAnswer.Gone.class);
         receiver.answerNext(500, "30");
         assertThat(channel.deliver(notification(receiver.url())))
-                .isEqualTo(new DeliveryResult.Transient("platform endpoint answered 500", Duration.ofSeconds(30)));
+                .isEqualTo(new ProviderAnswer.Transient("platform endpoint answered 500", Duration.ofSeconds(30)));
         receiver.answerNext(400, null);
-        assertThat(channel.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(channel.deliver(notification(receiver.url()))).isInstanceOf(ProviderAnswer.Transient.class);
         receiver.slowDown(Duration.ofSeconds(2));
         long began = System.nanoTime();
-        DeliveryResult slow = channel.deliver(notification(receiver.url()));
-        assertThat(slow).isInstanceOf(DeliveryResult.Transient.class);
-        assertThat(((DeliveryResult.Transient) slow).reason()).contains("did not answer within");
+        ProviderAnswer slow = channel.deliver(notification(receiver.url()));
+        assertThat(slow).isInstanceOf(ProviderAnswer.Transient.class);
+        assertThat(((ProviderAnswer.Transient) slow).reason()).contains("did not answer within");
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
     }
 
@@ -106,7 +106,7 @@ class PlatformWebhookChannelTest {
         assertThat(deployment.address(SessionRecipient.newBuilder(nobody).setWebhookUrl("https://own.example.com/x").build()))
                 .contains("https://own.example.com/x");
         assertThat(deployment.mask("https://own.example.com/x?token=secret")).isEqualTo("webhook:own.example.com");
-        assertThat(deployment.deliver(notification(receiver.url()))).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(deployment.deliver(notification(receiver.url()))).isInstanceOf(ProviderAnswer.Permanent.class);
         assertThat(receiver.delivered()).isEmpty();
     }
 

@@ -11,7 +11,7 @@ import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionStateMachine;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -32,14 +32,14 @@ import org.slf4j.MDC;
 
 /**
  * Applies each session event to the session's state, once per event id (the state's history remembers them),
- * looks for quiet open sessions on a wall-clock schedule ({@link SessionRules}), and retires sessions not heard of for the retention
+ * looks for quiet open sessions on a wall-clock schedule ({@link SessionSettings}), and retires sessions not heard of for the retention
  * ({@link SessionRetirement}, on stream time). The rules themselves are {@link SessionStateMachine}'s; this class owns the stores.
  */
 final class SessionEventProcessor implements Processor<String, OnrampSessionEvent, String, SessionChange> {
     private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);
     private static final AttributeKey<String> STATUS = AttributeKey.stringKey("onramp.status");
 
-    private final SessionRules rules;
+    private final SessionSettings rules;
     private final SessionMetrics metrics;
     private final SessionStateMachine machine;
     private final Tracing tracing;
@@ -50,7 +50,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private KeyValueStore<String, Long> quietIndex;
     private SessionRetirement retirement;
 
-    SessionEventProcessor(SessionRules rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
+    SessionEventProcessor(SessionSettings rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
                           SessionMetrics metrics, Tracing tracing) {
         this.rules = rules;
         this.tracing = tracing;

@@ -10,12 +10,12 @@ import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.StatusChange;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the state store bounded: a session leaves it {@link SessionRules#sessionRetention()} after it was last heard
+ * Keeps the state store bounded: a session leaves it {@link SessionSettings#sessionRetention()} after it was last heard
  * of, ended or not, so the store (and the restore of its changelog, once compacted) holds the sessions of one retention
  * period however many months of history lie behind it.
  *

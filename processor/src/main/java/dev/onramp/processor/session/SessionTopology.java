@@ -7,7 +7,7 @@ import static dev.onramp.schemas.Topics.SESSION_STATE;
 
 import dev.onramp.processor.ProcessorSerdes;
 import dev.onramp.runtime.tracing.Tracing;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionStateMachine;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -49,7 +49,7 @@ public final class SessionTopology {
     private SessionTopology() {
     }
 
-    public static Topology build(SessionRules rules, ProcessorSerdes serdes, SessionMetrics metrics, Tracing tracing) {
+    public static Topology build(SessionSettings rules, ProcessorSerdes serdes, SessionMetrics metrics, Tracing tracing) {
         SessionStateMachine machine = new SessionStateMachine();
         StreamsBuilder builder = new StreamsBuilder();
 

@@ -11,7 +11,7 @@ import java.time.Instant;
 
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionStateMachine;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -123,9 +123,9 @@ class SessionRetirementTest {
 
     @Test
     void theRetentionCannotBeShorterThanTheDeduplicationHorizon() {
-        assertThatThrownBy(() -> SessionRules.defaults().withRetention(Duration.ofDays(6)))
+        assertThatThrownBy(() -> SessionSettings.defaults().withRetention(Duration.ofDays(6)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("de-duplication horizon");
-        assertThat(SessionRules.defaults().sessionRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(SessionSettings.defaults().sessionRetention()).isEqualTo(Duration.ofDays(30));
     }
 }

@@ -19,7 +19,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,10 +43,10 @@ final class SessionTopologyHarness implements AutoCloseable {
     private Instant wallClock = START;
 
     SessionTopologyHarness() {
-        this(SessionRules.defaults());
+        this(SessionSettings.defaults());
     }
 
-    SessionTopologyHarness(SessionRules rules) {
+    SessionTopologyHarness(SessionSettings rules) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

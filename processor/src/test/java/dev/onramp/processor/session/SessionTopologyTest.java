@@ -29,7 +29,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.StatusChange;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
-import dev.onramp.session.state.SessionRules;
+import dev.onramp.session.state.SessionSettings;
 import dev.onramp.testkit.streams.TopologyDiagram;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TopologyDescription;
@@ -42,7 +42,7 @@ class SessionTopologyTest {
 
     @Test
     void theDiagramInTheJavadocNamesTheTopicsAndStoresTheTopologyBuilds() {
-        TopologyDescription built = SessionTopology.build(SessionRules.defaults(), ProcessorSerdes.on(new InMemorySchemaRegistry()),
+        TopologyDescription built = SessionTopology.build(SessionSettings.defaults(), ProcessorSerdes.on(new InMemorySchemaRegistry()),
                 new SessionMetrics(new SimpleMeterRegistry()), Tracing.off()).describe();
         assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/processor/session/SessionTopology.java")))
                 .isEqualTo(TopologyDiagram.of(built));
@@ -129,7 +129,7 @@ class SessionTopologyTest {
 
     @Test
     void aRedeliveryIsADuplicateWithinTheHorizonAndAppliedAgainBeyondIt() {
-        try (var h = new SessionTopologyHarness(new SessionRules(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1)))) {
+        try (var h = new SessionTopologyHarness(new SessionSettings(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1)))) {
             h.sendAll(lifecycle(S));
             var complete = lifecycle(S).get(3);
             // Ingest stamps each delivery with its own receipt time; the horizon is measured between receipts.

@@ -17,6 +17,7 @@ import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.StatusChange;
 import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.TrustedContracts;
 
 /**
  * The session status rules, as a pure function of (state, event). Stripe delivers at least once, in any order,
@@ -39,6 +40,11 @@ import dev.onramp.schemas.TransactionDetails;
  * <p>Not final so that a replay can run a changed rule beside production (see {@code onramp replay}).
  */
 public class SessionStateMachine {
+    static {
+        // A state or outcome built here resolves our enums by class name; they must be trusted before the first one.
+        TrustedContracts.trust();
+    }
+
     /** History beyond this many entries keeps the newest; a session has a handful of events in practice. */
     static final int MAX_HISTORY = 64;
 

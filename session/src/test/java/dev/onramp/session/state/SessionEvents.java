@@ -6,11 +6,17 @@ import java.util.Locale;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.SessionStatus;
 import dev.onramp.schemas.TransactionDetails;
+import dev.onramp.schemas.TrustedContracts;
 
 /** Session events as ingest maps them, on a fixed clock: what the session rules' and the topology's tests feed in. */
 public final class SessionEvents {
     /** The instant every event's second counts from. */
     public static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+    static {
+        // The events built here resolve our enums by class name; they must be trusted before the first one.
+        TrustedContracts.trust();
+    }
 
     private SessionEvents() {
     }

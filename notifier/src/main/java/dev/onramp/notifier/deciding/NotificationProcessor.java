@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * notification due at most once: a second outcome, a re-registered recipient or a redelivered input finds the id
  * already there. Retries wait in a time-ordered schedule, so each tick reads only what is due.
  */
-final class NotificationProcessor implements Processor<String, NotifierInput, String, DeliveryStep> {
+final class NotificationProcessor implements Processor<String, NotifierInput, String, NotificationStep> {
     private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
     /** A tick does a bounded slice, so a backlog never makes one punctuation (and its transaction) long. */
     private static final int MAX_PER_TICK = 1_000;
@@ -58,13 +58,13 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
 
     private final List<NotificationChannel> channels;
     private final RetryPolicy retries;
-    private final NotifierRules rules;
+    private final NotifierSettings rules;
     private final NotifierMetrics metrics;
     private final Tracing tracing;
     /** The span of the input (or the retry) being handled: every record forwarded meanwhile carries it on. */
     private Span current = Span.getInvalid();
     private final FailureLog failures = new FailureLog(log, Duration.ofMinutes(1));
-    private ProcessorContext<String, DeliveryStep> context;
+    private ProcessorContext<String, NotificationStep> context;
     private KeyValueStore<String, SessionOutcome> outcomes;
     private TimeOrderedSchedule<String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
@@ -77,7 +77,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private KeyValueStore<String, String> redrivesDone;
     private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
-    NotificationProcessor(List<NotificationChannel> channels, NotifierRules rules, NotifierMetrics metrics, Tracing tracing) {
+    NotificationProcessor(List<NotificationChannel> channels, NotifierSettings rules, NotifierMetrics metrics, Tracing tracing) {
         this.channels = channels;
         this.tracing = tracing;
         this.rules = rules;
@@ -86,7 +86,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     }
 
     @Override
-    public void init(ProcessorContext<String, DeliveryStep> context) {
+    public void init(ProcessorContext<String, NotificationStep> context) {
         this.context = context;
         this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
         this.outcomeExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE));
@@ -227,7 +227,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     private void intend(NotificationIntent intent) {
         inFlight.put(intent.getNotificationId(), intent);
         current.setAttribute(Tracing.NOTIFICATION_ID, intent.getNotificationId());
-        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.Intended(intent), context.currentSystemTimeMs(), trace()));
+        context.forward(new Record<>(intent.getSessionId(), new NotificationStep.Intended(intent), context.currentSystemTimeMs(), trace()));
     }
 
     /**
@@ -331,7 +331,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                     .setSessionId(intent.getSessionId())
                     .setAt(failed.getAt())
                     .build();
-            context.forward(new Record<>(key, new DeliveryStep.Suppressed(suppression), failed.getAt().toEpochMilli(), trace()));
+            context.forward(new Record<>(key, new NotificationStep.Suppressed(suppression), failed.getAt().toEpochMilli(), trace()));
         });
     }
 
@@ -347,7 +347,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setAttempts(intent.getAttempt())
                 .setAt(failed.getAt())
                 .build();
-        context.forward(new Record<>(intent.getSessionId(), new DeliveryStep.GivenUp(deadLetter), failed.getAt().toEpochMilli(), trace()));
+        context.forward(new Record<>(intent.getSessionId(), new NotificationStep.GivenUp(deadLetter), failed.getAt().toEpochMilli(), trace()));
     }
 
     /** Puts the step in the ledger and on the audit trail; {@code at}: when the provider answered, for an attempt. */
@@ -358,7 +358,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         metrics.delivery(step.getChannel().name(), status.name());
         current.setAttribute(Tracing.NOTIFICATION_ID, step.getNotificationId());
         current.setAttribute(Tracing.RESULT, status.name().toLowerCase(Locale.ROOT));
-        context.forward(new Record<>(step.getSessionId(), new DeliveryStep.Recorded(step), step.getAt().toEpochMilli(), trace()));
+        context.forward(new Record<>(step.getSessionId(), new NotificationStep.Recorded(step), step.getAt().toEpochMilli(), trace()));
         return step;
     }
 

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import java.time.Duration;
 import java.time.Instant;

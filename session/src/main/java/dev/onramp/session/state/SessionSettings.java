@@ -23,13 +23,13 @@ import dev.onramp.schemas.SessionStatus;
  * @param sessionRetention     how long a session stays in the state store after it was last heard of (ended or not);
  *                             at least the de-duplication horizon, so a late repeat still finds its session
  */
-public record SessionRules(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval, Duration mintSilenceThreshold,
+public record SessionSettings(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval, Duration mintSilenceThreshold,
                            Duration quietThreshold, Duration lookupHorizon, Duration sessionRetention) {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     /** Doubling stops here, so that no lookup time overflows whatever the settings. */
     private static final int MAX_DOUBLINGS = 30;
 
-    public SessionRules {
+    public SessionSettings {
         if (sessionRetention.compareTo(dedupHorizon) < 0) {
             throw new IllegalArgumentException("the session retention (" + sessionRetention
                     + ") must be at least the de-duplication horizon (" + dedupHorizon + ")");
@@ -45,17 +45,17 @@ public record SessionRules(Duration dedupHorizon, Duration stallThreshold, Durat
         }
     }
 
-    public SessionRules(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval) {
+    public SessionSettings(Duration dedupHorizon, Duration stallThreshold, Duration stallCheckInterval) {
         this(dedupHorizon, stallThreshold, stallCheckInterval, Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(7), DEFAULT_RETENTION);
     }
 
-    public static SessionRules defaults() {
-        return new SessionRules(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(1),
+    public static SessionSettings defaults() {
+        return new SessionSettings(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofDays(7), DEFAULT_RETENTION);
     }
 
-    public SessionRules withRetention(Duration retention) {
-        return new SessionRules(dedupHorizon, stallThreshold, stallCheckInterval, mintSilenceThreshold, quietThreshold, lookupHorizon, retention);
+    public SessionSettings withRetention(Duration retention) {
+        return new SessionSettings(dedupHorizon, stallThreshold, stallCheckInterval, mintSilenceThreshold, quietThreshold, lookupHorizon, retention);
     }
 
     /** How long a session may stay quiet in {@code status} before its first lookup; terminal statuses are never looked up. */

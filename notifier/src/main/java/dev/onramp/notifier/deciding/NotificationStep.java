@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.NotificationDeadLetter;
@@ -6,20 +6,20 @@ import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 
 /** What the notifier's decisions produce, each kind bound for its own topic. */
-sealed interface DeliveryStep {
+sealed interface NotificationStep {
     /** An attempt to make: for the sender, once this transaction commits. */
-    record Intended(NotificationIntent intent) implements DeliveryStep {
+    record Intended(NotificationIntent intent) implements NotificationStep {
     }
 
     /** The audit trail's next line: sent, retrying or failed. */
-    record Recorded(NotificationRecord record) implements DeliveryStep {
+    record Recorded(NotificationRecord record) implements NotificationStep {
     }
 
     /** An address not to use again, keyed by its suppression key (not the session). */
-    record Suppressed(ChannelSuppression suppression) implements DeliveryStep {
+    record Suppressed(ChannelSuppression suppression) implements NotificationStep {
     }
 
     /** A notification given up on. */
-    record GivenUp(NotificationDeadLetter deadLetter) implements DeliveryStep {
+    record GivenUp(NotificationDeadLetter deadLetter) implements NotificationStep {
     }
 }

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import java.util.Optional;
 
@@ -27,8 +27,8 @@ public interface NotificationChannel extends AutoCloseable {
     /** The address as logs and the audit trail show it. */
     String mask(String address);
 
-    /** One attempt. Never throws: every failure is a {@link DeliveryResult}. */
-    DeliveryResult deliver(Notification notification);
+    /** One attempt. Never throws: every failure is a {@link ProviderAnswer}. */
+    ProviderAnswer deliver(Notification notification);
 
     /** Releases the provider connection, if any. */
     @Override

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class NotificationTopologyTest {
     private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
     private static final String SESSION = "cos_TopologyTest0001";
-    private static final NotifierRules RULES = new NotifierRules(Duration.ofSeconds(30), Duration.ofMinutes(5),
+    private static final NotifierSettings RULES = new NotifierSettings(Duration.ofSeconds(30), Duration.ofMinutes(5),
             Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(30));
 
     private static final String PLATFORM_URL = "https://platform.example.com/onramp-hooks";
@@ -115,7 +115,7 @@ class NotificationTopologyTest {
     void theDiagramInTheJavadocNamesTheTopicsAndStoresTheTopologyBuilds() {
         TopologyDescription built = NotificationTopology.build(List.of(new AddressOnlyEmail()), RULES, registry,
                 new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off()).describe();
-        assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/notifier/delivery/NotificationTopology.java")))
+        assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/notifier/deciding/NotificationTopology.java")))
                 .isEqualTo(TopologyDiagram.of(built));
     }
 
@@ -482,7 +482,7 @@ class NotificationTopologyTest {
         }
 
         @Override
-        public DeliveryResult deliver(Notification notification) {
+        public ProviderAnswer deliver(Notification notification) {
             throw new AssertionError("the topology never sends");
         }
     }
@@ -505,7 +505,7 @@ class NotificationTopologyTest {
         }
 
         @Override
-        public DeliveryResult deliver(Notification notification) {
+        public ProviderAnswer deliver(Notification notification) {
             throw new AssertionError("the topology never sends");
         }
     }

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import java.time.Duration;
 
@@ -8,10 +8,10 @@ import java.time.Duration;
  * @param retryCheckInterval how often (wall clock) due retries are looked for
  * @param notifyWindow       how long after an outcome a newly registered recipient is still told
  */
-public record NotifierRules(Duration retryInitialDelay, Duration retryMaxDelay, Duration retryWindow,
+public record NotifierSettings(Duration retryInitialDelay, Duration retryMaxDelay, Duration retryWindow,
                             Duration retryCheckInterval, Duration notifyWindow) {
-    public static NotifierRules defaults() {
-        return new NotifierRules(Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(24),
+    public static NotifierSettings defaults() {
+        return new NotifierSettings(Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(24),
                 Duration.ofSeconds(1), Duration.ofDays(30));
     }
 }

@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import static dev.onramp.schemas.Topics.NOTIFICATIONS;
 import static dev.onramp.schemas.Topics.NOTIFICATION_INTENTS;
@@ -82,7 +82,7 @@ public final class NotificationTopology {
     private NotificationTopology() {
     }
 
-    public static Topology build(List<NotificationChannel> channels, NotifierRules rules, SchemaRegistry registry,
+    public static Topology build(List<NotificationChannel> channels, NotifierSettings rules, SchemaRegistry registry,
                                  NotifierMetrics metrics, Tracing tracing) {
         Serde<SessionOutcome> outcomeSerde = Topics.SESSION_OUTCOMES.valueSerde(registry);
         Serde<SessionRecipient> recipientSerde = Topics.RECIPIENTS.valueSerde(registry);
@@ -121,7 +121,7 @@ public final class NotificationTopology {
                 .mapValues(redrive -> new NotifierInput.RetryRequested(redrive.getRedriveId(), (NotificationRetry) redrive.getSubject()),
                         Named.as("as-retry-input"));
 
-        KStream<String, DeliveryStep> steps = outcomes
+        KStream<String, NotificationStep> steps = outcomes
                 .merge(recipients, Named.as("outcomes-and-recipients"))
                 .merge(results, Named.as("and-results"))
                 .merge(retriesRequested, Named.as("and-redrives"))
@@ -130,20 +130,20 @@ public final class NotificationTopology {
                         RETRY_STORE, REDRIVES_DONE_STORE);
 
         steps.split(Named.as("delivery-step-"))
-                .branch((id, step) -> step instanceof DeliveryStep.Intended, Branched.withConsumer(intents -> intents
-                        .mapValues(step -> ((DeliveryStep.Intended) step).intent(), Named.as("intent"))
+                .branch((id, step) -> step instanceof NotificationStep.Intended, Branched.withConsumer(intents -> intents
+                        .mapValues(step -> ((NotificationStep.Intended) step).intent(), Named.as("intent"))
                         .to(NOTIFICATION_INTENTS.name(), Produced.with(Serdes.String(), intentSerde).withName("to-notification-intents")),
                         "intended"))
-                .branch((id, step) -> step instanceof DeliveryStep.Recorded, Branched.withConsumer(records -> records
-                        .mapValues(step -> ((DeliveryStep.Recorded) step).record(), Named.as("record"))
+                .branch((id, step) -> step instanceof NotificationStep.Recorded, Branched.withConsumer(records -> records
+                        .mapValues(step -> ((NotificationStep.Recorded) step).record(), Named.as("record"))
                         .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications")),
                         "recorded"))
-                .branch((id, step) -> step instanceof DeliveryStep.Suppressed, Branched.withConsumer(suppressed -> suppressed
-                        .mapValues(step -> ((DeliveryStep.Suppressed) step).suppression(), Named.as("suppression"))
+                .branch((id, step) -> step instanceof NotificationStep.Suppressed, Branched.withConsumer(suppressed -> suppressed
+                        .mapValues(step -> ((NotificationStep.Suppressed) step).suppression(), Named.as("suppression"))
                         .to(SUPPRESSIONS.name(), Produced.with(Serdes.String(), suppressionSerde).withName("to-suppressions")),
                         "suppressed"))
-                .branch((id, step) -> step instanceof DeliveryStep.GivenUp, Branched.withConsumer(givenUp -> givenUp
-                        .mapValues(step -> ((DeliveryStep.GivenUp) step).deadLetter(), Named.as("dead-letter"))
+                .branch((id, step) -> step instanceof NotificationStep.GivenUp, Branched.withConsumer(givenUp -> givenUp
+                        .mapValues(step -> ((NotificationStep.GivenUp) step).deadLetter(), Named.as("dead-letter"))
                         .to(NOTIFICATIONS_DLQ.name(), Produced.with(Serdes.String(), deadLetterSerde).withName("to-notifications-dlq")),
                         "given-up"))
                 .noDefaultBranch();

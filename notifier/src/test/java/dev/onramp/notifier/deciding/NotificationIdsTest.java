@@ -1,4 +1,4 @@
-package dev.onramp.notifier.delivery;
+package dev.onramp.notifier.deciding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
