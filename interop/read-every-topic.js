@@ -2,19 +2,16 @@
 // against the registry's Confluent API, decoding each record and checking it has the fields schemas/README.md
 // documents, and that a record carrying a session id is keyed by it.
 // Usage: node read-every-topic.js <bootstrap> <registry-url> <topic that must hold records>...
-const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = require('kafkajs');
+// A topic given as <topic>=<n> must also hold records written with at least n versions of its schema.
+const { Kafka, logLevel } = require('kafkajs');
 const { SchemaRegistry } = require('@kafkajs/confluent-schema-registry');
-const lz4 = require('lz4js');
+require('./lz4-codec');
 const documented = require('./documented-fields.json');
 
-const [bootstrap, registryUrl, ...mustHoldRecords] = process.argv.slice(2);
+const [bootstrap, registryUrl, ...required] = process.argv.slice(2);
+const mustHoldRecords = required.map(r => r.split('=')[0]);
+const versionsRequired = Object.fromEntries(required.filter(r => r.includes('=')).map(r => r.split('=')).map(([t, n]) => [t, Number(n)]));
 
-// The pipeline's producers write lz4 batches. KafkaJS ships gzip only and takes other codecs as plug-ins; Kafka's
-// lz4 is the standard LZ4 frame format, which lz4js (pure JavaScript, no native build) reads and writes.
-CompressionCodecs[CompressionTypes.LZ4] = () => ({
-  compress: async encoder => Buffer.from(lz4.compress(encoder.buffer)),
-  decompress: async buffer => Buffer.from(lz4.decompress(buffer)),
-});
 const IDLE_MS = 4000;
 
 async function readTopic(kafka, registry, topic, fields) {
@@ -25,7 +22,7 @@ async function readTopic(kafka, registry, topic, fields) {
   const consumer = kafka.consumer({ groupId: 'onramp-interop-' + topic + '-' + Date.now() });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  const result = { records: 0, tombstones: 0, problems: [] };
+  const result = { records: 0, tombstones: 0, problems: [], schemaIds: new Set() };
   // A consumer that crashes (e.g. on a batch it cannot decompress) must fail the topic, not end it early.
   consumer.on(consumer.events.CRASH, e => result.problems.push(`consumer crashed: ${e.payload.error.message}`));
   let last = Date.now();
@@ -41,6 +38,7 @@ async function readTopic(kafka, registry, topic, fields) {
         return;
       }
       result.records++;
+      result.schemaIds.add(message.value.readInt32BE(1)); // the Confluent wire format: magic byte, then the id
       const missing = fields.filter(f => !(f in value));
       if (missing.length) result.problems.push(`p${partition}@${message.offset}: missing ${missing.join(', ')}`);
       const key = message.key === null ? null : message.key.toString('utf8');
@@ -69,10 +67,13 @@ async function readTopic(kafka, registry, topic, fields) {
     if (!onBroker.includes(topic)) { console.log(`FAIL ${topic}: not on the broker`); failed = true; continue; }
     const r = await readTopic(kafka, registry, topic, documented[topic].fields);
     const empty = mustHoldRecords.includes(topic) && r.records === 0;
-    const ok = r.problems.length === 0 && !empty;
+    const tooFewVersions = r.schemaIds.size < (versionsRequired[topic] || 0);
+    const ok = r.problems.length === 0 && !empty && !tooFewVersions;
     failed = failed || !ok;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${topic}: ${r.records} records decoded as ${documented[topic].record}`
-      + (r.tombstones ? `, ${r.tombstones} tombstones` : '') + (empty ? ', but it must hold records' : ''));
+      + (r.schemaIds.size > 1 ? ` (${r.schemaIds.size} schema versions)` : '')
+      + (r.tombstones ? `, ${r.tombstones} tombstones` : '') + (empty ? ', but it must hold records' : '')
+      + (tooFewVersions ? `, but it must hold ${versionsRequired[topic]} schema versions` : ''));
     r.problems.slice(0, 5).forEach(p => console.log('       ' + p));
   }
   const undocumented = onBroker.filter(t => !(t in documented));
