@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.onramp.console.ConsoleStack;
+import dev.onramp.console.ConsoleFixture;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -57,7 +57,7 @@ class OpsApiIntegrationTest {
 
     private static GreenMail mail;
     private static LocalPushService push;
-    private static ConsoleStack pipeline;
+    private static ConsoleFixture pipeline;
     private static SchemaRegistryClient registry;
 
     @BeforeAll
@@ -65,8 +65,8 @@ class OpsApiIntegrationTest {
         int smtpPort = FreePorts.pick();
         mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        push = new LocalPushService(ConsoleStack.VAPID.publicKey());
-        pipeline = new ConsoleStack(STACK, smtpPort, Map.of("STALL_THRESHOLD", "2s", "STALL_CHECK_INTERVAL", "1s",
+        push = new LocalPushService(ConsoleFixture.VAPID.publicKey());
+        pipeline = new ConsoleFixture(STACK, smtpPort, Map.of("STALL_THRESHOLD", "2s", "STALL_CHECK_INTERVAL", "1s",
                 "TRUSTED_PROXIES", "127.0.0.1/32"));
         registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
     }
@@ -81,10 +81,10 @@ class OpsApiIntegrationTest {
     @Test
     void onlyAnAdminKeyOpensTheApi() throws Exception {
         assertThat(get("/v1/pipeline", null).statusCode()).isEqualTo(401);
-        assertThat(get("/v1/pipeline", ConsoleStack.PLATFORM_KEY).statusCode()).as("a platform must not redrive").isEqualTo(401);
-        assertThat(post("/v1/dead-letters/webhooks/0/0/redrive", "", ConsoleStack.PLATFORM_KEY).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/pipeline", ConsoleFixture.PLATFORM_KEY).statusCode()).as("a platform must not redrive").isEqualTo(401);
+        assertThat(post("/v1/dead-letters/webhooks/0/0/redrive", "", ConsoleFixture.PLATFORM_KEY).statusCode()).isEqualTo(401);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode pipelineState = json(get("/v1/pipeline", ConsoleStack.ADMIN_KEY));
+            JsonNode pipelineState = json(get("/v1/pipeline", ConsoleFixture.ADMIN_KEY));
             assertThat(pipelineState.path("services").findValuesAsText("status")).containsExactly("UP", "UP", "UP");
             assertThat(pipelineState.path("lag").findValuesAsText("group")).contains("onramp-processor", "onramp-notifier");
         });
@@ -103,10 +103,10 @@ class OpsApiIntegrationTest {
             assertThat(guesses.subList(0, 10)).as("the sign-in page again, with the reason").containsOnly(200);
             assertThat(guesses.subList(10, guesses.size())).as("then the guesser is told to wait").containsOnly(429);
 
-            assertThat(guesser.send("POST", signIn, form, "key=" + ConsoleStack.ADMIN_KEY))
+            assertThat(guesser.send("POST", signIn, form, "key=" + ConsoleFixture.ADMIN_KEY))
                     .as("an admin key from the guesser's own address, through the same proxy, signs in").isEqualTo(303);
             URI api = proxy.uri().resolve("/v1/pipeline");
-            assertThat(guesser.send("GET", api, Map.of("Authorization", "Bearer " + ConsoleStack.ADMIN_KEY), null)).isEqualTo(200);
+            assertThat(guesser.send("GET", api, Map.of("Authorization", "Bearer " + ConsoleFixture.ADMIN_KEY), null)).isEqualTo(200);
             assertThat(guesser.send("GET", api, Map.of("Authorization", "Bearer wrong-key-0123456789"), null)).isEqualTo(429);
             assertThat(new LoopbackClient("127.0.0.77").send("POST", signIn, form, "key=mistyped-key-0123456789"))
                     .as("another operator's failures are their own").isEqualTo(200);
@@ -120,13 +120,13 @@ class OpsApiIntegrationTest {
             assertThat(pipeline.webhook("evt_ended_" + status, ENDED, status)).isEqualTo(200);
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(json(get("/v1/sessions/" + ENDED + "/notifications", ConsoleStack.ADMIN_KEY))
+                assertThat(json(get("/v1/sessions/" + ENDED + "/notifications", ConsoleFixture.ADMIN_KEY))
                         .path("channels").path("email").findValuesAsText("status")).contains("SENT"));
-        JsonNode timeline = json(get("/v1/sessions/" + ENDED + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline");
+        JsonNode timeline = json(get("/v1/sessions/" + ENDED + "/timeline", ConsoleFixture.ADMIN_KEY)).path("timeline");
         assertThat(timeline.findValuesAsText("kind")).contains("webhook", "state", "outcome", "recipient", "notification");
         assertThat(timeline.toString()).doesNotContain("ended@example.com").doesNotContain("_secret_");
-        assertThat(get("/v1/sessions/cos_NeverSeenAtAll01/timeline", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(404);
-        assertThat(get("/v1/sessions/not-a-session/timeline", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(400);
+        assertThat(get("/v1/sessions/cos_NeverSeenAtAll01/timeline", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertThat(get("/v1/sessions/not-a-session/timeline", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -151,39 +151,39 @@ class OpsApiIntegrationTest {
         List<JsonNode> entries = allPages("/v1/dead-letters/webhooks?limit=1");
         assertThat(entries).hasSize(3);
         JsonNode fixable = entryFor(entries, WAITING);
-        HttpResponse<String> redriven = post(redrivePath(fixable), "", ConsoleStack.ADMIN_KEY);
+        HttpResponse<String> redriven = post(redrivePath(fixable), "", ConsoleFixture.ADMIN_KEY);
         assertThat(redriven.statusCode()).as(redriven.body()).isEqualTo(200);
         assertThat(json(redriven).path("result").asText()).isEqualTo("redriven");
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(pipeline.session(WAITING).body()).contains("\"status\":\"fulfillment_complete\""));
 
-        HttpResponse<String> again = post(redrivePath(fixable), "", ConsoleStack.ADMIN_KEY);
+        HttpResponse<String> again = post(redrivePath(fixable), "", ConsoleFixture.ADMIN_KEY);
         assertThat(json(again).path("result").asText()).isEqualTo("already_redriven");
         assertThat(events("evt_waiting_done")).as("redriving twice writes once").isEqualTo(1);
 
-        HttpResponse<String> late = post(redrivePath(entryFor(entries, ended)), "", ConsoleStack.ADMIN_KEY);
+        HttpResponse<String> late = post(redrivePath(entryFor(entries, ended)), "", ConsoleFixture.ADMIN_KEY);
         assertThat(late.statusCode()).isEqualTo(409);
         assertThat(json(late).path("detail").asText()).contains("already ended");
-        HttpResponse<String> unmappable = post(redrivePath(entryFor(entries, "cos_ConsoleApiNoStatus1")), "", ConsoleStack.ADMIN_KEY);
+        HttpResponse<String> unmappable = post(redrivePath(entryFor(entries, "cos_ConsoleApiNoStatus1")), "", ConsoleFixture.ADMIN_KEY);
         assertThat(unmappable.statusCode()).isEqualTo(409);
         assertThat(json(unmappable).path("detail").asText()).contains("still cannot be mapped");
 
         List<Redrive> trail = redrives(WAITING);
         assertThat(trail).hasSize(1);
-        assertThat(trail.get(0).getRequestedBy()).matches("adm_[0-9a-f]{8}").doesNotContain(ConsoleStack.ADMIN_KEY);
-        JsonNode timeline = json(get("/v1/sessions/" + WAITING + "/timeline", ConsoleStack.ADMIN_KEY)).path("timeline");
+        assertThat(trail.get(0).getRequestedBy()).matches("adm_[0-9a-f]{8}").doesNotContain(ConsoleFixture.ADMIN_KEY);
+        JsonNode timeline = json(get("/v1/sessions/" + WAITING + "/timeline", ConsoleFixture.ADMIN_KEY)).path("timeline");
         assertThat(timeline.toString()).contains("evt_waiting_done");
         assertThat(timeline.findValuesAsText("by")).as("the redrive is on the session's audit trail").containsExactly(
                 trail.get(0).getRequestedBy());
         JsonNode one = json(get("/v1/dead-letters/webhooks/" + fixable.path("partition").asInt() + "/" + fixable.path("offset").asLong(),
-                ConsoleStack.ADMIN_KEY));
+                ConsoleFixture.ADMIN_KEY));
         assertThat(one.path("reason").asText()).isEqualTo(fixable.path("reason").asText());
 
-        assertThat(post("/v1/dead-letters/webhooks/redrive", "{}", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(400);
-        JsonNode batch = json(post("/v1/dead-letters/webhooks/redrive", "{\"reason_contains\":\"OLDER MAPPING\"}", ConsoleStack.ADMIN_KEY));
+        assertThat(post("/v1/dead-letters/webhooks/redrive", "{}", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(400);
+        JsonNode batch = json(post("/v1/dead-letters/webhooks/redrive", "{\"reason_contains\":\"OLDER MAPPING\"}", ConsoleFixture.ADMIN_KEY));
         assertThat(batch.path("results").findValuesAsText("result")).containsExactlyInAnyOrder("already_redriven", "refused");
-        assertThat(post("/v1/dead-letters/poison-records/0/0/redrive", "", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(409);
-        assertThat(post("/v1/dead-letters/webhooks/0/999999/redrive", "", ConsoleStack.ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertThat(post("/v1/dead-letters/poison-records/0/0/redrive", "", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(409);
+        assertThat(post("/v1/dead-letters/webhooks/0/999999/redrive", "", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -201,12 +201,12 @@ class OpsApiIntegrationTest {
 
         LocalPushService.Subscriber fixed = push.subscribe();
         assertThat(pipeline.recipient(PUSHED, "{\"push_subscription\":" + fixed.json() + "}")).isEqualTo(204);
-        HttpResponse<String> redriven = post(redrivePath(entry), "", ConsoleStack.ADMIN_KEY);
+        HttpResponse<String> redriven = post(redrivePath(entry), "", ConsoleFixture.ADMIN_KEY);
         assertThat(redriven.statusCode()).as(redriven.body()).isEqualTo(200);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> push.received(fixed).size() == 1);
-        assertThat(json(post(redrivePath(entry), "", ConsoleStack.ADMIN_KEY)).path("result").asText()).isEqualTo("already_redriven");
+        assertThat(json(post(redrivePath(entry), "", ConsoleFixture.ADMIN_KEY)).path("result").asText()).isEqualTo("already_redriven");
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                json(get("/v1/sessions/" + PUSHED + "/notifications", ConsoleStack.ADMIN_KEY)).path("channels").path("push")
+                json(get("/v1/sessions/" + PUSHED + "/notifications", ConsoleFixture.ADMIN_KEY)).path("channels").path("push")
                         .findValuesAsText("status")).containsSequence("FAILED", "SENT"));
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(push.received(fixed)).as("redriving twice sends once").hasSize(1));
@@ -218,11 +218,11 @@ class OpsApiIntegrationTest {
         String stuck = "cos_ConsoleApiStalled01";
         pipeline.webhook("evt_stuck_processing", stuck, "fulfillment_processing");
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
+                assertThat(json(get("/v1/stalled-sessions", ConsoleFixture.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
                         .contains(stuck));
         pipeline.webhook("evt_stuck_done", stuck, "fulfillment_complete");
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
+                assertThat(json(get("/v1/stalled-sessions", ConsoleFixture.ADMIN_KEY)).path("sessions").findValuesAsText("session_id"))
                         .doesNotContain(stuck));
     }
 
@@ -232,7 +232,7 @@ class OpsApiIntegrationTest {
         pipeline.write(Topics.STRIPE_LOOKUPS.name(), unknown, StripeLookup.newBuilder().setSessionId(unknown)
                 .setLookedUpAt(Instant.now()).setAnswer(StripeAnswer.UNKNOWN_AT_STRIPE).setAlertKind("QUIET").setAlertSequence(1).build());
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(json(get("/v1/stalled-sessions", ConsoleStack.ADMIN_KEY)).path("sessions"))
+                assertThat(json(get("/v1/stalled-sessions", ConsoleFixture.ADMIN_KEY)).path("sessions"))
                         .anySatisfy(session -> {
                             assertThat(session.path("session_id").asText()).isEqualTo(unknown);
                             assertThat(session.path("kind").asText()).isEqualTo("UNKNOWN_AT_STRIPE");
@@ -292,7 +292,7 @@ class OpsApiIntegrationTest {
         List<JsonNode> entries = new ArrayList<>();
         String path = first;
         for (int pages = 0; path != null && pages < 20; pages++) {
-            JsonNode page = json(get(path, ConsoleStack.ADMIN_KEY));
+            JsonNode page = json(get(path, ConsoleFixture.ADMIN_KEY));
             page.path("entries").forEach(entries::add);
             String next = page.path("next_cursor").asText(null);
             path = next == null ? null : first + (first.contains("?") ? "&" : "?") + "cursor=" + next;

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 
-import dev.onramp.console.ConsoleStack;
+import dev.onramp.console.ConsoleFixture;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.simulate.OnrampSimulator;
 import dev.onramp.devstack.simulate.SessionScript;
@@ -56,14 +56,14 @@ class ConsoleBrowserIntegrationTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String WAITING = "cos_BrowserWaiting0001";
 
-    private static ConsoleStack pipeline;
+    private static ConsoleFixture pipeline;
     private static SimulationPlan plan;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
         // Nothing listens on this port: every email fails, as with an SMTP outage.
-        pipeline = new ConsoleStack(STACK, FreePorts.pick(), Map.of("NOTIFIER_DEGRADED_AFTER", "2s", "RETRY_INITIAL_DELAY", "1s"));
+        pipeline = new ConsoleFixture(STACK, FreePorts.pick(), Map.of("NOTIFIER_DEGRADED_AFTER", "2s", "RETRY_INITIAL_DELAY", "1s"));
         plan = SimulationPlan.generate(6, new SimulationPlan.Mix(0.7, 0.3, 1.0), SimulationPlan.Quirks.none(), 7);
         simulate(plan);
         for (String status : List.of("initialized", "requires_payment", "fulfillment_processing")) {
@@ -84,7 +84,7 @@ class ConsoleBrowserIntegrationTest {
      */
     private static void simulate(SimulationPlan plan) throws Exception {
         OnrampSimulator simulator = new OnrampSimulator(new OnrampSimulator.Target("http://127.0.0.1:" + pipeline.ingest.port(),
-                ConsoleStack.WEBHOOK_SECRET, ConsoleStack.PLATFORM_KEY), new OnrampSimulator.Options(2, 0, 0, null, Duration.ofSeconds(30)));
+                ConsoleFixture.WEBHOOK_SECRET, ConsoleFixture.PLATFORM_KEY), new OnrampSimulator.Options(2, 0, 0, null, Duration.ofSeconds(30)));
         for (int attempt = 1; ; attempt++) {
             try {
                 assertThat(simulator.run(plan).failed()).isZero();
@@ -131,7 +131,7 @@ class ConsoleBrowserIntegrationTest {
         everyFieldHasALabel();
         browser.findElement(By.id("key")).sendKeys("not-the-admin-key-0123456789", Keys.ENTER);
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("not an admin key");
-        browser.findElement(By.id("key")).sendKeys(ConsoleStack.ADMIN_KEY, Keys.ENTER);
+        browser.findElement(By.id("key")).sendKeys(ConsoleFixture.ADMIN_KEY, Keys.ENTER);
         assertThat(browser.getCurrentUrl()).endsWith("/console");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
     }

@@ -1,6 +1,6 @@
 package dev.onramp.processor.session;
 
-import static dev.onramp.processor.session.SessionTopologyHarness.event;
+import static dev.onramp.processor.session.SessionTopologyFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ class SessionOrderPropertyTest {
         }
         Collections.shuffle(deliveries, random);
 
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.sendAll(deliveries);
             Map<String, SessionState> table = h.latestStates();
             Map<String, List<SessionOutcome>> outcomes = h.outcomesBySession();

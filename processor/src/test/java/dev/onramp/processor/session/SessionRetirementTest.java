@@ -1,8 +1,8 @@
 package dev.onramp.processor.session;
 
-import static dev.onramp.processor.session.SessionTopologyHarness.START;
-import static dev.onramp.processor.session.SessionTopologyHarness.event;
-import static dev.onramp.processor.session.SessionTopologyHarness.lifecycle;
+import static dev.onramp.processor.session.SessionTopologyFixture.START;
+import static dev.onramp.processor.session.SessionTopologyFixture.event;
+import static dev.onramp.processor.session.SessionTopologyFixture.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,14 +28,14 @@ class SessionRetirementTest {
     }
 
     /** Live: the wall clock and stream time move together. */
-    private static void liveAt(SessionTopologyHarness h, String eventId, long seconds) {
+    private static void liveAt(SessionTopologyFixture h, String eventId, long seconds) {
         h.wallClockTo(START.plusSeconds(seconds));
         h.sendAtReceipt(clockAt(eventId, seconds));
     }
 
     @Test
     void anEndedSessionLeavesTheStoreTheRetentionAfterItsLastEvent() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             lifecycle(S).forEach(h::sendAtReceipt);
             assertThat(h.outcomes.readValuesToList()).hasSize(1);
 
@@ -54,7 +54,7 @@ class SessionRetirementTest {
 
     @Test
     void aSessionHeardOfAgainStaysAnotherRetentionAndAnAbandonedOneLeavesToo() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.sendAtReceipt(event("evt_a1", S, SessionStatus.INITIALIZED, 1));
             h.wallClockTo(START.plusSeconds(20 * DAY));
             h.sendAtReceipt(event("evt_a2", S, SessionStatus.REQUIRES_PAYMENT, 20 * DAY));
@@ -71,7 +71,7 @@ class SessionRetirementTest {
 
     @Test
     void aLateRedeliveryOfARetiredSessionsEventIsNotAppliedAndNobodyIsToldTwice() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             lifecycle(S).forEach(h::sendAtReceipt);
             liveAt(h, "evt_t31", 31 * DAY);
             assertThat(h.state(S)).isNull();
@@ -90,7 +90,7 @@ class SessionRetirementTest {
 
     @Test
     void sessionsStoredByAVersionWithoutRetirementAreScheduledByOneWalkAndRetired() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             Instant receipt = START.plusSeconds(5);
             var old = new SessionStateMachine().accept(null,
                     OnrampSessionEvent.newBuilder(lifecycle(S).get(3)).setReceivedAt(receipt).build(), receipt, Duration.ofDays(7));
@@ -109,7 +109,7 @@ class SessionRetirementTest {
 
     @Test
     void oneEventStampedYearsAheadRetiresNothingBeforeItsTime() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             lifecycle(S).forEach(h::sendAtReceipt);
             h.wallClockTo(START.plusSeconds(DAY));
             // An ingest host whose clock is 400 days ahead: stream time jumps there, the wall clock does not.

@@ -1,7 +1,7 @@
 package dev.onramp.processor.session;
 
-import static dev.onramp.processor.session.SessionTopologyHarness.START;
-import static dev.onramp.processor.session.SessionTopologyHarness.event;
+import static dev.onramp.processor.session.SessionTopologyFixture.START;
+import static dev.onramp.processor.session.SessionTopologyFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.onramp.processor.session;
 
-import static dev.onramp.processor.session.SessionTopologyHarness.event;
-import static dev.onramp.processor.session.SessionTopologyHarness.lifecycle;
+import static dev.onramp.processor.session.SessionTopologyFixture.event;
+import static dev.onramp.processor.session.SessionTopologyFixture.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -50,7 +50,7 @@ class SessionTopologyTest {
 
     @Test
     void inOrderLifecycleEndsFulfilledWithOneOutcome() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.sendAll(lifecycle(S));
             assertThat(h.states.readValuesToList()).extracting(SessionState::getStatus).containsExactly(
                     SessionStatus.INITIALIZED, SessionStatus.REQUIRES_PAYMENT,
@@ -89,7 +89,7 @@ class SessionTopologyTest {
     @ParameterizedTest(name = "order {0}")
     @MethodSource("permutations")
     void everyDeliveryOrderEndsInTheSameStateWithOneOutcome(List<Integer> order) {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             List<OnrampSessionEvent> events = lifecycle(S);
             order.forEach(i -> h.send(events.get(i)));
             SessionState state = h.state(S);
@@ -104,7 +104,7 @@ class SessionTopologyTest {
 
     @Test
     void everyEventDeliveredTwiceCountsOnce() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.sendAll(lifecycle(S));
             h.sendAll(lifecycle(S));
             h.send(lifecycle(S).get(3));
@@ -117,7 +117,7 @@ class SessionTopologyTest {
 
     @Test
     void aRedeliveryDaysLaterIsStillADuplicate() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             var complete = lifecycle(S).get(3);
             h.send(complete);
             h.events.advanceTime(Duration.ofDays(3));
@@ -129,7 +129,7 @@ class SessionTopologyTest {
 
     @Test
     void aRedeliveryIsADuplicateWithinTheHorizonAndAppliedAgainBeyondIt() {
-        try (var h = new SessionTopologyHarness(new SessionSettings(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1)))) {
+        try (var h = new SessionTopologyFixture(new SessionSettings(Duration.ofDays(7), Duration.ofMinutes(30), Duration.ofMinutes(1)))) {
             h.sendAll(lifecycle(S));
             var complete = lifecycle(S).get(3);
             // Ingest stamps each delivery with its own receipt time; the horizon is measured between receipts.
@@ -147,7 +147,7 @@ class SessionTopologyTest {
 
     @Test
     void splitEventsForOneChangeGiveOneOutcome() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_split_a", S, SessionStatus.FULFILLMENT_COMPLETE, 10));
             h.send(event("evt_split_b", S, SessionStatus.FULFILLMENT_COMPLETE, 10));
             assertThat(h.outcomes.readValuesToList()).hasSize(1);
@@ -159,7 +159,7 @@ class SessionTopologyTest {
     @Test
     void sameSecondTiesAreDecidedByProgressEitherWay() {
         for (boolean completeFirst : new boolean[]{true, false}) {
-            try (var h = new SessionTopologyHarness()) {
+            try (var h = new SessionTopologyFixture()) {
                 var processing = event("evt_tie_p", S, SessionStatus.FULFILLMENT_PROCESSING, 5);
                 var complete = event("evt_tie_c", S, SessionStatus.FULFILLMENT_COMPLETE, 5);
                 h.sendAll(completeFirst ? List.of(complete, processing) : List.of(processing, complete));
@@ -171,7 +171,7 @@ class SessionTopologyTest {
 
     @Test
     void rejectedEarlyEndsTheSessionAndLateEventsDoNotReopenIt() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_r1", S, SessionStatus.INITIALIZED, 1));
             h.send(event("evt_r2", S, SessionStatus.REJECTED, 3));
             h.send(event("evt_r3", S, SessionStatus.REQUIRES_PAYMENT, 2));
@@ -187,7 +187,7 @@ class SessionTopologyTest {
 
     @Test
     void aContradictingTerminalChangesNothingAndIsCountedAsAnAnomaly() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_c1", S, SessionStatus.FULFILLMENT_COMPLETE, 5));
             h.send(event("evt_c2", S, SessionStatus.REJECTED, 6));
             SessionState state = h.state(S);
@@ -201,7 +201,7 @@ class SessionTopologyTest {
 
     @Test
     void aLateTransactionIdUpdatesTheStateWithoutASecondOutcome() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_l1", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 5, null));
             h.send(event("evt_l2", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 9, "0xfeed"));
             SessionState state = h.state(S);
@@ -210,7 +210,7 @@ class SessionTopologyTest {
             assertThat(h.outcomes.readValuesToList()).hasSize(1);
             assertThat(h.latestStates().get(S).getTransactionDetails().getTransactionId()).isEqualTo("0xfeed");
         }
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             // The same two in the other order: the id is kept, not erased by the older event.
             h.send(event("evt_l2", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 9, "0xfeed"));
             h.send(event("evt_l1", S, SessionStatus.FULFILLMENT_COMPLETE, "fulfillment_complete", 5, null));
@@ -221,7 +221,7 @@ class SessionTopologyTest {
 
     @Test
     void anUnknownStatusIsRecordedAndNeverMovesTheRank() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_u1", S, SessionStatus.REQUIRES_PAYMENT, 1));
             h.send(event("evt_u2", S, SessionStatus.UNKNOWN, "requires_verification", 2, null));
             SessionState state = h.state(S);
@@ -237,7 +237,7 @@ class SessionTopologyTest {
 
     @Test
     void aMintedSessionNotHeardOfSinceIsLookedUpAtEachDoublingThenHandedToAnOperator() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(minted(S));
             h.driver.advanceWallClockTime(Duration.ofMinutes(59));
             assertThat(h.alerts.isEmpty()).isTrue();
@@ -273,7 +273,7 @@ class SessionTopologyTest {
 
     @Test
     void aSessionQuietInRequiresPaymentIsLookedUpAndItsStatusResetsTheClock() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(minted(S));
             h.driver.advanceWallClockTime(Duration.ofMinutes(30));
             h.send(event("evt_q1", S, SessionStatus.REQUIRES_PAYMENT, 5));
@@ -295,8 +295,8 @@ class SessionTopologyTest {
 
     @Test
     void anOutcomeFoundByALookupCarriesTheTimeStripeAnsweredAndAWebhookItsEventTime() {
-        try (var h = new SessionTopologyHarness()) {
-            Instant answered = SessionTopologyHarness.START.plus(Duration.ofDays(2));
+        try (var h = new SessionTopologyFixture()) {
+            Instant answered = SessionTopologyFixture.START.plus(Duration.ofDays(2));
             h.send(event("evt_t1", S, SessionStatus.REQUIRES_PAYMENT, 5));
             h.send(OnrampSessionEvent.newBuilder(event("recon_" + S + "_fulfillment_complete", S, SessionStatus.FULFILLMENT_COMPLETE, 0))
                     .setSource(EventSource.RECONCILIATION).setStatusObservedAt(answered).build());
@@ -308,7 +308,7 @@ class SessionTopologyTest {
             String other = "cos_EndedByAWebhook00001";
             h.send(event("evt_t2", other, SessionStatus.REJECTED, 7));
             SessionOutcome webhook = h.outcomes.readValue();
-            assertThat(webhook.getOccurredAt()).isEqualTo(SessionTopologyHarness.START.plusSeconds(7));
+            assertThat(webhook.getOccurredAt()).isEqualTo(SessionTopologyFixture.START.plusSeconds(7));
             assertThat(webhook.getOccurredAtSource()).isEqualTo(OccurredAtSource.STRIPE_EVENT_CREATED);
         }
     }
@@ -316,7 +316,7 @@ class SessionTopologyTest {
     @Test
     void aReconciliationAndALateWebhookGiveOneOutcomeInEitherOrder() {
         for (boolean reconciliationFirst : new boolean[] {true, false}) {
-            try (var h = new SessionTopologyHarness()) {
+            try (var h = new SessionTopologyFixture()) {
                 h.send(minted(S));
                 h.send(event("evt_r1", S, SessionStatus.REQUIRES_PAYMENT, 5));
                 OnrampSessionEvent reconciled = OnrampSessionEvent.newBuilder(event("recon_" + S + "_fulfillment_complete", S,
@@ -337,7 +337,7 @@ class SessionTopologyTest {
 
     @Test
     void aSessionStuckInFulfillmentGetsOneAlertPerThreshold() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.send(event("evt_s1", S, SessionStatus.FULFILLMENT_PROCESSING, 1));
             h.driver.advanceWallClockTime(Duration.ofMinutes(29));
             assertThat(h.alerts.isEmpty()).isTrue();
@@ -362,7 +362,7 @@ class SessionTopologyTest {
 
     @Test
     void sessionsAreIndependent() {
-        try (var h = new SessionTopologyHarness()) {
+        try (var h = new SessionTopologyFixture()) {
             h.sendAll(lifecycle("cos_SessionNumberOne1"));
             h.sendAll(lifecycle("cos_SessionNumberTwo2").subList(0, 3));
             assertThat(h.outcomesBySession()).containsOnlyKeys("cos_SessionNumberOne1");

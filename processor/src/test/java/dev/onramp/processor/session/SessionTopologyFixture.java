@@ -30,7 +30,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The real topology under TopologyTestDriver, with helpers to make Stripe-like events. */
-final class SessionTopologyHarness implements AutoCloseable {
+final class SessionTopologyFixture implements AutoCloseable {
     static final Instant START = SessionEvents.START;
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -42,11 +42,11 @@ final class SessionTopologyHarness implements AutoCloseable {
     private final ProcessorSerdes serdes = ProcessorSerdes.on(new InMemorySchemaRegistry());
     private Instant wallClock = START;
 
-    SessionTopologyHarness() {
+    SessionTopologyFixture() {
         this(SessionSettings.defaults());
     }
 
-    SessionTopologyHarness(SessionSettings rules) {
+    SessionTopologyFixture(SessionSettings rules) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

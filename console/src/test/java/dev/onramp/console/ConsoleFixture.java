@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and the console, configured only by environment variables. {@code smtpPort}: where emails go (a port nothing
  * listens on makes every email fail).
  */
-public final class ConsoleStack implements AutoCloseable {
+public final class ConsoleFixture implements AutoCloseable {
     public static final String WEBHOOK_SECRET = "whsec_console_test_secret_0123456789";
     public static final String PLATFORM_KEY = "console-test-platform-key-0123456789";
     public static final String ADMIN_KEY = "console-test-admin-key-abcdef0123456789";
@@ -56,7 +56,7 @@ public final class ConsoleStack implements AutoCloseable {
     public final Env env;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    public ConsoleStack(DevStackExtension stack, int smtpPort, Map<String, String> overrides) {
+    public ConsoleFixture(DevStackExtension stack, int smtpPort, Map<String, String> overrides) {
         try {
             this.env = env(stack, smtpPort, overrides);
         } catch (IOException e) {
