@@ -46,17 +46,20 @@ import org.apache.kafka.streams.state.Stores;
  *   onramp.recipients.v1 ─────────────┼─ merge (all keyed by session id)
  *   onramp.notification-results.v1 ───┤
  *   onramp.redrives.v1 ───────────────┘  (only an operator's redrive of a notification)
- *     -> NotificationProcessor
- *          [stores: outcomes, outcome-expiry, recipients, recipient-expiry, notification-ledger,
- *                   notifications-in-flight, notification-retries, redrives-done]
- *          (the expiries and retries are time-ordered schedules)
+ *     -> OutcomePairing: whichever of outcome and recipient comes second makes the notifications due
+ *          [stores: outcomes, outcome-expiry, recipients, recipient-expiry]
+ *          (the expiries are time-ordered schedules)
+ *     -> NotificationLedger: due, already done, suppressed; the sender's results; retries; redrives
+ *          [stores: notification-ledger, notifications-in-flight, notification-retries, redrives-done]
+ *          (and reads the pairing's recipients: a retry goes to the address as it is now)
  *          reads [global table: suppressions], filled from onramp.suppressions.v1 (every partition's)
  *     -> split by kind of step:
  *          intended    -> onramp.notification-intents.v1   (the sender reads it, committed only)
  *          recorded    -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
  *          suppressed  -> onramp.suppressions.v1           (an address a provider says is gone)
  *          given up    -> onramp.notifications.dlq.v1
- *   wall clock: due retries become intents again; outcomes and recipients past the notify window leave
+ *   wall clock: due retries become intents again (ledger); outcomes and recipients past the notify window leave
+ *   (pairing), and so do their notifications' ledger entries
  * </pre>
  *
  * {@code NotificationTopologyTest} checks that the diagram names the topics and stores the topology builds, no more.
@@ -82,7 +85,7 @@ public final class NotificationTopology {
     private NotificationTopology() {
     }
 
-    public static Topology build(List<NotificationChannel> channels, NotifierSettings rules, SchemaRegistry registry,
+    public static Topology build(List<NotificationChannel> channels, NotifierSettings settings, SchemaRegistry registry,
                                  NotifierMetrics metrics, Tracing tracing) {
         Serde<SessionOutcome> outcomeSerde = Topics.SESSION_OUTCOMES.valueSerde(registry);
         Serde<SessionRecipient> recipientSerde = Topics.RECIPIENTS.valueSerde(registry);
@@ -125,9 +128,10 @@ public final class NotificationTopology {
                 .merge(recipients, Named.as("outcomes-and-recipients"))
                 .merge(results, Named.as("and-results"))
                 .merge(retriesRequested, Named.as("and-redrives"))
-                .process(() -> new NotificationProcessor(channels, rules, metrics, tracing), Named.as("decide"),
-                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, RECIPIENT_EXPIRY_STORE, LEDGER_STORE, IN_FLIGHT_STORE,
-                        RETRY_STORE, REDRIVES_DONE_STORE);
+                .process(() -> new OutcomePairing(settings, metrics, tracing), Named.as("pair"),
+                        OUTCOMES_STORE, OUTCOME_EXPIRY_STORE, RECIPIENTS_STORE, RECIPIENT_EXPIRY_STORE)
+                .process(() -> new NotificationLedger(channels, settings, metrics, tracing), Named.as("decide"),
+                        RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE, REDRIVES_DONE_STORE);
 
         steps.split(Named.as("delivery-step-"))
                 .branch((id, step) -> step instanceof NotificationStep.Intended, Branched.withConsumer(intents -> intents

@@ -300,7 +300,7 @@ class NotificationTopologyTest {
 
         driver.advanceWallClockTime(Duration.ofMinutes(2));
         KeyValueStore<String, String> expiry = driver.getKeyValueStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
-        assertThat(expiry.get(NotificationProcessor.EVERY_RECIPIENT_SCHEDULED)).as("the walk is done").isNotNull();
+        assertThat(expiry.get(OutcomePairing.EVERY_RECIPIENT_SCHEDULED)).as("the walk is done").isNotNull();
         driver.advanceWallClockTime(Duration.ofMinutes(1));
         assertThat(held.get(old)).as("registered 40 days ago").isNull();
         assertThat(held.get(recent)).isNotNull();

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import dev.onramp.runtime.streams.ScheduleBackfill;
 import dev.onramp.runtime.streams.TimeOrderedKey;
 import dev.onramp.runtime.streams.TimeOrderedSchedule;
 import dev.onramp.runtime.tracing.Tracing;
@@ -18,14 +17,11 @@ import dev.onramp.schemas.NotificationIntent;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationResult;
 import dev.onramp.schemas.NotificationRetry;
-import dev.onramp.schemas.OutcomeKind;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.SuppressionKeys;
 import dev.onramp.schemas.SuppressionReason;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -39,140 +35,86 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides and records; never sends. Whichever of outcome and recipient arrives second makes the notification due:
- * the processor writes an intent for the sender, and folds the sender's result into the ledger, the retry
- * schedule and the audit trail. Everything here is one Kafka transaction per commit, and no transaction ever
- * spans a network call: the send happens between two of them, in the sender.
+ * Decides and records each notification; never sends. A due notification becomes an intent for the sender, unless
+ * it is already done or its address is suppressed; the sender's result is folded into the ledger, the retry
+ * schedule and the audit trail. Everything here is one Kafka transaction per commit, and no transaction ever spans a
+ * network call: the send happens between two of them, in the sender.
  *
  * <p>The ledger (notification id → latest step) and the in-flight store (id → the attempt the sender has) make a
  * notification due at most once: a second outcome, a re-registered recipient or a redelivered input finds the id
- * already there. Retries wait in a time-ordered schedule, so each tick reads only what is due.
+ * already there. Retries wait in a time-ordered schedule, so each tick reads only what is due; a retry goes to the
+ * recipient's address as it is now (read from {@link OutcomePairing}'s store).
  */
-final class NotificationProcessor implements Processor<String, NotifierInput, String, NotificationStep> {
-    private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
+final class NotificationLedger implements Processor<String, LedgerInput, String, NotificationStep> {
+    private static final Logger log = LoggerFactory.getLogger(NotificationLedger.class);
     /** A tick does a bounded slice, so a backlog never makes one punctuation (and its transaction) long. */
     private static final int MAX_PER_TICK = 1_000;
-    private static final int MAX_WALKED_PER_TICK = 20_000;
-    /** Sorts after every time-ordered key of the recipient-expiry store, so no range of due entries reaches it. */
-    static final String EVERY_RECIPIENT_SCHEDULED = "~every-recipient-scheduled";
 
     private final List<NotificationChannel> channels;
     private final RetryPolicy retries;
-    private final NotifierSettings rules;
+    private final NotifierSettings settings;
     private final NotifierMetrics metrics;
     private final Tracing tracing;
     /** The span of the input (or the retry) being handled: every record forwarded meanwhile carries it on. */
     private Span current = Span.getInvalid();
     private final FailureLog failures = new FailureLog(log, Duration.ofMinutes(1));
     private ProcessorContext<String, NotificationStep> context;
-    private KeyValueStore<String, SessionOutcome> outcomes;
-    private TimeOrderedSchedule<String> outcomeExpiry;
     private KeyValueStore<String, SessionRecipient> recipients;
-    private TimeOrderedSchedule<String> recipientExpiry;
-    /** Recipients stored by a version without recipient-expiry are scheduled once, a slice per tick; then a marker. */
-    private ScheduleBackfill<SessionRecipient> unscheduledRecipients;
     private KeyValueStore<String, NotificationRecord> ledger;
     private KeyValueStore<String, NotificationIntent> inFlight;
     private TimeOrderedSchedule<NotificationIntent> retrySchedule;
     private KeyValueStore<String, String> redrivesDone;
     private TimestampedKeyValueStore<String, ChannelSuppression> suppressions;
 
-    NotificationProcessor(List<NotificationChannel> channels, NotifierSettings rules, NotifierMetrics metrics, Tracing tracing) {
+    NotificationLedger(List<NotificationChannel> channels, NotifierSettings settings, NotifierMetrics metrics, Tracing tracing) {
         this.channels = channels;
         this.tracing = tracing;
-        this.rules = rules;
-        this.retries = new RetryPolicy(rules.retryInitialDelay(), rules.retryMaxDelay(), rules.retryWindow());
+        this.settings = settings;
+        this.retries = new RetryPolicy(settings.retryInitialDelay(), settings.retryMaxDelay(), settings.retryWindow());
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, NotificationStep> context) {
         this.context = context;
-        this.outcomes = context.getStateStore(NotificationTopology.OUTCOMES_STORE);
-        this.outcomeExpiry = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.OUTCOME_EXPIRY_STORE));
         this.recipients = context.getStateStore(NotificationTopology.RECIPIENTS_STORE);
-        KeyValueStore<String, String> recipientExpiryStore = context.getStateStore(NotificationTopology.RECIPIENT_EXPIRY_STORE);
-        this.recipientExpiry = new TimeOrderedSchedule<>(recipientExpiryStore);
-        this.unscheduledRecipients = new ScheduleBackfill<>(recipients, recipientExpiryStore, EVERY_RECIPIENT_SCHEDULED);
         this.ledger = context.getStateStore(NotificationTopology.LEDGER_STORE);
         this.inFlight = context.getStateStore(NotificationTopology.IN_FLIGHT_STORE);
         this.retrySchedule = new TimeOrderedSchedule<>(context.getStateStore(NotificationTopology.RETRY_STORE));
         this.redrivesDone = context.getStateStore(NotificationTopology.REDRIVES_DONE_STORE);
         this.suppressions = context.getStateStore(NotificationTopology.SUPPRESSIONS_STORE);
-        context.schedule(rules.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
-        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireOutcomes);
+        context.schedule(settings.retryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryDue);
     }
 
+    /** Handled in the span {@link OutcomePairing} made current for the input this came from. */
     @Override
-    public void process(Record<String, NotifierInput> record) {
-        current = tracing.tracer().spanBuilder(spanName(record.value())).setSpanKind(SpanKind.CONSUMER)
-                .setParent(tracing.from(record.headers()))
-                .setAttribute(Tracing.SESSION_ID, String.valueOf(record.key()))
-                .startSpan();
-        try (Tracing.InLogs logged = Tracing.inLogs(current)) {
-            decide(record);
-        } catch (RuntimeException e) {
-            current.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-            throw e;
+    public void process(Record<String, LedgerInput> record) {
+        current = Span.current();
+        try {
+            decide(record.key(), record.value());
         } finally {
-            current.end();
             current = Span.getInvalid();
         }
     }
 
-    private static String spanName(NotifierInput input) {
-        if (input instanceof NotifierInput.OutcomeArrived) {
-            return "notify of outcome";
-        } else if (input instanceof NotifierInput.RecipientChanged) {
-            return "recipient changed";
-        } else if (input instanceof NotifierInput.ResultReported) {
-            return "record send result";
-        }
-        return "redrive notification";
-    }
-
-    private void decide(Record<String, NotifierInput> record) {
-        String sessionId = record.key();
-        NotifierInput input = record.value();
-        if (input instanceof NotifierInput.OutcomeArrived arrived) {
-            outcomeArrived(sessionId, arrived.outcome());
-        } else if (input instanceof NotifierInput.RecipientChanged changed && changed.removed()) {
-            recipients.delete(sessionId);
-            cancelRetries(sessionId);
-        } else if (input instanceof NotifierInput.RecipientChanged changed) {
-            recipients.put(sessionId, changed.recipient());
-            recipientExpiry.put(now().plus(rules.notifyWindow()), sessionId, sessionId);
-            SessionOutcome outcome = outcomes.get(sessionId);
-            if (outcome != null) {
-                intendAll(sessionId, outcome, changed.recipient());
+    private void decide(String sessionId, LedgerInput input) {
+        if (input instanceof LedgerInput.Notify notify) {
+            intendAll(sessionId, notify.outcome(), notify.recipient());
+        } else if (input instanceof LedgerInput.RecipientRemoved removed) {
+            cancelRetries(sessionId, removed.outcome());
+        } else if (input instanceof LedgerInput.Result result) {
+            fold(result.result());
+        } else if (input instanceof LedgerInput.Redrive redrive) {
+            redrive(sessionId, redrive);
+        } else if (input instanceof LedgerInput.Forget forget) {
+            for (Channel channel : Channel.values()) {
+                ledger.delete(NotificationIds.of(sessionId, forget.outcome(), channel));
             }
-        } else if (input instanceof NotifierInput.ResultReported reported) {
-            fold(reported.result());
-        } else if (input instanceof NotifierInput.RetryRequested requested) {
-            redrive(sessionId, requested);
         }
-    }
-
-    private void outcomeArrived(String sessionId, SessionOutcome outcome) {
-        boolean told = outcome.getOutcome() == OutcomeKind.FULFILLED || outcome.getOutcome() == OutcomeKind.REJECTED;
-        Instant windowEnd = outcome.getOccurredAt().plus(rules.notifyWindow());
-        if (!told || !windowEnd.isAfter(now()) || outcomes.get(sessionId) != null) {
-            return;
-        }
-        outcomes.put(sessionId, outcome);
-        outcomeExpiry.put(windowEnd, sessionId, sessionId);
-        // Nobody registered yet: the platform's webhook (a deployment-wide address) is still due.
-        intendAll(sessionId, outcome, recipientOf(sessionId));
-    }
-
-    private SessionRecipient recipientOf(String sessionId) {
-        SessionRecipient recipient = recipients.get(sessionId);
-        return recipient != null ? recipient
-                : SessionRecipient.newBuilder().setSessionId(sessionId).setUpdatedAt(Instant.EPOCH).build();
     }
 
     private void intendAll(String sessionId, SessionOutcome outcome, SessionRecipient recipient) {
-        Instant deliverBy = outcome.getOccurredAt().plus(rules.notifyWindow());
+        Instant deliverBy = outcome.getOccurredAt().plus(settings.notifyWindow());
         if (!deliverBy.isAfter(now())) {
             return;
         }
@@ -235,7 +177,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
      * with a fresh retry and notify window (the operator decided it is still worth telling). Anything but a FAILED
      * notification with nothing in flight is left alone, so a redrive read twice, or sent twice, sends once.
      */
-    private void redrive(String sessionId, NotifierInput.RetryRequested requested) {
+    private void redrive(String sessionId, LedgerInput.Redrive requested) {
         NotificationRetry retry = requested.retry();
         NotificationRecord latest = ledger.get(retry.getNotificationId());
         Optional<NotificationChannel> channel = channels.stream().filter(c -> c.kind() == retry.getChannel()).findFirst();
@@ -247,7 +189,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         }
         Instant now = now();
         redrivesDone.put(requested.redriveId(), now.toString());
-        SessionRecipient recipient = recipientOf(sessionId);
+        SessionRecipient recipient = requested.recipient();
         NotificationIntent intent = NotificationIntent.newBuilder()
                 .setNotificationId(retry.getNotificationId())
                 .setSessionId(sessionId)
@@ -258,7 +200,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                 .setLocale(recipient.getLocale())
                 .setAttempt(latest.getAttempts() + 1)
                 .setFirstAttemptAt(now)
-                .setDeliverBy(now.plus(rules.notifyWindow()))
+                .setDeliverBy(now.plus(settings.notifyWindow()))
                 .setCreatedAt(now)
                 .build();
         log.info("redrive {}: attempt {} of {}", requested.redriveId(), intent.getAttempt(), retry.getNotificationId());
@@ -298,7 +240,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
         Instant notBefore = result.getRetryAfter() == null ? now : result.getRetryAfter();
         Optional<Instant> next = retries.nextAttempt(intent.getAttempt(), intent.getFirstAttemptAt(), now)
                 .map(at -> at.isBefore(notBefore) ? notBefore : at)
-                .filter(at -> at.isBefore(intent.getDeliverBy()) && !at.isAfter(intent.getFirstAttemptAt().plus(rules.retryWindow())));
+                .filter(at -> at.isBefore(intent.getDeliverBy()) && !at.isAfter(intent.getFirstAttemptAt().plus(settings.retryWindow())));
         if (next.isEmpty()) {
             giveUp(intent, "gave up after " + intent.getAttempt() + " attempts: " + result.getReason());
             return;
@@ -400,7 +342,7 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     }
 
     private void retryNow(NotificationIntent next) {
-        SessionRecipient recipient = recipientOf(next.getSessionId());
+        SessionRecipient recipient = OutcomePairing.recipientOf(recipients, next.getSessionId());
         Optional<NotificationChannel> channel = channelOf(next);
         Optional<String> address = channel.flatMap(c -> c.address(recipient));
         if (address.isEmpty()) {
@@ -418,12 +360,8 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
     }
 
     /** A recipient removed while a retry waits: nothing more is sent, and the trail says why. */
-    private void cancelRetries(String sessionId) {
-        SessionOutcome outcome = outcomes.get(sessionId);
-        if (outcome == null) {
-            return;
-        }
-        SessionRecipient nobody = recipientOf(sessionId);
+    private void cancelRetries(String sessionId, SessionOutcome outcome) {
+        SessionRecipient nobody = OutcomePairing.recipientOf(recipients, sessionId);
         for (NotificationChannel channel : channels) {
             if (channel.address(nobody).isPresent()) {
                 continue; // a deployment-wide address (the platform's webhook) does not depend on the recipient
@@ -440,42 +378,6 @@ final class NotificationProcessor implements Processor<String, NotifierInput, St
                         DeliveryStatus.FAILED, "recipient removed before delivery", null, null, now());
             }
         }
-    }
-
-    /**
-     * What the notifier holds about a session leaves when its notify window ends, a slice per tick, in the order they
-     * expire: the outcome, its notifications' ledger entries (an outcome re-read after the window is refused at
-     * arrival, so nothing needs them to de-duplicate) and the recipient. A recipient registered for a session whose
-     * outcome never came leaves a notify window after it registered.
-     */
-    private void expireOutcomes(long nowMs) {
-        Instant now = Instant.ofEpochMilli(nowMs);
-        unscheduledRecipients.step(MAX_WALKED_PER_TICK, (sessionId, recipient) ->
-                recipientExpiry.put(recipient.getUpdatedAt().plus(rules.notifyWindow()), sessionId, sessionId));
-        for (KeyValue<String, String> entry : outcomeExpiry.due(now, MAX_PER_TICK)) {
-            outcomeExpiry.delete(entry.key);
-            String sessionId = entry.value;
-            SessionOutcome outcome = outcomes.get(sessionId);
-            outcomes.delete(sessionId);
-            if (outcome != null) {
-                for (Channel channel : Channel.values()) {
-                    ledger.delete(NotificationIds.of(sessionId, outcome.getOutcome(), channel));
-                }
-            }
-            recipients.delete(sessionId);
-        }
-        for (KeyValue<String, String> entry : recipientExpiry.due(now, MAX_PER_TICK)) {
-            recipientExpiry.delete(entry.key);
-            String sessionId = entry.value;
-            SessionRecipient recipient = recipients.get(sessionId);
-            // Held for an outcome (it leaves with it), or registered again since (a later entry is its own).
-            boolean stays = recipient == null || outcomes.get(sessionId) != null
-                    || recipient.getUpdatedAt().plus(rules.notifyWindow()).isAfter(now);
-            if (!stays) {
-                recipients.delete(sessionId);
-            }
-        }
-        metrics.outcomesHeld(outcomes.approximateNumEntries());
     }
 
     private Optional<NotificationChannel> channelOf(NotificationIntent intent) {
