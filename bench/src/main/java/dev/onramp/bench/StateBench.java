@@ -70,12 +70,12 @@ public final class StateBench implements Callable<Integer> {
 
     private String run(BenchStack stack, String label, Duration retention, long events) throws Exception {
         String applicationId = "bench-state-" + label;
-        SessionSettings rules = SessionSettings.defaults().withRetention(retention);
+        SessionSettings settings = SessionSettings.defaults().withRetention(retention);
         Path first = Files.createTempDirectory(applicationId);
         ProcessCpu cpu = ProcessCpu.start();
         double rate;
         long held;
-        try (KafkaStreams streams = new KafkaStreams(topology(stack, rules), config(stack, applicationId, first))) {
+        try (KafkaStreams streams = new KafkaStreams(topology(stack, settings), config(stack, applicationId, first))) {
             streams.start();
             rate = stack.measureConsumption(applicationId, Topics.SESSION_EVENTS.name(), Duration.ofMinutes(60));
             held = sessionsHeld(streams);
@@ -87,7 +87,7 @@ public final class StateBench implements Callable<Integer> {
         ChangelogCompaction.Sizes changelogs = ChangelogCompaction.compact(stack.admin, stack.connection, applicationId);
         System.out.printf("%s: changelogs %s%n", label, changelogs);
 
-        Restore restore = restore(stack, rules, applicationId);
+        Restore restore = restore(stack, settings, applicationId);
         System.out.printf("%s: %s%n", label, restore);
         return String.format(Locale.ROOT, "%-16s %,11d sessions held, changelogs %s; processing %.0f events/s, %s; %s",
                 label + ":", held, changelogs, rate, processing, restore);
@@ -108,13 +108,13 @@ public final class StateBench implements Callable<Integer> {
     }
 
     /** The same application on an empty state directory: the time from start to RUNNING, and what was restored. */
-    private Restore restore(BenchStack stack, SessionSettings rules, String applicationId) throws Exception {
+    private Restore restore(BenchStack stack, SessionSettings settings, String applicationId) throws Exception {
         Map<String, LongAdder> restored = new ConcurrentHashMap<>();
         AtomicLong firstStart = new AtomicLong();
         AtomicLong lastEnd = new AtomicLong();
         ProcessCpu cpu = ProcessCpu.start();
         long started = System.nanoTime();
-        try (KafkaStreams streams = new KafkaStreams(topology(stack, rules), config(stack, applicationId,
+        try (KafkaStreams streams = new KafkaStreams(topology(stack, settings), config(stack, applicationId,
                 Files.createTempDirectory(applicationId + "-restored")))) {
             streams.setGlobalStateRestoreListener(new StateRestoreListener() {
                 @Override
@@ -159,8 +159,8 @@ public final class StateBench implements Callable<Integer> {
         }
     }
 
-    private static Topology topology(BenchStack stack, SessionSettings rules) {
-        return SessionTopology.build(rules, ProcessorSerdes.on(stack.connection.registryClient()),
+    private static Topology topology(BenchStack stack, SessionSettings settings) {
+        return SessionTopology.build(settings, ProcessorSerdes.on(stack.connection.registryClient()),
                 new SessionMetrics(new SimpleMeterRegistry()), Tracing.off());
     }
 

@@ -67,7 +67,7 @@ public final class SessionReplay {
     }
 
     private final KafkaConnection connection;
-    private final SessionSettings rules;
+    private final SessionSettings settings;
     private final SchemaRegistry registry;
     private final PrintStream progress;
 
@@ -75,10 +75,10 @@ public final class SessionReplay {
         this(connection, SessionSettings.defaults(), progress);
     }
 
-    /** @param rules the processor's settings (its de-duplication horizon), so the replay applies the live rules */
-    public SessionReplay(KafkaConnection connection, SessionSettings rules, PrintStream progress) {
+    /** @param settings the processor's settings (its de-duplication horizon), so the replay applies the live rules */
+    public SessionReplay(KafkaConnection connection, SessionSettings settings, PrintStream progress) {
         this.connection = connection;
-        this.rules = rules;
+        this.settings = settings;
         this.registry = connection.registryClient();
         this.progress = progress;
     }
@@ -166,7 +166,7 @@ public final class SessionReplay {
                 List<Future<Long>> running = new ArrayList<>();
                 for (TopicPartition partition : ends.keySet()) {
                     PartitionFold fold = new PartitionFold(consumer(groupId), partition, starts.get(partition), ends.get(partition),
-                            machine, rules.dedupHorizon(), output, replayed);
+                            machine, settings.dedupHorizon(), output, replayed);
                     folds.add(fold);
                     running.add(pool.submit(fold));
                 }

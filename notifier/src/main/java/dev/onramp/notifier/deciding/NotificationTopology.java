@@ -133,7 +133,7 @@ public final class NotificationTopology {
                 .process(() -> new NotificationLedger(channels, settings, metrics, tracing), Named.as("decide"),
                         RECIPIENTS_STORE, LEDGER_STORE, IN_FLIGHT_STORE, RETRY_STORE, REDRIVES_DONE_STORE);
 
-        steps.split(Named.as("delivery-step-"))
+        steps.split(Named.as("notification-step-"))
                 .branch((id, step) -> step instanceof NotificationStep.Intended, Branched.withConsumer(intents -> intents
                         .mapValues(step -> ((NotificationStep.Intended) step).intent(), Named.as("intent"))
                         .to(NOTIFICATION_INTENTS.name(), Produced.with(Serdes.String(), intentSerde).withName("to-notification-intents")),

@@ -39,7 +39,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private static final Logger log = LoggerFactory.getLogger(SessionEventProcessor.class);
     private static final AttributeKey<String> STATUS = AttributeKey.stringKey("onramp.status");
 
-    private final SessionSettings rules;
+    private final SessionSettings settings;
     private final SessionMetrics metrics;
     private final SessionStateMachine machine;
     private final Tracing tracing;
@@ -50,9 +50,9 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private KeyValueStore<String, Long> quietIndex;
     private SessionRetirement retirement;
 
-    SessionEventProcessor(SessionSettings rules, SessionStateMachine machine, Serde<SessionState> stateSerde,
+    SessionEventProcessor(SessionSettings settings, SessionStateMachine machine, Serde<SessionState> stateSerde,
                           SessionMetrics metrics, Tracing tracing) {
-        this.rules = rules;
+        this.settings = settings;
         this.tracing = tracing;
         this.stateSerde = stateSerde;
         this.machine = machine;
@@ -65,9 +65,9 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         KeyValueStore<String, byte[]> encoded = context.getStateStore(SessionTopology.SESSIONS_STORE);
         this.sessions = new SessionStore(encoded, stateSerde);
         this.quietIndex = context.getStateStore(SessionTopology.QUIET_INDEX_STORE);
-        this.retirement = new SessionRetirement(rules.sessionRetention(), sessions, encoded,
+        this.retirement = new SessionRetirement(settings.sessionRetention(), sessions, encoded,
                 context.getStateStore(SessionTopology.RETIREMENT_STORE), quietIndex, metrics);
-        context.schedule(rules.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::lookForQuietSessions);
+        context.schedule(settings.stallCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::lookForQuietSessions);
         // On stream time, so a replay retires as its history moves on; and on the wall clock, so one event stamped by a
         // clock years ahead (stream time leaps, then stands still) neither retires everything nor stops retirement.
         Punctuator retire = ignored -> retirement.tick(Math.min(context.currentStreamTimeMs(), context.currentSystemTimeMs()));
@@ -115,11 +115,11 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
             log.warn("session {}: event {} ({}) reached ingest {} after Stripe created it, longer than SESSION_RETENTION ({}), and its"
                             + " session is not held: it may belong to a retired session, so it is not applied",
                     sessionId, event.getEventId(), event.getStatusRaw(),
-                    Duration.between(event.getEventCreated(), event.getReceivedAt()), rules.sessionRetention());
+                    Duration.between(event.getEventCreated(), event.getReceivedAt()), settings.sessionRetention());
             return;
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, rules.dedupHorizon());
+        Optional<SessionStateMachine.Transition> accepted = machine.accept(before, event, now, settings.dedupHorizon());
         if (accepted.isEmpty()) {
             metrics.duplicate();
             span.setAttribute(Tracing.RESULT, "duplicate");
@@ -135,7 +135,7 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
         boolean wasWatched = before != null && watched(before.getStatus());
         boolean isWatched = watched(state.getStatus());
         if (isWatched && !(wasWatched && before.getStatus() == state.getStatus() && before.getStatusSince().equals(state.getStatusSince()))) {
-            quietIndex.put(sessionId, rules.lookupDue(state.getStatus(), state.getStatusSince(), 1).toEpochMilli());
+            quietIndex.put(sessionId, settings.lookupDue(state.getStatus(), state.getStatusSince(), 1).toEpochMilli());
         } else if (wasWatched && !isWatched) {
             quietIndex.delete(sessionId);
         }
@@ -207,24 +207,24 @@ final class SessionEventProcessor implements Processor<String, OnrampSessionEven
     private void lookAt(String sessionId, SessionState state, Instant now) {
         SessionStatus status = state.getStatus();
         Instant since = state.getStatusSince();
-        Instant horizon = since.plus(rules.lookupHorizon());
+        Instant horizon = since.plus(settings.lookupHorizon());
         int sequence = state.getAlertsSent() + 1;
         Duration quietFor = Duration.between(since, now);
         if (!now.isBefore(horizon)) {
             alert(sessionId, state, AlertKind.PAST_FINAL_HORIZON, sequence, now.toEpochMilli());
             quietIndex.delete(sessionId);
             log.warn("session {} still {} after {} with no news (LOOKUP_HORIZON {}): no further lookups; an operator decides"
-                    + " (console, needs a human)", sessionId, state.getStatusRaw(), quietFor, rules.lookupHorizon());
+                    + " (console, needs a human)", sessionId, state.getStatusRaw(), quietFor, settings.lookupHorizon());
             return;
         }
-        Instant due = rules.lookupDue(status, since, sequence);
+        Instant due = settings.lookupDue(status, since, sequence);
         if (now.isBefore(due)) {
             quietIndex.put(sessionId, earlier(due, horizon).toEpochMilli());
             return;
         }
         AlertKind kind = lookupKind(status);
         alert(sessionId, state, kind, sequence, now.toEpochMilli());
-        quietIndex.put(sessionId, earlier(rules.lookupDue(status, since, sequence + 1), horizon).toEpochMilli());
+        quietIndex.put(sessionId, earlier(settings.lookupDue(status, since, sequence + 1), horizon).toEpochMilli());
         if (kind == AlertKind.STALLED_IN_FULFILLMENT) {
             log.warn("session {} paid and stalled in fulfillment_processing for {} (alert {}); asking Stripe", sessionId, quietFor, sequence);
         } else {

@@ -49,7 +49,7 @@ public final class SessionTopology {
     private SessionTopology() {
     }
 
-    public static Topology build(SessionSettings rules, ProcessorSerdes serdes, SessionMetrics metrics, Tracing tracing) {
+    public static Topology build(SessionSettings settings, ProcessorSerdes serdes, SessionMetrics metrics, Tracing tracing) {
         SessionStateMachine machine = new SessionStateMachine();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -64,7 +64,7 @@ public final class SessionTopology {
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
-                .process(() -> new SessionEventProcessor(rules, machine, serdes.state(), metrics, tracing), Named.as("apply-session-rules"),
+                .process(() -> new SessionEventProcessor(settings, machine, serdes.state(), metrics, tracing), Named.as("apply-session-settings"),
                         SESSIONS_STORE, QUIET_INDEX_STORE, RETIREMENT_STORE);
 
         changes.split(Named.as("session-change-"))

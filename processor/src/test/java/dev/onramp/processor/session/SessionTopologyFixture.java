@@ -46,7 +46,7 @@ final class SessionTopologyFixture implements AutoCloseable {
         this(SessionSettings.defaults());
     }
 
-    SessionTopologyFixture(SessionSettings rules) {
+    SessionTopologyFixture(SessionSettings settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -55,7 +55,7 @@ final class SessionTopologyFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(SessionTopology.build(rules, serdes, new SessionMetrics(meters), Tracing.off()), props, START);
+        driver = new TopologyTestDriver(SessionTopology.build(settings, serdes, new SessionMetrics(meters), Tracing.off()), props, START);
         events = driver.createInputTopic(Topics.SESSION_EVENTS.name(), Serdes.String().serializer(), serdes.events().serializer(),
                 START, Duration.ofMillis(10));
         states = driver.createOutputTopic(Topics.SESSION_STATE.name(), Serdes.String().deserializer(), serdes.state().deserializer());
