@@ -5,15 +5,36 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Finds loopback ports that nobody listens on, so a test never assumes 9092 is ours. */
+/**
+ * Finds loopback ports that nobody listens on, so a test never assumes 9092 is ours.
+ *
+ * <p>A port is picked now and bound later, often by a child JVM seconds later. A port from the kernel's ephemeral
+ * range can be taken in between as the source port of any outgoing connection (a Kafka client retrying a node that
+ * is not up yet is enough), and the node then fails with "Address already in use". So the pick comes from below that
+ * range, at random, never the same port twice in this JVM.
+ */
 public final class FreePorts {
+    private static final int LOWEST = 10_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private FreePorts() {
     }
 
     public static int pick() {
+        int highest = ephemeralRangeStart() - 1;
+        for (int attempt = 0; highest > LOWEST && attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
+            if (HANDED_OUT.add(port) && isFree(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on loopback", e);
@@ -32,6 +53,18 @@ public final class FreePorts {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Linux says where its range starts (read by lines: a /proc file reports size 0); 32768 is Linux's default and
+     * below the IANA range other systems use.
+     */
+    private static int ephemeralRangeStart() {
+        try {
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
