@@ -34,7 +34,7 @@ async function firstRecord(kafka) {
   const latest = await (await fetch(`${registryUrl}/subjects/${SUBJECT}/versions/latest`)).json();
   const schema = JSON.parse(latest.schema);
   if (!schema.fields.some(f => f.name === NEW_FIELD)) {
-    schema.fields.push({ name: NEW_FIELD, type: ['null', 'string'], default: null,
+    schema.fields.push({ name: NEW_FIELD, privacy: 'none', type: ['null', 'string'], default: null,
       doc: 'A newer contract\'s field: readers of older versions skip it.' });
   }
   const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) },

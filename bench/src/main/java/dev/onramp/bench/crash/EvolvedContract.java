@@ -37,8 +37,10 @@ final class EvolvedContract {
         for (Schema.Field field : current.getFields()) {
             fields.add(new Schema.Field(field, field.schema()));
         }
-        fields.add(new Schema.Field(NEW_FIELD, Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "The platform's reference for the settlement; null until the platform sets one.", JsonProperties.NULL_VALUE));
+        Schema.Field added = new Schema.Field(NEW_FIELD, Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "The platform's reference for the settlement; null until the platform sets one.", JsonProperties.NULL_VALUE);
+        added.addProp("privacy", "none");
+        fields.add(added);
         Schema evolved = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
         current.getObjectProps().forEach(evolved::addProp);
         return evolved;
