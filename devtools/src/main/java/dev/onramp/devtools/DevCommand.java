@@ -80,6 +80,7 @@ final class DevCommand implements Callable<Integer> {
 
         if (!kafkaOnly) {
             DevSecrets secrets = DevSecrets.loadOrCreate(dataDir, env);
+            Map<String, String> given = Map.copyOf(env);
             defaults(env, secrets);
             FakeStripe stripe = env.get("STRIPE_API_KEY") == null ? localStripe(env, secrets) : null;
             if (stripe != null) {
@@ -104,10 +105,12 @@ final class DevCommand implements Callable<Integer> {
             summary.append(String.format("  Processor          http://127.0.0.1:%d   (GET /v1/sessions/{id})%n", processor.port()));
             summary.append(String.format("  Notifier           http://127.0.0.1:%d%n", notifier.port()));
             summary.append(String.format("  Console            http://127.0.0.1:%d/console   (ops API under /v1; admin key %s, ADMIN_API_KEY;"
-                    + " development only)%n", console.port(), secrets.adminApiKey()));
+                    + " development only)%n", console.port(), shown(given, "ADMIN_API_KEY", secrets.adminApiKey())));
             summary.append(String.format("%n  Webhook URL        http://127.0.0.1:%d/webhooks/stripe%n", ingest.port()));
-            summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n", secrets.webhookSecret()));
-            summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n", secrets.platformApiKey()));
+            summary.append(String.format("  Webhook secret     %s   (STRIPE_WEBHOOK_SECRETS; development only)%n",
+                    shown(given, "STRIPE_WEBHOOK_SECRETS", secrets.webhookSecret())));
+            summary.append(String.format("  Platform API key   %s   (PLATFORM_API_KEY; development only)%n",
+                    shown(given, "PLATFORM_API_KEY", secrets.platformApiKey())));
             summary.append(String.format("  Stripe API         %s%n", stripe != null
                     ? stripe.apiBase() + "   (a local stand-in: minted sessions move on their own and send their webhooks here;"
                     + " set STRIPE_API_KEY for Stripe's test mode)"
@@ -116,7 +119,7 @@ final class DevCommand implements Callable<Integer> {
                     secrets.vapidPublicKey()));
             summary.append(String.format("  Platform webhooks  %s, signed with %s   (PLATFORM_WEBHOOK_SECRETS; development only)%n",
                     notifierConfig.webhook().url() == null ? "to each session's webhook_url" : notifierConfig.webhook().url(),
-                    secrets.platformWebhookSecret()));
+                    shown(given, "PLATFORM_WEBHOOK_SECRETS", secrets.platformWebhookSecret())));
             summary.append(String.format("  Emails             %s%n", notifierConfig.smtp().host() == null
                     ? "written to " + notifierConfig.outboxDir().toAbsolutePath() + " (set SMTP_HOST to send)"
                     : notifierConfig.smtp().toString()));
@@ -126,6 +129,11 @@ final class DevCommand implements Callable<Integer> {
         System.out.println(summary);
         stopped.await();
         return 0;
+    }
+
+    /** A secret this command generated is printed, to be used; one the environment set is the user's own and never is. */
+    static String shown(Map<String, String> given, String variable, String secret) {
+        return given.containsKey(variable) ? "[set in the environment, not shown]" : secret;
     }
 
     /** Every service setting {@code onramp dev} chooses, unless the environment already has it. */

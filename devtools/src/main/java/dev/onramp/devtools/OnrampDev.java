@@ -1,5 +1,8 @@
 package dev.onramp.devtools;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.onramp.cli.Onramp;
 import picocli.CommandLine;
 
@@ -13,9 +16,16 @@ public final class OnrampDev {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new Onramp())
-                .addSubcommand(new DevCommand())
-                .addSubcommand(new SimulateCommand());
-        System.exit(Onramp.run(commandLine, args));
+        System.exit(Onramp.run(commandLine(), args));
+    }
+
+    /** The developer's two commands first: {@code --help} lists them where a newcomer looks. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Onramp());
+        Map<String, CommandLine> shipped = new LinkedHashMap<>(commandLine.getSubcommands());
+        shipped.keySet().forEach(commandLine.getCommandSpec()::removeSubcommand);
+        commandLine.addSubcommand(new DevCommand()).addSubcommand(new SimulateCommand());
+        shipped.forEach(commandLine::addSubcommand);
+        return commandLine;
     }
 }

@@ -80,10 +80,9 @@ public final class MintEndpoint {
 
     public void mint(Context ctx) {
         if (!inFlight.tryAcquire()) {
-            metrics.mint("busy");
             log.warn("a mint answered 503: as many mints as MINT_MAX_CONCURRENT allows are waiting on Stripe (is Stripe slow?)");
-            ctx.status(503).header("Retry-After", "1").json(Map.of("error", Map.of("type", "api_error", "code", "mint_capacity",
-                    "message", "too many session creations are waiting on Stripe; retry with the same Idempotency-Key")));
+            refuse(ctx, new MintRefused(503, "api_error", "mint_capacity", null,
+                    "too many session creations are waiting on Stripe; retry with the same Idempotency-Key"));
             return;
         }
         try {
@@ -111,9 +110,17 @@ public final class MintEndpoint {
             }
             ctx.status(200).contentType("application/json").header("Cache-Control", "no-store").result(minted.body());
         } catch (MintRefused refused) {
-            metrics.mint(outcomeOf(refused));
-            ctx.status(refused.status()).json(Map.of("error", errorBody(refused)));
+            refuse(ctx, refused);
         }
+    }
+
+    /** Every refusal in Stripe's error shape; a 503 is safe to retry with the same Idempotency-Key, and says when. */
+    private void refuse(Context ctx, MintRefused refused) {
+        metrics.mint(outcomeOf(refused));
+        if (refused.status() == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(refused.status()).json(Map.of("error", errorBody(refused)));
     }
 
     private static String idempotencyKey(Context ctx) {
@@ -208,6 +215,7 @@ public final class MintEndpoint {
             return "refused";
         }
         return switch (refused.code()) {
+            case "mint_capacity" -> "busy";
             case "stripe_authentication", "stripe_permission", "stripe_account_not_enabled", "rate_limit", "stripe_error",
                  "stripe_unavailable", "kafka_unavailable" -> refused.code();
             default -> "unavailable";
