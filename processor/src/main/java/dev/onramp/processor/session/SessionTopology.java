@@ -64,7 +64,7 @@ public final class SessionTopology {
 
         KStream<String, SessionChange> changes = builder
                 .stream(SESSION_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()).withName("session-events"))
-                .process(() -> new SessionEventProcessor(settings, machine, serdes.state(), metrics, tracing), Named.as("apply-session-settings"),
+                .process(() -> new SessionEventProcessor(settings, machine, serdes.state(), metrics, tracing), Named.as("apply-session-rules"),
                         SESSIONS_STORE, QUIET_INDEX_STORE, RETIREMENT_STORE);
 
         changes.split(Named.as("session-change-"))
