@@ -22,14 +22,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FreePorts {
     private static final int LOWEST = 10_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int HIGHEST = ephemeralRangeStart() - 1;
 
     private FreePorts() {
     }
 
     public static int pick() {
-        int highest = ephemeralRangeStart() - 1;
-        for (int attempt = 0; highest > LOWEST && attempt < 500; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
+        for (int attempt = 0; HIGHEST > LOWEST && attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, HIGHEST + 1);
             if (HANDED_OUT.add(port) && isFree(port)) {
                 return port;
             }
