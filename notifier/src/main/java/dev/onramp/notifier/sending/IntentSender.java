@@ -36,7 +36,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
@@ -166,12 +165,7 @@ public final class IntentSender implements AutoCloseable {
             // as sent.
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (TopicPartition partition : batch.partitions()) {
-            List<ConsumerRecord<String, NotificationIntent>> records = batch.records(partition);
-            done.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
-        }
-        intents.commitSync(done);
+        SentBatch.commit(intents, batch, loop.getName());
     }
 
     /**
