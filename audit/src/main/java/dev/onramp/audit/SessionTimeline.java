@@ -11,6 +11,9 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.RawWebhook;
@@ -42,10 +45,13 @@ public final class SessionTimeline {
 
     private final TopicReader scan;
     private final SchemaRegistry registry;
+    private final KeyStore keys;
 
-    public SessionTimeline(TopicReader scan, SchemaRegistry registry) {
+    /** @param keys opens the sealed webhook bodies; where a key was erased, the entry says "[erased]" */
+    public SessionTimeline(TopicReader scan, SchemaRegistry registry, KeyStore keys) {
         this.scan = scan;
         this.registry = registry;
+        this.keys = keys;
     }
 
     /** One session's records, as read from each topic (in the session's partition, from {@code since} on when given). */
@@ -60,13 +66,13 @@ public final class SessionTimeline {
         return merge(new Records(read(Topics.WEBHOOKS_RAW, sessionId, since), read(Topics.SESSION_STATE, sessionId, since),
                 read(Topics.SESSION_OUTCOMES, sessionId, since), read(Topics.RECIPIENTS, sessionId, since),
                 read(Topics.NOTIFICATIONS, sessionId, since), read(Topics.SESSION_ALERTS, sessionId, since),
-                read(Topics.STRIPE_LOOKUPS, sessionId, since), read(Topics.REDRIVES, sessionId, since)), since, revealRecipient);
+                read(Topics.STRIPE_LOOKUPS, sessionId, since), read(Topics.REDRIVES, sessionId, since)), since, revealRecipient, keys);
     }
 
     /** The timeline of one session's records; state changes before {@code since} (when given) are left out. */
-    static List<TimelineEntry> merge(Records records, Instant since, boolean revealRecipient) {
+    static List<TimelineEntry> merge(Records records, Instant since, boolean revealRecipient, KeyStore keys) {
         List<TimelineEntry> entries = new ArrayList<>();
-        entries.addAll(webhooks(records.webhooks()));
+        entries.addAll(webhooks(records.webhooks(), keys));
         entries.addAll(stateChanges(records.states(), since));
         entries.addAll(outcomes(records.outcomes()));
         entries.addAll(recipients(records.recipients(), revealRecipient));
@@ -78,14 +84,17 @@ public final class SessionTimeline {
         return entries;
     }
 
-    private static List<TimelineEntry> webhooks(List<ConsumerRecord<String, RawWebhook>> webhooks) {
+    private static List<TimelineEntry> webhooks(List<ConsumerRecord<String, RawWebhook>> webhooks, KeyStore keys) {
         List<TimelineEntry> entries = new ArrayList<>();
         Set<String> deliveredEventIds = new HashSet<>();
         for (var record : webhooks) {
             RawWebhook raw = record.value();
             boolean repeat = !deliveredEventIds.add(raw.getEventId());
+            String payload = PersonalFields.open(raw.getPayload(), keys);
+            boolean erased = SealedValue.ERASED.equals(payload);
             entries.add(TimelineEntry.of(raw.getReceivedAt(), 0, "webhook",
-                    "event_id", raw.getEventId(), "type", raw.getEventType(), "status", statusOf(raw.getPayload()),
+                    "event_id", raw.getEventId(), "type", raw.getEventType(), "status", erased ? SealedValue.ERASED : statusOf(payload),
+                    "body", erased ? SealedValue.ERASED : null,
                     "verified_by", raw.getVerifiedBy(), "body_sha256", raw.getBodySha256(),
                     "note", repeat ? "redelivery of an event already received: ignored as a duplicate" : null));
         }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.onramp.runtime.privacy.KeyStore;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.DeliveryStatus;
 import dev.onramp.schemas.NotificationRecord;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** One session's records merged into its timeline: time order, the pipeline's order on ties, and what each line says. */
 class SessionTimelineTest {
+    private static final KeyStore NO_KEYS = keyId -> Optional.empty();
     private static final String SESSION = "cos_Timeline01";
 
     @Test
@@ -51,7 +53,7 @@ class SessionTimelineTest {
                         .setStatus(DeliveryStatus.SENT).setAttempts(1).setAt(outcomeAt.plusSeconds(5)).build())),
                 List.of(), List.of(), List.of());
 
-        List<TimelineEntry> timeline = SessionTimeline.merge(records, null, false);
+        List<TimelineEntry> timeline = SessionTimeline.merge(records, null, false, NO_KEYS);
 
         assertThat(timeline).extracting(TimelineEntry::kind).containsExactly(
                 "recipient", "webhook", "state", "webhook", "state", "webhook", "state", "outcome", "webhook", "notification");
@@ -62,8 +64,8 @@ class SessionTimelineTest {
         assertThat(timeline.get(8).details().get("note")).asString().contains("redelivery");
         assertThat(timeline.get(7).details()).containsEntry("outcome", "FULFILLED").containsEntry("deciding_event_id", "evt_3");
 
-        assertThat(SessionTimeline.merge(records, null, true).get(0).details()).containsEntry("email", "buyer@example.com");
-        assertThat(SessionTimeline.merge(records, done.getReceivedAt(), false)).filteredOn(e -> e.kind().equals("state"))
+        assertThat(SessionTimeline.merge(records, null, true, NO_KEYS).get(0).details()).containsEntry("email", "buyer@example.com");
+        assertThat(SessionTimeline.merge(records, done.getReceivedAt(), false, NO_KEYS)).filteredOn(e -> e.kind().equals("state"))
                 .as("state changes before since are left out").hasSize(1);
     }
 

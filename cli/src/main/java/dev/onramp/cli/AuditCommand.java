@@ -1,6 +1,7 @@
 package dev.onramp.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,9 @@ import dev.onramp.audit.AuditReport;
 import dev.onramp.audit.SessionTimeline;
 import dev.onramp.audit.TimelineEntry;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.schemas.SubjectKey;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +53,11 @@ public final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<TimelineEntry> timeline = new SessionTimeline(scan(), registryClient()).of(sessionId, since, revealRecipient);
+            List<TimelineEntry> timeline;
+            try (KafkaKeyStore keys = new KafkaKeyStore(kafka.connection().clientConfig(),
+                    new RegistryAvroDeserializer<>(SubjectKey.class, registryClient()), Duration.ZERO)) {
+                timeline = new SessionTimeline(scan(), registryClient(), keys).of(sessionId, since, revealRecipient);
+            }
             if (timeline.isEmpty()) {
                 System.err.println("no records for session " + sessionId + (since == null ? "" : " since " + since));
                 return 3;

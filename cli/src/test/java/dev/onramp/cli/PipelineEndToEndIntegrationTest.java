@@ -46,6 +46,9 @@ import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
@@ -53,6 +56,7 @@ import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
 import dev.onramp.schemas.SessionStatus;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topic;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
@@ -61,6 +65,7 @@ import dev.onramp.testkit.DevStackExtension;
 import dev.onramp.testkit.StoredBatches;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
@@ -211,7 +216,12 @@ class PipelineEndToEndIntegrationTest {
         assertThat(events).hasSize((int) accepted);
         assertThat(events).allMatch(r -> r.key().equals(r.value().getSessionId()));
         List<ConsumerRecord<String, RawWebhook>> raw = read(Topics.WEBHOOKS_RAW, registry);
-        assertThat(raw).allMatch(r -> r.value().getPayload().contains("\"client_secret\":\"[REDACTED]\""));
+        // Sealed with the session's data key; opened, the client secret is redacted.
+        try (KafkaKeyStore keys = new KafkaKeyStore(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()),
+                new RegistryAvroDeserializer<>(SubjectKey.class, registry), Duration.ofMinutes(1))) {
+            assertThat(raw).allMatch(r -> SealedValue.isSealed(r.value().getPayload())
+                    && PersonalFields.open(r.value().getPayload(), keys).contains("\"client_secret\":\"[REDACTED]\""));
+        }
     }
 
     /** Read from the broker's own segment files: each service's producer compresses (KafkaConnection.producerConfig). */

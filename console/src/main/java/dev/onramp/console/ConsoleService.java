@@ -23,6 +23,9 @@ import dev.onramp.runtime.FailedAuthLimit;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.schemas.SubjectKey;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 
 /**
  * The operator console: the ops API under {@code /v1} and the pages under {@code /console}, on one port of its own
@@ -50,7 +53,9 @@ public final class ConsoleService implements AutoCloseable {
                     config.transactionalId(), 1, service.registry(), Duration.ofSeconds(10)));
             Redriver redriver = new Redriver(deadLetters, topics, service.registry(), processor, writer,
                     new ClientSecretRedactor(SignedJson.mapper()), clock);
-            SessionLookup sessions = new SessionLookup(topics, service.registry(), processor);
+            KafkaKeyStore keys = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
+                    new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), Duration.ofSeconds(5)));
+            SessionLookup sessions = new SessionLookup(topics, service.registry(), processor, keys);
             StalledSessions stalled = new StalledSessions(topics, service.registry(), clock);
             DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig()));
             PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),

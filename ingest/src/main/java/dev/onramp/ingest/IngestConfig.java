@@ -18,7 +18,7 @@ import dev.onramp.runtime.tracing.TraceExport;
 public record IngestConfig(String host, int port, int adminPort, List<String> webhookSecrets, Duration signatureTolerance,
                            PlatformKeys platformKeys, TrustedProxies trustedProxies, Duration kafkaTimeout, String transactionalId, int maxBodyBytes,
                            int writers, Duration commitLinger, int commitLingerRequests, List<String> unsubscribeSecrets,
-                           boolean allowPrivateNetworks, Stripe stripe,
+                           boolean allowPrivateNetworks, boolean sealPersonalData, Stripe stripe,
                            TraceExport traces, KafkaConnection kafka) {
 
     /** Stripe's API, for minting and reconciliation; {@code apiKey == null}: not configured. */
@@ -33,7 +33,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
         }
     }
 
-    static final int MAX_WRITABLE_BODY = 900 * 1024;
+    static final int MAX_WRITABLE_BODY = 700 * 1024;
 
     public static IngestConfig fromEnv(Env env) {
         List<String> secrets = Arrays.stream(env.required("STRIPE_WEBHOOK_SECRETS").split(","))
@@ -58,6 +58,7 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
                 commitLingerRequests(env),
                 Arrays.stream(env.string("UNSUBSCRIBE_SECRETS", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 env.flag("OUTBOUND_ALLOW_PRIVATE_NETWORKS", false),
+                env.flag("PERSONAL_DATA_SEALING", true),
                 new Stripe(env.string("STRIPE_API_BASE", "https://api.stripe.com"), env.string("STRIPE_API_KEY", null),
                         env.duration("STRIPE_TIMEOUT", Duration.ofSeconds(10)),
                         Double.parseDouble(env.string("STRIPE_LOOKUPS_PER_SECOND", "5")),
@@ -68,7 +69,8 @@ public record IngestConfig(String host, int port, int adminPort, List<String> we
 
     /**
      * The largest body accepted: 256 KiB by default (Stripe's onramp events are a few KB), and never so large that
-     * the raw record holding it could exceed Kafka's default 1 MiB message size: an accepted body must be writable.
+     * the raw record holding it could exceed Kafka's default 1 MiB message size: an accepted body must be writable, also
+     * sealed (base64 makes it a third larger).
      */
     private static int maxBodyBytes(Env env) {
         int max = env.integer("INGEST_MAX_BODY_BYTES", 256 * 1024);

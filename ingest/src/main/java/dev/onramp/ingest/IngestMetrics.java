@@ -32,6 +32,10 @@ public final class IngestMetrics {
         webhook("refused");
     }
 
+    public void erasure(String outcome) {
+        Counter.builder("onramp.ingest.erasures").tag("outcome", outcome).register(registry).increment();
+    }
+
     public void recipient(String outcome) {
         Counter.builder("onramp.ingest.recipient.requests").tag("outcome", outcome).register(registry).increment();
     }

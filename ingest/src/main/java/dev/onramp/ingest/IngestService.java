@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.runtime.kafka.TransactionalEventWriter;
+import dev.onramp.ingest.erasure.ErasureEndpoint;
 import dev.onramp.ingest.mint.MintEndpoint;
 import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
@@ -25,14 +26,22 @@ import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.runtime.privacy.RecordSealer;
+import dev.onramp.runtime.privacy.SubjectKeys;
 import dev.onramp.runtime.tracing.Tracing;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 
 /** Wires ingest together: contracts, writer, endpoints, operations. {@link #close()} stops it gracefully. */
 public final class IngestService implements AutoCloseable {
     private static final Duration REGISTRY_GRACE = Duration.ofMinutes(2);
     /** Reconciliation failing this long (Stripe away, a wrong key) is reported DEGRADED: ingest still takes webhooks. */
     private static final Duration RECONCILIATION_DEGRADED_AFTER = Duration.ofMinutes(5);
+    /** Sessions whose data key an instance holds; one it forgot gets a new key (one more small record). */
+    private static final int SUBJECT_KEYS_HELD = 100_000;
+    private static final Duration KEY_REFRESH = Duration.ofSeconds(5);
 
     private final Service service;
     private final ServiceHttp http;
@@ -57,6 +66,11 @@ public final class IngestService implements AutoCloseable {
             TransactionalEventWriter writer = service.own(new TransactionalEventWriter(
                     config.kafka().producerConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout(),
                     config.commitLinger(), config.commitLingerRequests()));
+            SubjectKeys subjectKeys = new SubjectKeys(SUBJECT_KEYS_HELD);
+            RecordSealer sealer = RecordSealer.forIngest(subjectKeys, clock);
+            if (config.sealPersonalData()) {
+                writer.sealingWith(sealer);
+            }
             WebhookEndpoint webhooks = new WebhookEndpoint(
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
@@ -81,6 +95,10 @@ public final class IngestService implements AutoCloseable {
             http.app().before("/v1/*", auth);
             http.app().put("/v1/sessions/{session_id}/recipient", recipients::put);
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
+            KafkaKeyStore keyStore = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
+                    new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), KEY_REFRESH));
+            http.app().delete("/v1/sessions/{session_id}/personal-data",
+                    new ErasureEndpoint(keyStore, subjectKeys, writer, metrics, config.kafkaTimeout())::erase);
             if (stripe != null) {
                 MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
                         OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock, config.stripe().concurrentMints());
@@ -97,7 +115,8 @@ public final class IngestService implements AutoCloseable {
                 http.app().get("/unsubscribe", unsubscribe::confirm);
                 http.app().post("/unsubscribe", unsubscribe::unsubscribe);
             }
-            service.own(new WebhookRedrives(config.kafka(), config.transactionalId() + "-redrives", new ClientSecretRedactor(json), metrics));
+            service.own(new WebhookRedrives(config.kafka(), config.transactionalId() + "-redrives", new ClientSecretRedactor(json),
+                    config.sealPersonalData() ? sealer : RecordSealer.NONE, metrics));
             http.start(config.host(), config.port(), config.adminPort());
             return new IngestService(service, http);
         });

@@ -23,7 +23,7 @@ class IngestConfigTest {
     @Test
     void theBodyLimitStaysBelowWhatKafkaCanHold() {
         assertThat(IngestConfig.fromEnv(new Env(env(null))).maxBodyBytes()).isEqualTo(256 * 1024);
-        assertThat(IngestConfig.fromEnv(new Env(env(String.valueOf(900 * 1024)))).maxBodyBytes()).isEqualTo(900 * 1024);
+        assertThat(IngestConfig.fromEnv(new Env(env(String.valueOf(700 * 1024)))).maxBodyBytes()).isEqualTo(700 * 1024);
         assertThatThrownBy(() -> IngestConfig.fromEnv(new Env(env(String.valueOf(1 << 20)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 MiB");
     }

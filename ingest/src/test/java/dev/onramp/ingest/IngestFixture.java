@@ -14,24 +14,28 @@ import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.runtime.Env;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.testkit.DevStackExtension;
 import dev.onramp.testkit.OpenTransactions;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
 /** A running ingest on the test class's broker, and the HTTP calls Stripe and the platform make to it. */
-final class IngestFixture implements AutoCloseable {
+public final class IngestFixture implements AutoCloseable {
     static final String SECRET = "whsec_test_secret_for_ingest_0001";
-    static final String API_KEY = "platform-key-for-tests-0123456789";
+    public static final String API_KEY = "platform-key-for-tests-0123456789";
 
     final DevStackExtension stack;
     final IngestService service;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    IngestFixture(DevStackExtension stack, Map<String, String> extraEnv) {
+    public IngestFixture(DevStackExtension stack, Map<String, String> extraEnv) {
         this.stack = stack;
         Map<String, String> env = new HashMap<>(Map.of(
                 "INGEST_HOST", "127.0.0.1",
@@ -50,7 +54,17 @@ final class IngestFixture implements AutoCloseable {
         return "http://127.0.0.1:" + service.port() + path;
     }
 
-    HttpResponse<String> postWebhook(String body) {
+    /** A platform API request, with the key when one is given. */
+    public HttpRequest request(String method, String path, String apiKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request.build();
+    }
+
+    public HttpResponse<String> postWebhook(String body) {
         return postWebhook(body, WebhookSigner.header(SECRET, System.currentTimeMillis() / 1000, body));
     }
 
@@ -65,7 +79,7 @@ final class IngestFixture implements AutoCloseable {
         return send(request.build());
     }
 
-    HttpResponse<String> recipient(String method, String sessionId, String body, String apiKey) {
+    public HttpResponse<String> recipient(String method, String sessionId, String body, String apiKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/v1/sessions/" + sessionId + "/recipient")))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -90,7 +104,7 @@ final class IngestFixture implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30)).build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -106,12 +120,25 @@ final class IngestFixture implements AutoCloseable {
      * partitions just after: until they land, a read_committed reader stops short. So first wait for no partition of
      * the topic to hold an open transaction (its last stable offset equal to its end).
      */
-    <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
+    public <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(String topic, Class<V> type) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> OpenTransactions.noneIn(stack.bootstrapServers(), topic));
         var registry = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl()).registryClient();
         return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
                 new RegistryAvroDeserializer<>(type, registry));
+    }
+
+    /** A sealed value opened with the data keys on the broker now ({@code [erased]} where the key is gone). */
+    public String opened(String value) {
+        try (KafkaKeyStore keys = keyStore()) {
+            return PersonalFields.open(value, keys);
+        }
+    }
+
+    public KafkaKeyStore keyStore() {
+        var registry = KafkaConnection.local(stack.bootstrapServers(), stack.registryUrl()).registryClient();
+        return new KafkaKeyStore(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new RegistryAvroDeserializer<>(SubjectKey.class, registry), Duration.ZERO);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.Map;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.devstack.stripe.WebhookSigner;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.OnrampSessionEvent;
@@ -80,7 +81,8 @@ class IngestIntegrationTest {
         RawWebhook rawWebhook = raw.get(0).value();
         assertThat(raw.get(0).key()).isEqualTo(SESSION);
         assertThat(rawWebhook.getEventId()).isEqualTo("evt_A1");
-        assertThat(rawWebhook.getPayload()).contains("[REDACTED]").doesNotContain(OnrampEvents.clientSecretOf(SESSION));
+        assertThat(rawWebhook.getPayload()).startsWith(SealedValue.PREFIX);
+        assertThat(ingest.opened(rawWebhook.getPayload())).contains("[REDACTED]").doesNotContain(OnrampEvents.clientSecretOf(SESSION));
         assertThat(rawWebhook.getBodySha256()).hasSize(64);
         assertThat(rawWebhook.getVerifiedBy()).startsWith("1:");
         OnrampSessionEvent event = events.get(0).value();

@@ -14,8 +14,11 @@ import dev.onramp.runtime.DependencyChecks;
 import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.runtime.tracing.Tracing;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -50,7 +53,8 @@ public final class ProcessorService implements AutoCloseable {
                     config.adminPort() >= 0);
             PeerSignature peers = new PeerSignature(config.peerSecret(), Clock.systemUTC());
             SessionQueryEndpoint query = new SessionQueryEndpoint(app.streams(), self, advertised.getScheme(), peers, serdes.state(),
-                    config.settings().sessionRetention());
+                    config.settings().sessionRetention(), service.own(new KafkaKeyStore(config.kafka().clientConfig(),
+                    new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), Duration.ofSeconds(5))));
             BearerAuth platformKey = new BearerAuth(config.platformKeys(), config.trustedProxies());
             // A sibling instance asking for a session it routed here signs its request; everyone else shows a key.
             http.app().before("/v1/*", ctx -> {

@@ -63,6 +63,13 @@ public final class Topics {
     public static final Topic<Redrive> REDRIVES =
             Topic.forever("onramp.redrives.v1", Redrive.class);
 
+    /**
+     * ingest: the data keys that seal each subject's personal and pseudonymous fields on the kept-forever topics.
+     * Compacted, keyed by key id; a tombstone erases a key. Only the pipeline's principals may read it.
+     */
+    public static final Topic<SubjectKey> SUBJECT_KEYS =
+            Topic.compacted("onramp.subject-keys.v1", SubjectKey.class);
+
     /** processor, notifier: input records that could not be read or processed because of the record itself. */
     public static final Topic<PoisonRecord> POISON_RECORDS =
             Topic.expiring("onramp.poison-records.v1", PoisonRecord.class, Duration.ofDays(30));
@@ -71,7 +78,7 @@ public final class Topics {
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS, STRIPE_LOOKUPS,
             NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, SUPPRESSIONS,
-            REDRIVES, POISON_RECORDS);
+            REDRIVES, SUBJECT_KEYS, POISON_RECORDS);
 
     private Topics() {
     }

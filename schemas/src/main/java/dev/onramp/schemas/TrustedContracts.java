@@ -28,7 +28,7 @@ public final class TrustedContracts {
                 .add(PoisonRecord.class).add(PoisonStage.class)
                 .add(ChannelSuppression.class).add(SuppressionReason.class).add(EventSource.class)
                 .add(Redrive.class).add(WebhookReplay.class).add(NotificationRetry.class)
-                .add(OccurredAtSource.class).add(StripeLookup.class).add(StripeAnswer.class)
+                .add(OccurredAtSource.class).add(StripeLookup.class).add(StripeAnswer.class).add(SubjectKey.class)
                 .build();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
         done = true;

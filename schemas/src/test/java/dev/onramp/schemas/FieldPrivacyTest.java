@@ -26,12 +26,16 @@ import org.junit.jupiter.api.Test;
 class FieldPrivacyTest {
     private static final Set<String> CLASSES = Set.of("personal", "pseudonymous", "none");
     /**
-     * Personal and pseudonymous fields that the kept-forever topics carry in clear today (schemas/README.md and
-     * docs/security.md say so). No other may join them: a new one needs its own way out first.
+     * Personal and pseudonymous fields on the kept-forever topics that ingest seals with the subject's data key
+     * (runtime's RecordSealer; ingest's PersonalDataSealingIntegrationTest reads the topics' bytes for them).
      */
-    private static final Set<String> IN_CLEAR_ON_FOREVER_TOPICS = Set.of("RawWebhook.payload", "TransactionDetails.transaction_id",
-            "TransactionDetails.wallet_address", "TransactionDetails.wallet_addresses", "NotificationRecord.recipient_masked",
-            "NotificationRecord.reason");
+    private static final Set<String> SEALED_ON_FOREVER_TOPICS = Set.of("RawWebhook.payload", "TransactionDetails.transaction_id",
+            "TransactionDetails.wallet_address", "TransactionDetails.wallet_addresses");
+    /**
+     * Those the kept-forever topics carry in clear today (schemas/README.md and docs/security.md say so). No other may
+     * join them: a new one needs its own way out first.
+     */
+    private static final Set<String> IN_CLEAR_ON_FOREVER_TOPICS = Set.of("NotificationRecord.recipient_masked", "NotificationRecord.reason");
     private static final Pattern README_ROW = Pattern.compile("^\\| `(\\w+)\\.(\\w+)` \\| (\\w+) \\| (.*) \\|$");
 
     @Test
@@ -60,7 +64,9 @@ class FieldPrivacyTest {
                 });
             }
         }
-        assertThat(inClear).as("personal or pseudonymous fields on kept-forever topics").isEqualTo(IN_CLEAR_ON_FOREVER_TOPICS);
+        Set<String> known = new TreeSet<>(SEALED_ON_FOREVER_TOPICS);
+        known.addAll(IN_CLEAR_ON_FOREVER_TOPICS);
+        assertThat(inClear).as("personal or pseudonymous fields on kept-forever topics, sealed or named in clear").isEqualTo(known);
     }
 
     @Test

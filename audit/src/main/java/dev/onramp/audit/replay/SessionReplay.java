@@ -2,12 +2,14 @@ package dev.onramp.audit.replay;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,10 +27,15 @@ import dev.onramp.session.state.SessionSettings;
 import dev.onramp.session.state.SessionStateMachine;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.DataKey;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionState;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topic;
 import dev.onramp.schemas.TopicContracts;
 import dev.onramp.schemas.Topics;
@@ -102,15 +109,26 @@ public final class SessionReplay {
             TopicContracts.ensureTopics(admin, List.of(events), connection.topicPartitions(), connection.topicReplication());
         }
         long unmappable = 0;
+        long erased = 0;
         Map<String, Object> producerConfig = new HashMap<>(connection.clientConfig());
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(registry))) {
+        try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new RegistryAvroSerializer<OnrampSessionEvent>(registry));
+             KafkaKeyStore keys = new KafkaKeyStore(connection.clientConfig(), new RegistryAvroDeserializer<>(SubjectKey.class, registry),
+                     Duration.ofMinutes(1))) {
             for (var record : new AuditAccess(connection.bootstrapServers(), registry).rawWebhooks(since)) {
                 RawWebhook raw = record.value();
+                // A sealed body is opened, and what it maps to sealed again with the same key: the synthetic nonce
+                // makes that the very value ingest wrote, so a remap without a fix finds no difference.
+                Optional<DataKey> key = SealedValue.keyIdOf(raw.getPayload()).map(id -> keys.find(id).orElse(null));
+                if (SealedValue.isSealed(raw.getPayload()) && key.isEmpty()) {
+                    erased++;
+                    continue;
+                }
                 try {
-                    JsonNode tree = JSON.readTree(raw.getPayload());
+                    JsonNode tree = JSON.readTree(key.map(k -> SealedValue.open(k, raw.getPayload())).orElse(raw.getPayload()));
                     var envelope = mapper.envelope(tree);
-                    var event = mapper.sessionEvent(tree, envelope, raw.getReceivedAt(), raw.getBodySha256());
+                    var event = mapper.sessionEvent(tree, envelope, raw.getReceivedAt(), raw.getBodySha256())
+                            .map(e -> key.map(k -> PersonalFields.seal(e, k)).orElse(e));
                     if (event.isPresent()) {
                         producer.send(new ProducerRecord<>(events.name(), event.get().getSessionId(), event.get()));
                     }
@@ -122,6 +140,9 @@ public final class SessionReplay {
         }
         if (progress != null && unmappable > 0) {
             progress.println(unmappable + " raw webhook(s) could not be mapped and were skipped");
+        }
+        if (progress != null && erased > 0) {
+            progress.println(erased + " raw webhook(s) of erased subjects could not be read and were skipped");
         }
         return replay("onramp-replay-" + tag, events.name(), suffix, null, new SessionStateMachine());
     }

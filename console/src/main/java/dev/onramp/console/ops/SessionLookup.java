@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.onramp.audit.SessionTimeline;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.runtime.privacy.KeyStore;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.Topics;
@@ -29,8 +30,10 @@ public final class SessionLookup {
     private final TopicReader topics;
     private final SchemaRegistry registry;
     private final ProcessorClient processor;
+    private final KeyStore keys;
 
-    public SessionLookup(TopicReader topics, SchemaRegistry registry, ProcessorClient processor) {
+    public SessionLookup(TopicReader topics, SchemaRegistry registry, ProcessorClient processor, KeyStore keys) {
+        this.keys = keys;
         this.topics = topics;
         this.registry = registry;
         this.processor = processor;
@@ -54,7 +57,7 @@ public final class SessionLookup {
     /** {@link #timeline(String)} for a session whose summary the caller already has (one query to the processor). */
     public List<Map<String, Object>> timeline(String sessionId, ProcessorClient.SessionSummary summary) {
         Instant since = summary.firstSeen().minus(BEFORE_FIRST_SEEN);
-        return new SessionTimeline(topics, registry).of(sessionId, since, false).stream().map(entry -> {
+        return new SessionTimeline(topics, registry, keys).of(sessionId, since, false).stream().map(entry -> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("at", entry.at().toString());
             line.put("kind", entry.kind());

@@ -11,6 +11,7 @@ import dev.onramp.session.webhook.ClientSecretRedactor;
 import dev.onramp.session.webhook.MappedWebhook;
 import dev.onramp.session.webhook.UnmappableWebhook;
 import dev.onramp.session.webhook.WebhookMapper;
+import dev.onramp.runtime.privacy.RecordSealer;
 import dev.onramp.runtime.kafka.ConsumerLoop;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -59,9 +60,12 @@ public final class WebhookRedrives implements AutoCloseable {
     private final WebhookMapper mapper = new WebhookMapper();
     private final IngestMetrics metrics;
     private final ConsumerLoop loop;
+    private final RecordSealer sealer;
 
-    public WebhookRedrives(KafkaConnection kafka, String transactionalId, ClientSecretRedactor redactor, IngestMetrics metrics) {
+    public WebhookRedrives(KafkaConnection kafka, String transactionalId, ClientSecretRedactor redactor, RecordSealer sealer,
+                           IngestMetrics metrics) {
         this.redactor = redactor;
+        this.sealer = sealer;
         this.metrics = metrics;
         this.requests = new KafkaConsumer<>(ConsumerLoop.groupConsumerConfig(kafka, GROUP, 20), new StringDeserializer(),
                 new RegistryAvroDeserializer<>(Redrive.class, kafka.registryClient()));
@@ -109,8 +113,9 @@ public final class WebhookRedrives implements AutoCloseable {
             records = mapped.map(MappedWebhook::records).orElse(List.of());
             outcome = mapped.isPresent() ? "written" : "refused";
         }
+        RecordSealer.Sealing sealing = sealer.seal(records);
         producer.beginTransaction();
-        for (ProducerRecord<String, ? extends SpecificRecord> record : records) {
+        for (ProducerRecord<String, ? extends SpecificRecord> record : sealing.records()) {
             @SuppressWarnings("unchecked")
             ProducerRecord<String, SpecificRecord> typed = (ProducerRecord<String, SpecificRecord>) record;
             producer.send(typed);
@@ -118,6 +123,7 @@ public final class WebhookRedrives implements AutoCloseable {
         TopicPartition partition = new TopicPartition(request.topic(), request.partition());
         producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(request.offset() + 1)), requests.groupMetadata());
         producer.commitTransaction();
+        sealing.committed();
         if (!outcome.equals("not_ingests")) {
             metrics.redrive(outcome);
             if (outcome.equals("written")) {

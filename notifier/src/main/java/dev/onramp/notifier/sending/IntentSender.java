@@ -22,6 +22,8 @@ import dev.onramp.notifier.deciding.ProviderAnswer;
 import dev.onramp.notifier.deciding.Notification;
 import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
+import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
 import dev.onramp.runtime.kafka.GroupLiveness;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.Channel;
@@ -82,10 +84,12 @@ public final class IntentSender implements AutoCloseable {
     private final Thread loop;
     private final SendSpans spans;
     private volatile boolean running = true;
+    private final KeyStore keys;
 
     IntentSender(KafkaConnection kafka, Settings settings, Supplier<NotificationChannel> connection, SentLedger ledger,
-                 ResultWriter results, MeterRegistry registry, Clock clock, SendSpans spans) {
+                 ResultWriter results, MeterRegistry registry, Clock clock, SendSpans spans, KeyStore keys) {
         this.settings = settings;
+        this.keys = keys;
         this.spans = spans;
         this.clock = clock;
         this.intents = new KafkaConsumer<>(consumerConfig(kafka, settings), new StringDeserializer(),
@@ -232,7 +236,9 @@ public final class IntentSender implements AutoCloseable {
         long began = System.nanoTime();
         ProviderAnswer result;
         try {
-            result = channel.deliver(new Notification(intent.getNotificationId(), intent.getOutcome(), intent.getAddress(),
+            // The outcome's wallet addresses and transaction id are sealed on the topics; the user is told them in clear.
+            result = channel.deliver(new Notification(intent.getNotificationId(), PersonalFields.open(intent.getOutcome(), keys),
+                    intent.getAddress(),
                     intent.getLocale()));
         } finally {
             metrics.inFlight(-1);

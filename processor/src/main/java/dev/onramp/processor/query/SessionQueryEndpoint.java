@@ -11,6 +11,8 @@ import java.util.Map;
 import dev.onramp.processor.session.SessionStore;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
 import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.SessionState;
 import io.javalin.http.Context;
@@ -44,11 +46,14 @@ public final class SessionQueryEndpoint {
     private final PeerSignature peers;
     private final Serde<SessionState> stateSerde;
     private final Duration retention;
+    /** Opens the sealed transaction details: the platform reads its own user's session in clear. */
+    private final KeyStore keys;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** {@code scheme}: this instance's advertised scheme, which every instance of the application shares. */
     public SessionQueryEndpoint(KafkaStreams streams, HostInfo self, String scheme, PeerSignature peers,
-                                Serde<SessionState> stateSerde, Duration retention) {
+                                Serde<SessionState> stateSerde, Duration retention, KeyStore keys) {
+        this.keys = keys;
         this.streams = streams;
         this.retention = retention;
         this.stateSerde = stateSerde;
@@ -172,7 +177,7 @@ public final class SessionQueryEndpoint {
 
     private void answer(Context ctx, String sessionId, LocalCopy local, boolean authoritative) {
         if (local instanceof LocalCopy.Found found) {
-            ctx.json(SessionView.of(found.state()));
+            ctx.json(SessionView.of(PersonalFields.open(found.state(), keys)));
         } else if (local instanceof LocalCopy.NotHeld && authoritative) {
             // Its history stays on the topics.
             throw new ApiError(HttpStatus.NOT_FOUND, "session_not_found", "no session " + sessionId + " has been heard of in the last "

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.onramp.runtime.privacy.RecordSealer;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -65,6 +66,8 @@ public final class TransactionalEventWriter implements AutoCloseable {
     /** The lane waiting out its linger, woken early when enough requests wait. */
     private volatile Thread lingering;
     private volatile boolean running = true;
+    /** Seals personal fields on their way to the kept-forever topics. */
+    private volatile RecordSealer sealer = RecordSealer.NONE;
 
     /**
      * @param transactionalId base of the lanes' transactional ids ({@code <id>-0}, {@code <id>-1}, ...): stable per
@@ -122,6 +125,12 @@ public final class TransactionalEventWriter implements AutoCloseable {
         return config;
     }
 
+    /** Seals the personal fields of what this writer writes from now on (ingest's writer; see {@link RecordSealer}). */
+    public TransactionalEventWriter sealingWith(RecordSealer recordSealer) {
+        this.sealer = recordSealer;
+        return this;
+    }
+
     /**
      * Writes the records in one transaction and waits up to {@code timeout} for the commit.
      *
@@ -129,8 +138,10 @@ public final class TransactionalEventWriter implements AutoCloseable {
      *                     safe because the caller answers 503 and Stripe's redelivery carries the same event id
      */
     public void write(List<ProducerRecord<String, ? extends SpecificRecord>> records, Duration timeout) throws WriteFailed {
-        List<ProducerRecord<byte[], byte[]>> bytes = new ArrayList<>(records.size());
-        for (ProducerRecord<String, ? extends SpecificRecord> record : records) {
+        RecordSealer.Sealing sealing = sealer.seal(records);
+        List<ProducerRecord<String, ? extends SpecificRecord>> written = sealing.records();
+        List<ProducerRecord<byte[], byte[]>> bytes = new ArrayList<>(written.size());
+        for (ProducerRecord<String, ? extends SpecificRecord> record : written) {
             byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
             byte[] value;
             try {
@@ -149,6 +160,7 @@ public final class TransactionalEventWriter implements AutoCloseable {
         }
         try {
             pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            sealing.committed();
         } catch (TimeoutException e) {
             pending.done().completeExceptionally(e);
             throw new WriteFailed("Kafka did not acknowledge within " + timeout.toMillis() + " ms", e);

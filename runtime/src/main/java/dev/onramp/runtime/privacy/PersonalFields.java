@@ -1,0 +1,136 @@
+package dev.onramp.runtime.privacy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Seals and opens the fields a contract marks {@code "privacy": "personal"} or {@code "pseudonymous"}: strings, and the
+ * strings of maps and arrays, at any depth. The contracts say which fields; nothing here names one, so a field
+ * classified tomorrow is sealed tomorrow.
+ */
+public final class PersonalFields {
+    private static final Map<Schema, Boolean> HOLDS_PERSONAL = new ConcurrentHashMap<>();
+
+    private PersonalFields() {
+    }
+
+    public static boolean isPersonal(Schema.Field field) {
+        Object privacy = field.getObjectProp("privacy");
+        return "personal".equals(privacy) || "pseudonymous".equals(privacy);
+    }
+
+    /** Whether values of this schema carry a personal or pseudonymous field anywhere. */
+    public static boolean holdsPersonal(Schema schema) {
+        return HOLDS_PERSONAL.computeIfAbsent(schema, s -> holds(s, new ArrayList<>()));
+    }
+
+    /** A copy with every personal field sealed under {@code key}; the record itself when it has none. */
+    public static <V extends SpecificRecord> V seal(V record, DataKey key) {
+        return transformed(record, value -> SealedValue.isSealed(value) ? value : SealedValue.seal(key, value));
+    }
+
+    /** A copy with every sealed field opened, or {@link SealedValue#ERASED} where its key is gone. */
+    public static <V extends SpecificRecord> V open(V record, KeyStore keys) {
+        return transformed(record, value -> open(value, keys));
+    }
+
+    /** A sealed string opened (a string in clear as it is). */
+    public static String open(String value, KeyStore keys) {
+        Optional<String> keyId = SealedValue.keyIdOf(value);
+        if (keyId.isEmpty()) {
+            return value;
+        }
+        Optional<DataKey> key = keys.find(keyId.get());
+        if (key.isEmpty()) {
+            return SealedValue.ERASED;
+        }
+        try {
+            return SealedValue.open(key.get(), value);
+        } catch (IllegalArgumentException e) {
+            return SealedValue.ERASED;
+        }
+    }
+
+    private static <V extends SpecificRecord> V transformed(V record, UnaryOperator<String> transform) {
+        if (record == null || !holdsPersonal(record.getSchema())) {
+            return record;
+        }
+        V copy = SpecificData.get().deepCopy(record.getSchema(), record);
+        walk(copy, transform);
+        return copy;
+    }
+
+    private static void walk(IndexedRecord record, UnaryOperator<String> transform) {
+        for (Schema.Field field : record.getSchema().getFields()) {
+            Object value = record.get(field.pos());
+            if (value == null) {
+                continue;
+            }
+            if (isPersonal(field)) {
+                record.put(field.pos(), strings(value, transform));
+            } else {
+                descend(value, transform);
+            }
+        }
+    }
+
+    /** Every string of a personal field's value transformed; bytes are left alone (no kept-forever contract has any). */
+    private static Object strings(Object value, UnaryOperator<String> transform) {
+        if (value instanceof CharSequence text) {
+            return transform.apply(text.toString());
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k.toString(), v == null ? null : strings(v, transform)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(v -> v == null ? null : strings(v, transform)).toList();
+        }
+        return value;
+    }
+
+    private static void descend(Object value, UnaryOperator<String> transform) {
+        if (value instanceof IndexedRecord nested) {
+            walk(nested, transform);
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> descend(v, transform));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(v -> descend(v, transform));
+        }
+    }
+
+    private static boolean holds(Schema schema, List<Schema> seen) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (seen.contains(schema)) {
+                    return false;
+                }
+                seen.add(schema);
+                return schema.getFields().stream().anyMatch(f -> isPersonal(f) || holds(f.schema(), seen));
+            }
+            case UNION -> {
+                return schema.getTypes().stream().anyMatch(s -> holds(s, seen));
+            }
+            case ARRAY -> {
+                return holds(schema.getElementType(), seen);
+            }
+            case MAP -> {
+                return holds(schema.getValueType(), seen);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+}
