@@ -1,14 +1,17 @@
 // Reads every onramp topic as another team would: KafkaJS (read_committed) and @kafkajs/confluent-schema-registry
 // against the registry's Confluent API, decoding each record and checking it has the fields schemas/README.md
 // documents, and that a record carrying a session id is keyed by it.
-// Usage: node read-every-topic.js <bootstrap> <registry-url> <topic that must hold records>...
-// A topic given as <topic>=<n> must also hold records written with at least n versions of its schema.
+// Usage: node read-every-topic.js <bootstrap> <registry-url> <topic that must hold records>... [absent:<text>]...
+// A topic given as <topic>=<n> must also hold records written with at least n versions of its schema; absent:<text>
+// (an erased person's wallet address, say) must be in no decoded record of any topic.
 const { Kafka, logLevel } = require('kafkajs');
 const { SchemaRegistry } = require('@kafkajs/confluent-schema-registry');
 require('./lz4-codec');
 const documented = require('./documented-fields.json');
 
-const [bootstrap, registryUrl, ...required] = process.argv.slice(2);
+const [bootstrap, registryUrl, ...args] = process.argv.slice(2);
+const absent = args.filter(a => a.startsWith('absent:')).map(a => a.slice('absent:'.length));
+const required = args.filter(a => !a.startsWith('absent:'));
 const mustHoldRecords = required.map(r => r.split('=')[0]);
 const versionsRequired = Object.fromEntries(required.filter(r => r.includes('=')).map(r => r.split('=')).map(([t, n]) => [t, Number(n)]));
 
@@ -38,6 +41,8 @@ async function readTopic(kafka, registry, topic, fields) {
         return;
       }
       result.records++;
+      const text = JSON.stringify(value) + (message.key === null ? '' : message.key.toString('utf8'));
+      absent.filter(a => text.includes(a)).forEach(a => result.problems.push(`p${partition}@${message.offset}: holds ${a} in clear`));
       result.schemaIds.add(message.value.readInt32BE(1)); // the Confluent wire format: magic byte, then the id
       const missing = fields.filter(f => !(f in value));
       if (missing.length) result.problems.push(`p${partition}@${message.offset}: missing ${missing.join(', ')}`);

@@ -75,8 +75,8 @@ public final class SessionTimeline {
         entries.addAll(webhooks(records.webhooks(), keys));
         entries.addAll(stateChanges(records.states(), since));
         entries.addAll(outcomes(records.outcomes()));
-        entries.addAll(recipients(records.recipients(), revealRecipient));
-        entries.addAll(notifications(records.notifications()));
+        entries.addAll(recipients(records.recipients(), revealRecipient, keys));
+        entries.addAll(notifications(records.notifications(), keys));
         entries.addAll(alerts(records.alerts()));
         entries.addAll(lookups(records.lookups()));
         entries.addAll(redrives(records.redrives()));
@@ -127,21 +127,27 @@ public final class SessionTimeline {
         }).toList();
     }
 
-    private static List<TimelineEntry> recipients(List<ConsumerRecord<String, SessionRecipient>> recipients, boolean revealRecipient) {
+    private static List<TimelineEntry> recipients(List<ConsumerRecord<String, SessionRecipient>> recipients, boolean revealRecipient,
+                                                  KeyStore keys) {
         return recipients.stream().map(record -> {
-            SessionRecipient recipient = record.value();
+            SessionRecipient recipient = record.value() == null ? null : PersonalFields.open(record.value(), keys);
             Instant at = Instant.ofEpochMilli(record.timestamp());
             return recipient == null
                     ? TimelineEntry.of(at, 3, "recipient", "change", "removed")
                     : TimelineEntry.of(at, 3, "recipient", "change", "registered",
-                    "email", revealRecipient ? recipient.getEmail() : RecipientMask.email(recipient.getEmail()),
+                    "email", shown(recipient.getEmail(), revealRecipient),
                     "locale", recipient.getLocale());
         }).toList();
     }
 
-    private static List<TimelineEntry> notifications(List<ConsumerRecord<String, NotificationRecord>> notifications) {
+    /** An email masked unless revealed; an erased one says so. */
+    private static String shown(String email, boolean reveal) {
+        return reveal || SealedValue.ERASED.equals(email) ? email : RecipientMask.email(email);
+    }
+
+    private static List<TimelineEntry> notifications(List<ConsumerRecord<String, NotificationRecord>> notifications, KeyStore keys) {
         return notifications.stream().map(record -> {
-            NotificationRecord n = record.value();
+            NotificationRecord n = PersonalFields.open(record.value(), keys);
             return TimelineEntry.of(n.getAt(), 4, "notification",
                     "notification_id", n.getNotificationId(), "channel", n.getChannel().name().toLowerCase(Locale.ROOT),
                     "status", n.getStatus().name(), "to", n.getRecipientMasked(), "attempts", n.getAttempts(),

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,10 +26,13 @@ import dev.onramp.session.webhook.MappedWebhook;
 import dev.onramp.session.webhook.SignedJson;
 import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.Env;
+import dev.onramp.runtime.privacy.RecordSealer;
+import dev.onramp.runtime.privacy.SubjectKeys;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.InMemorySchemaRegistry;
 import dev.onramp.schemas.serde.RegistryAvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,6 +70,10 @@ public final class IngestBench implements Callable<Integer> {
             + " commits (default ${DEFAULT-VALUE}).")
     int transactionMs = 10;
 
+    @Option(names = "--sealing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "PERSONAL_DATA_SEALING for the run; --no-sealing writes personal fields in clear (default ${DEFAULT-VALUE}).")
+    boolean sealing;
+
     @Option(names = "--floor-only", description = "Only the HTTP floor: ingest's server set-up with a handler that reads the body and answers.")
     boolean floorOnly;
     @Option(names = "--no-floor", description = "Skip the HTTP floor.")
@@ -80,7 +88,7 @@ public final class IngestBench implements Callable<Integer> {
         try (BenchStack stack = new BenchStack()) {
             stack.broker.createTopic(BASELINE_TOPIC, 3, Map.of());
             String sample = OnrampEvents.sessionUpdated("evt_sample_000000", "cos_Bench0000000000", "fulfillment_processing", 1_700_000_000L);
-            int[] sizes = recordSizes(sample);
+            int[] sizes = recordSizes(sample, sealing);
             Path payloads = Files.createTempFile("onramp-bench-payloads", ".txt");
             Files.write(payloads, ProducerPerformanceRun.payloads(sample, sizes[0], sizes[1]), StandardCharsets.UTF_8);
             Map<String, String> env = new HashMap<>(Map.of(
@@ -89,7 +97,8 @@ public final class IngestBench implements Callable<Integer> {
                     "KAFKA_BOOTSTRAP_SERVERS", stack.broker.bootstrapServers(),
                     "SCHEMA_REGISTRY_URL", stack.registry.url(),
                     "INGEST_TRANSACTIONAL_ID", "bench-ingest",
-                    "INGEST_WRITERS", String.valueOf(writers)));
+                    "INGEST_WRITERS", String.valueOf(writers),
+                    "PERSONAL_DATA_SEALING", String.valueOf(sealing)));
             if (commitLinger != null) {
                 env.put("INGEST_COMMIT_LINGER", commitLinger);
             }
@@ -156,6 +165,8 @@ public final class IngestBench implements Callable<Integer> {
         double ingestRate = median(closed, m -> m.result().perSecond());
         System.out.printf("%nmachine: %d cores, Java %s; warm-up %.0f s of posting; each side %d runs in turns, median first%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), warmedFor, runs);
+        System.out.printf("personal data %s: ingest's records of %d and %d B per webhook%s%n", sealing ? "sealed" : "in clear",
+                sizes[0], sizes[1], sizes[2] == 0 ? "" : String.format(", and a data key of %d B per session (four webhooks)", sizes[2]));
         System.out.printf("ProducerPerformance: %.0f records/s (runs: %s); records of %d and %d B (ingest's two), keyed, acks=all, lz4,"
                         + " linger.ms=0, transactions of %d ms, its own JVM%n",
                 ppRate, list(baseline, ProducerPerformanceRun.Result::perSecond, "%.0f"), sizes[0], sizes[1], transactionMs);
@@ -200,15 +211,19 @@ public final class IngestBench implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The serialized sizes of the two records ingest writes for the sample webhook. */
-    private static int[] recordSizes(String sample) throws Exception {
+    /** The sizes of ingest's records for one webhook: the raw webhook, the session event, the data key (0: none). */
+    private static int[] recordSizes(String sample, boolean sealing) throws Exception {
         WebhookReceipt receipt = new WebhookReceipt(
                 "0".repeat(64), WebhookSigner.header(SECRET, 1_700_000_000L, sample), "1:abcdef01", Instant.now());
         MappedWebhook mapped = new WebhookMapper().map(new ClientSecretRedactor(SignedJson.mapper()).redact(sample), receipt);
         RegistryAvroSerializer<SpecificRecord> serializer = new RegistryAvroSerializer<>(new InMemorySchemaRegistry());
         serializer.configure(Map.of(), false);
-        return new int[]{serializer.serialize(Topics.WEBHOOKS_RAW.name(), mapped.raw()).length,
-                serializer.serialize(Topics.SESSION_EVENTS.name(), mapped.event().orElseThrow()).length};
+        List<ProducerRecord<String, ? extends SpecificRecord>> records = sealing
+                ? RecordSealer.forIngest(new SubjectKeys(1), Clock.systemUTC()).seal(mapped.records()).records() : mapped.records();
+        Map<String, Integer> sizes = new HashMap<>();
+        records.forEach(r -> sizes.put(r.topic(), serializer.serialize(r.topic(), r.value()).length));
+        return new int[]{sizes.get(Topics.WEBHOOKS_RAW.name()), sizes.get(Topics.SESSION_EVENTS.name()),
+                sizes.getOrDefault(Topics.SUBJECT_KEYS.name(), 0)};
     }
 
     /**

@@ -49,6 +49,9 @@ public final class ProcessorBench implements Callable<Integer> {
     private static final Set<String> PRODUCER_METRICS = Set.of("batch-size-avg", "records-per-request-avg",
             "compression-rate-avg", "record-size-avg", "request-rate", "record-send-rate");
 
+    @Option(names = "--sealing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Events' personal fields sealed as ingest writes them; --no-sealing: in clear (default ${DEFAULT-VALUE}).")
+    boolean sealing;
     @Option(names = "--sessions", description = "Sessions, four events each plus 10 %% duplicates (default ${DEFAULT-VALUE}).")
     int sessions = 75_000;
     @Option(names = "--commit-interval-ms",
@@ -67,7 +70,10 @@ public final class ProcessorBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (BenchStack stack = new BenchStack()) {
-            long events = interleaved ? SessionHistory.write(stack, sessions, Duration.ofSeconds(8L * sessions)) : produce(stack);
+            PersonalDetails personal = new PersonalDetails(sealing);
+            long events = interleaved ? SessionHistory.write(stack, sessions, Duration.ofSeconds(8L * sessions), personal)
+                    : produce(stack, personal);
+            System.out.printf("events' wallet addresses and transaction ids %s%n", sealing ? "sealed, a key per session" : "in clear");
             stack.broker.createTopic("bench.passthrough", 3, Map.of());
             // Each app runs several times, in turns (pass-through, topology, pass-through, ...): the first runs also
             // warm the JVM up (on two cores the JIT compilers take most of a core for the first minute), and each
@@ -157,7 +163,7 @@ public final class ProcessorBench implements Callable<Integer> {
         byProducer.forEach((client, metrics) -> System.out.printf("%s: %s%n", client, metrics));
     }
 
-    long produce(BenchStack stack) {
+    long produce(BenchStack stack, PersonalDetails personal) {
         Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -179,6 +185,7 @@ public final class ProcessorBench implements Callable<Integer> {
                                     .setDestinationCurrency("eth").setDestinationNetwork("ethereum")
                                     .setSourceAmount("1500.00").setSourceCurrency("usd").build())
                             .setReceivedAt(base).build();
+                    event = personal.of(event);
                     producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), session, event));
                     count++;
                     if ((s + step) % 10 == 0) {

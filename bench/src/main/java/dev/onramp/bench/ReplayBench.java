@@ -18,7 +18,7 @@ public final class ReplayBench implements Callable<Integer> {
         try (BenchStack stack = new BenchStack()) {
             ProcessorBench events = new ProcessorBench();
             events.sessions = sessions;
-            long produced = events.produce(stack);
+            long produced = events.produce(stack, new PersonalDetails(true));
             ProcessCpu cpu = ProcessCpu.start();
             SessionReplay.Result result = new SessionReplay(stack.connection, System.err).run("bench", null, new SessionStateMachine());
             ProcessCpu.Span span = cpu.stop(Math.max(1, result.events()));

@@ -35,7 +35,7 @@ final class SessionHistory {
      * everything is written in time order, so a session's events sit between other sessions' as they would in
      * production. Each record's timestamp is its receipt time, as ingest writes it.
      */
-    static long write(BenchStack stack, int sessions, Duration span) {
+    static long write(BenchStack stack, int sessions, Duration span, PersonalDetails personal) {
         Map<String, Object> config = new HashMap<>(stack.connection.clientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -57,7 +57,7 @@ final class SessionHistory {
                     Instant at = origin.plusMillis(due.at());
                     String session = String.format(Locale.ROOT, "cos_History%010d", due.session());
                     producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), null, at.toEpochMilli(), session,
-                            event(session, due.step(), at)));
+                            personal.of(event(session, due.step(), at))));
                     count++;
                     if (due.step() + 1 < PATH.length) {
                         long gap = Duration.ofMinutes(1 + random.nextInt(10)).toMillis();

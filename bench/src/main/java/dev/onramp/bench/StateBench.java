@@ -57,7 +57,7 @@ public final class StateBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (BenchStack stack = new BenchStack()) {
-            long events = SessionHistory.write(stack, sessions, Duration.ofDays(days));
+            long events = SessionHistory.write(stack, sessions, Duration.ofDays(days), new PersonalDetails(true));
             List<String> report = new ArrayList<>();
             report.add(run(stack, "kept-forever", FOREVER, events));
             report.add(run(stack, "retention-" + retentionDays + "d", Duration.ofDays(retentionDays), events));

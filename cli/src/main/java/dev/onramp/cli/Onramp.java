@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Stripe Crypto Onramp webhooks turned into a trustworthy event stream.",
         subcommands = {ServiceCommand.Ingest.class, ServiceCommand.Processor.class,
                 ServiceCommand.Notifier.class, ServiceCommand.Console.class, AuditCommand.class,
-                ReplayCommand.class, ReconcileCommand.class, AclsCommand.class, ContractsCommand.class,
+                ReplayCommand.class, ReconcileCommand.class, EraseCommand.class, AclsCommand.class, ContractsCommand.class,
                 CommandLine.HelpCommand.class},
         // The developer's commands (devtools/) and the benchmarks (bench/) live in artifacts of their own, so the
         // shipped one carries no broker, Stripe stand-in, simulator or load generator; ./onramp dispatches to them.

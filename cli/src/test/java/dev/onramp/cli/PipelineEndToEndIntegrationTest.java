@@ -95,6 +95,7 @@ class PipelineEndToEndIntegrationTest {
         greenMail.start();
         Env config = servicesEnv(smtpPort);
 
+        SessionScript erased;
         SimulationPlan plan = SimulationPlan.generate(200, new SimulationPlan.Mix(0.6, 0.2, 0.8), SimulationPlan.Quirks.all(), 42);
         OnrampSimulator.Report report;
         try (ChannelStandIns standIns = new ChannelStandIns(PLATFORM_WEBHOOK_SECRET);
@@ -127,19 +128,21 @@ class PipelineEndToEndIntegrationTest {
             assertThat(notified).hasSize((int) toNotify);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length >= toNotify);
             onePushAndOneWebhookPerOutcomeThatAskedForThem(plan, standIns);
+            erased = ErasedPerson.erase(plan, ingest.port(), processor.port(), API_KEY, greenMail.getReceivedMessages());
         }
 
         MimeMessage[] received = greenMail.getReceivedMessages();
         exactlyOneEmailPerOutcomeWithARecipient(plan, received);
 
         SchemaRegistryClient registry = new SchemaRegistryClient(STACK.registryUrl(), Duration.ofSeconds(5));
-        everyTopicHoldsWhatItsContractSays(plan, report, registry);
+        everyTopicHoldsWhatItsContractSays(plan, report, registry, erased.sessionId());
 
         noSecretAndNoForgeryAnywhere(received, logs);
         everyBatchTheServicesWroteIsCompressed();
         greenMail.stop();
 
         auditAnswersWhatHappened(plan, report, testStart, registry);
+        ErasedPerson.isForgotten(STACK, plan, erased, registry);
         replayFindsExactlyTheSessionsARuleChangeAffects(plan);
     }
 
@@ -194,7 +197,7 @@ class PipelineEndToEndIntegrationTest {
 
     /** Every topic holds what its contract says, decoded through the registry. */
     private static void everyTopicHoldsWhatItsContractSays(SimulationPlan plan, OnrampSimulator.Report report,
-                                                           SchemaRegistryClient registry) {
+                                                           SchemaRegistryClient registry, String erasedSession) {
         Map<String, List<SessionOutcome>> outcomes = read(Topics.SESSION_OUTCOMES, registry).stream()
                 .map(ConsumerRecord::value).collect(Collectors.groupingBy(SessionOutcome::getSessionId));
         Map<String, SessionState> states = new HashMap<>();
@@ -216,11 +219,12 @@ class PipelineEndToEndIntegrationTest {
         assertThat(events).hasSize((int) accepted);
         assertThat(events).allMatch(r -> r.key().equals(r.value().getSessionId()));
         List<ConsumerRecord<String, RawWebhook>> raw = read(Topics.WEBHOOKS_RAW, registry);
-        // Sealed with the session's data key; opened, the client secret is redacted.
+        // Sealed with the session's data key; opened, the client secret is redacted (the erased session's: unreadable).
         try (KafkaKeyStore keys = new KafkaKeyStore(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()),
                 new RegistryAvroDeserializer<>(SubjectKey.class, registry), Duration.ofMinutes(1))) {
-            assertThat(raw).allMatch(r -> SealedValue.isSealed(r.value().getPayload())
-                    && PersonalFields.open(r.value().getPayload(), keys).contains("\"client_secret\":\"[REDACTED]\""));
+            assertThat(raw).allMatch(r -> SealedValue.isSealed(r.value().getPayload()) && (r.key().equals(erasedSession)
+                    ? PersonalFields.open(r.value().getPayload(), keys).equals(SealedValue.ERASED)
+                    : PersonalFields.open(r.value().getPayload(), keys).contains("\"client_secret\":\"[REDACTED]\"")));
         }
     }
 
@@ -255,7 +259,10 @@ class PipelineEndToEndIntegrationTest {
                 || line.contains(PLATFORM_WEBHOOK_SECRET) || line.contains(VAPID.privateKey()) || line.contains("/push/cos_"));
     }
 
-    /** `onramp replay`: the same rules reproduce production; a changed rule shows exactly the sessions it changes. */
+    /**
+     * `onramp replay`: the same rules reproduce production, after an erasure too (the fold reads sealed values as they
+     * are); a changed rule shows exactly the sessions it changes.
+     */
     private static void replayFindsExactlyTheSessionsARuleChangeAffects(SimulationPlan plan) throws Exception {
         var connection = KafkaConnection.local(STACK.bootstrapServers(), STACK.registryUrl());
         var replay = new SessionReplay(connection, null);

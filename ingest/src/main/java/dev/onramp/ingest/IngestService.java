@@ -28,6 +28,7 @@ import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.runtime.privacy.RecordSealer;
+import dev.onramp.ingest.erasure.SubjectErasure;
 import dev.onramp.runtime.privacy.SubjectKeys;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.SubjectKey;
@@ -98,7 +99,7 @@ public final class IngestService implements AutoCloseable {
             KafkaKeyStore keyStore = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
                     new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), KEY_REFRESH));
             http.app().delete("/v1/sessions/{session_id}/personal-data",
-                    new ErasureEndpoint(keyStore, subjectKeys, writer, metrics, config.kafkaTimeout())::erase);
+                    new ErasureEndpoint(new SubjectErasure(keyStore, writer, config.kafkaTimeout()), subjectKeys, metrics)::erase);
             if (stripe != null) {
                 MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
                         OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock, config.stripe().concurrentMints());

@@ -128,6 +128,15 @@ public final class IngestFixture implements AutoCloseable {
                 new RegistryAvroDeserializer<>(type, registry));
     }
 
+    /** {@link #read}, each value's sealed fields opened with the data keys on the broker now. */
+    public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readOpened(String topic, Class<V> type) {
+        List<ConsumerRecord<String, V>> records = read(topic, type);
+        try (KafkaKeyStore keys = keyStore()) {
+            return records.stream().map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
+                    r.value() == null ? null : PersonalFields.open(r.value(), keys))).toList();
+        }
+    }
+
     /** A sealed value opened with the data keys on the broker now ({@code [erased]} where the key is gone). */
     public String opened(String value) {
         try (KafkaKeyStore keys = keyStore()) {

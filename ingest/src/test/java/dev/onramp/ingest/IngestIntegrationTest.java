@@ -184,7 +184,9 @@ class IngestIntegrationTest {
         assertThat(ingest.recipient("PUT", SESSION, put, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
         assertThat(ingest.recipient("DELETE", SESSION, null, IngestFixture.API_KEY).statusCode()).isEqualTo(204);
 
-        var recipients = ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class);
+        assertThat(ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class).get(0).value().getEmail())
+                .as("sealed on the topic").startsWith(SealedValue.PREFIX);
+        var recipients = ingest.readOpened(Topics.RECIPIENTS.name(), SessionRecipient.class);
         assertThat(recipients).hasSize(2);
         assertThat(recipients.get(0).key()).isEqualTo(SESSION);
         assertThat(recipients.get(0).value().getEmail()).isEqualTo("buyer@example.com");
@@ -247,7 +249,7 @@ class IngestIntegrationTest {
         assertError(ingest.recipient("PUT", session, "{\"push_subscription\":\"yes\"}", IngestFixture.API_KEY), 400,
                 "invalid_push_subscription");
 
-        var mine = ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class).stream().filter(r -> r.key().equals(session)).toList();
+        var mine = ingest.readOpened(Topics.RECIPIENTS.name(), SessionRecipient.class).stream().filter(r -> r.key().equals(session)).toList();
         assertThat(mine).hasSize(1);
         SessionRecipient kept = mine.get(0).value();
         assertThat(kept.getEmail()).isNull();

@@ -97,7 +97,7 @@ class MintIntegrationTest {
         assertThat(minted.getStatus()).isEqualTo(SessionStatus.INITIALIZED);
         assertThat(minted.getTransactionDetails().getSourceAmount()).isEqualTo("150.00");
         assertThat(minted.getTransactionDetails().getWalletAddresses()).containsKey("ethereum");
-        List<ConsumerRecord<String, SessionRecipient>> recipients = mine(ingest.read(Topics.RECIPIENTS.name(), SessionRecipient.class), id);
+        List<ConsumerRecord<String, SessionRecipient>> recipients = mine(ingest.readOpened(Topics.RECIPIENTS.name(), SessionRecipient.class), id);
         assertThat(recipients).singleElement().satisfies(r -> assertThat(r.value().getEmail()).isEqualTo("minted@example.com"));
         assertThat(answer.headers().firstValue("Onramp-Recipient-Skipped")).isEmpty();
 

@@ -1,6 +1,7 @@
 package dev.onramp.notifier;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,12 @@ import dev.onramp.runtime.Service;
 import dev.onramp.runtime.ServiceHttp;
 import dev.onramp.runtime.StreamsApp;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
+import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topics;
+import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
 /** Runs the notification topology with its channels, plus health and metrics. */
 public final class NotifierService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotifierService.class);
+    /** How long an erased key may still seal an audit record here (which then no one can open). */
+    private static final Duration KEY_REFRESH = Duration.ofSeconds(5);
 
     private final Service service;
     private final StreamsApp app;
@@ -57,9 +63,12 @@ public final class NotifierService implements AutoCloseable {
             Map<Channel, Supplier<NotificationChannel>> channels = channels(config);
             List<NotificationChannel> addressing = channels.values().stream().map(Supplier::get).toList();
             addressing.forEach(service::own);
+            // The topology's own: its stream threads seal the audit records, the senders open outcomes with theirs.
+            KafkaKeyStore keys = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
+                    new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), KEY_REFRESH));
             StreamsApp app = service.own(new StreamsApp(
                     NotificationTopology.build(addressing, config.settings(), service.registry(), new NotifierMetrics(service.metrics()),
-                            service.tracing()),
+                            service.tracing(), keys),
                     config.streamsConfig(), service.registry(), service.metrics()));
             List<ChannelSenders.Lane> lanes = channels.entrySet().stream()
                     .map(c -> new ChannelSenders.Lane(config.senderSettings(c.getKey()), c.getValue())).toList();

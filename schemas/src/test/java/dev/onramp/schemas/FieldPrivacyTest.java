@@ -26,16 +26,13 @@ import org.junit.jupiter.api.Test;
 class FieldPrivacyTest {
     private static final Set<String> CLASSES = Set.of("personal", "pseudonymous", "none");
     /**
-     * Personal and pseudonymous fields on the kept-forever topics that ingest seals with the subject's data key
-     * (runtime's RecordSealer; ingest's PersonalDataSealingIntegrationTest reads the topics' bytes for them).
+     * Every personal and pseudonymous field on the kept-forever topics is sealed with the subject's data key: by
+     * ingest (runtime's RecordSealer) and by the notifier's audit records (NotificationTopology). A new one fails
+     * here until its writer seals it too; the end-to-end test reads every topic's bytes for an erased person's data.
      */
     private static final Set<String> SEALED_ON_FOREVER_TOPICS = Set.of("RawWebhook.payload", "TransactionDetails.transaction_id",
-            "TransactionDetails.wallet_address", "TransactionDetails.wallet_addresses");
-    /**
-     * Those the kept-forever topics carry in clear today (schemas/README.md and docs/security.md say so). No other may
-     * join them: a new one needs its own way out first.
-     */
-    private static final Set<String> IN_CLEAR_ON_FOREVER_TOPICS = Set.of("NotificationRecord.recipient_masked", "NotificationRecord.reason");
+            "TransactionDetails.wallet_address", "TransactionDetails.wallet_addresses", "NotificationRecord.recipient_masked",
+            "NotificationRecord.reason");
     private static final Pattern README_ROW = Pattern.compile("^\\| `(\\w+)\\.(\\w+)` \\| (\\w+) \\| (.*) \\|$");
 
     @Test
@@ -53,20 +50,19 @@ class FieldPrivacyTest {
     }
 
     @Test
-    void noOtherPersonalFieldIsWrittenInClearToAKeptForeverTopic() {
-        Set<String> inClear = new TreeSet<>();
+    void noPersonalFieldIsWrittenInClearToAKeptForeverTopic() {
+        Set<String> personal = new TreeSet<>();
         for (Topic<?> topic : Topics.ALL) {
             if (!topic.compacted() && topic.retention() == null) {
                 fieldsOf(topic.valueSchema()).forEach((name, field) -> {
                     if (!"none".equals(field.getObjectProp("privacy"))) {
-                        inClear.add(name);
+                        personal.add(name);
                     }
                 });
             }
         }
-        Set<String> known = new TreeSet<>(SEALED_ON_FOREVER_TOPICS);
-        known.addAll(IN_CLEAR_ON_FOREVER_TOPICS);
-        assertThat(inClear).as("personal or pseudonymous fields on kept-forever topics, sealed or named in clear").isEqualTo(known);
+        assertThat(personal).as("personal or pseudonymous fields on kept-forever topics, each sealed by its writer")
+                .isEqualTo(SEALED_ON_FOREVER_TOPICS);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.onramp.audit.SessionTimeline;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.Topics;
@@ -77,7 +78,7 @@ public final class SessionLookup {
         Map<String, List<Map<String, Object>>> byChannel = new LinkedHashMap<>();
         for (var record : topics.readKey(Topics.NOTIFICATIONS.name(),
                 new RegistryAvroDeserializer<>(NotificationRecord.class, registry), sessionId, since)) {
-            NotificationRecord step = record.value();
+            NotificationRecord step = PersonalFields.open(record.value(), keys);
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("at", step.getAt().toString());
             line.put("notification_id", step.getNotificationId());

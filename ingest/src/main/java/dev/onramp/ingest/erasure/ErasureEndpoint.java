@@ -1,7 +1,5 @@
 package dev.onramp.ingest.erasure;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,11 +9,8 @@ import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.runtime.privacy.SubjectKeys;
-import dev.onramp.schemas.Topics;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,50 +24,33 @@ import org.slf4j.LoggerFactory;
 public final class ErasureEndpoint {
     private static final Logger log = LoggerFactory.getLogger(ErasureEndpoint.class);
 
-    private final KafkaKeyStore keys;
+    private final SubjectErasure erasure;
     private final SubjectKeys sealing;
-    private final TransactionalEventWriter writer;
     private final IngestMetrics metrics;
-    private final Duration kafkaTimeout;
 
-    public ErasureEndpoint(KafkaKeyStore keys, SubjectKeys sealing, TransactionalEventWriter writer, IngestMetrics metrics,
-                           Duration kafkaTimeout) {
-        this.keys = keys;
+    public ErasureEndpoint(SubjectErasure erasure, SubjectKeys sealing, IngestMetrics metrics) {
+        this.erasure = erasure;
         this.sealing = sealing;
-        this.writer = writer;
         this.metrics = metrics;
-        this.kafkaTimeout = kafkaTimeout;
     }
 
     public void erase(Context ctx) {
         String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
         // Forgotten first, so that nothing this instance seals from now on uses a key about to be deleted.
         sealing.forget(sessionId);
-        List<String> keyIds;
+        SubjectErasure.Erased erased;
         try {
-            keyIds = keys.keyIdsOf(sessionId);
-        } catch (RuntimeException e) {
-            throw unavailable("could not read " + Topics.SUBJECT_KEYS.name() + ": " + e.getMessage());
-        }
-        List<ProducerRecord<String, ? extends SpecificRecord>> tombstones = new ArrayList<>();
-        keyIds.forEach(id -> tombstones.add(new ProducerRecord<>(Topics.SUBJECT_KEYS.name(), id, null)));
-        tombstones.add(new ProducerRecord<>(Topics.RECIPIENTS.name(), sessionId, null));
-        try {
-            writer.write(tombstones, kafkaTimeout);
-        } catch (TransactionalEventWriter.WriteFailed e) {
-            throw unavailable(e.getMessage());
+            erased = erasure.erase(sessionId);
+        } catch (KafkaKeyStore.Unavailable | TransactionalEventWriter.WriteFailed e) {
+            metrics.erasure("unavailable");
+            log.warn("erasure of {} answered 503: {}", sessionId, e.getMessage());
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", "the erasure could not be stored; retry later");
         }
         sealing.forget(sessionId);
         metrics.erasure("erased");
-        log.info("erased session {}: {} data keys deleted, recipient removed", sessionId, keyIds.size());
+        log.info("erased session {}: {} data keys deleted, recipient removed", sessionId, erased.dataKeys());
         ctx.json(Map.of("session_id", sessionId,
-                "erased", Map.of("data_keys", keyIds.size(), "recipient", true),
+                "erased", Map.of("data_keys", erased.dataKeys(), "recipient", true),
                 "kept", List.of("suppressions, by address hash only")));
-    }
-
-    private ApiError unavailable(String why) {
-        metrics.erasure("unavailable");
-        log.warn("erasure answered 503: {}", why);
-        return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", "the erasure could not be stored; retry later");
     }
 }

@@ -11,6 +11,9 @@ import static dev.onramp.schemas.Topics.SUPPRESSIONS;
 
 import java.util.List;
 
+import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.ChannelSuppression;
 import dev.onramp.schemas.NotificationDeadLetter;
@@ -23,6 +26,7 @@ import dev.onramp.schemas.SessionOutcome;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.SchemaRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -54,8 +58,9 @@ import org.apache.kafka.streams.state.Stores;
  *          (and reads the pairing's recipients: a retry goes to the address as it is now)
  *          reads [global table: suppressions], filled from onramp.suppressions.v1 (every partition's)
  *     -> split by kind of step:
- *          intended    -> onramp.notification-intents.v1   (the sender reads it, committed only)
- *          recorded    -> onramp.notifications.v1          (sent, retrying, failed: the audit trail)
+ *          intended    -> onramp.notification-intents.v1   (the sender reads it, committed only; address sealed)
+ *          recorded    -> onramp.notifications.v1          (sent, retrying, failed: the audit trail; recipient and
+ *                                                           answer sealed under the session's data key)
  *          suppressed  -> onramp.suppressions.v1           (an address a provider says is gone)
  *          given up    -> onramp.notifications.dlq.v1
  *   wall clock: due retries become intents again (ledger); outcomes and recipients past the notify window leave
@@ -86,7 +91,7 @@ public final class NotificationTopology {
     }
 
     public static Topology build(List<NotificationChannel> channels, NotifierSettings settings, SchemaRegistry registry,
-                                 NotifierMetrics metrics, Tracing tracing) {
+                                 NotifierMetrics metrics, Tracing tracing, KeyStore keys) {
         Serde<SessionOutcome> outcomeSerde = Topics.SESSION_OUTCOMES.valueSerde(registry);
         Serde<SessionRecipient> recipientSerde = Topics.RECIPIENTS.valueSerde(registry);
         Serde<NotificationResult> resultSerde = Topics.NOTIFICATION_RESULTS.valueSerde(registry);
@@ -114,7 +119,7 @@ public final class NotificationTopology {
                 .mapValues(NotifierInput.OutcomeArrived::new, Named.as("as-outcome-input"));
         KStream<String, NotifierInput> recipients = builder
                 .stream(RECIPIENTS.name(), Consumed.with(Serdes.String(), recipientSerde).withName("recipients"))
-                .mapValues(NotifierInput.RecipientChanged::new, Named.as("as-recipient-input"));
+                .mapValues(recipient -> new NotifierInput.RecipientChanged(opened(recipient, keys)), Named.as("as-recipient-input"));
         KStream<String, NotifierInput> results = builder
                 .stream(NOTIFICATION_RESULTS.name(), Consumed.with(Serdes.String(), resultSerde).withName("notification-results"))
                 .mapValues(NotifierInput.ResultReported::new, Named.as("as-result-input"));
@@ -135,11 +140,13 @@ public final class NotificationTopology {
 
         steps.split(Named.as("notification-step-"))
                 .branch((id, step) -> step instanceof NotificationStep.Intended, Branched.withConsumer(intents -> intents
-                        .mapValues(step -> ((NotificationStep.Intended) step).intent(), Named.as("intent"))
+                        .mapValues((sessionId, step) -> sealed(((NotificationStep.Intended) step).intent(), sessionId, keys),
+                                Named.as("intent"))
                         .to(NOTIFICATION_INTENTS.name(), Produced.with(Serdes.String(), intentSerde).withName("to-notification-intents")),
                         "intended"))
                 .branch((id, step) -> step instanceof NotificationStep.Recorded, Branched.withConsumer(records -> records
-                        .mapValues(step -> ((NotificationStep.Recorded) step).record(), Named.as("record"))
+                        .mapValues((sessionId, step) -> sealed(((NotificationStep.Recorded) step).record(), sessionId, keys),
+                                Named.as("record"))
                         .to(NOTIFICATIONS.name(), Produced.with(Serdes.String(), recordSerde).withName("to-notifications")),
                         "recorded"))
                 .branch((id, step) -> step instanceof NotificationStep.Suppressed, Branched.withConsumer(suppressed -> suppressed
@@ -152,6 +159,29 @@ public final class NotificationTopology {
                         "given-up"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /**
+     * An intent (the address) or an audit record (masked recipient, provider's answer) sealed under the session's key,
+     * as ingest seals the session's own data: forgotten with the session. A session without a key (sealing off, or
+     * erased before this record) has it written as it is.
+     */
+    private static <V extends SpecificRecord> V sealed(V record, String sessionId, KeyStore keys) {
+        return keys.keyOf(sessionId).map(key -> PersonalFields.seal(record, key)).orElse(record);
+    }
+
+    /**
+     * Ingest seals the recipients; the topology works on their addresses (suppression hashes, masks, the intents,
+     * which it seals again). One whose key was erased is taken as removed, as the tombstone after it says.
+     */
+    private static SessionRecipient opened(SessionRecipient recipient, KeyStore keys) {
+        if (recipient == null) {
+            return null;
+        }
+        SessionRecipient opened = PersonalFields.open(recipient, keys);
+        boolean erased = SealedValue.ERASED.equals(opened.getEmail()) || SealedValue.ERASED.equals(opened.getPushSubscription())
+                || SealedValue.ERASED.equals(opened.getWebhookUrl());
+        return erased ? null : opened;
     }
 
     /**

@@ -19,11 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.onramp.notifier.deciding.ProviderAnswer;
-import dev.onramp.notifier.deciding.Notification;
 import dev.onramp.notifier.deciding.NotificationChannel;
 import dev.onramp.runtime.HealthCheck;
 import dev.onramp.runtime.privacy.KeyStore;
-import dev.onramp.runtime.privacy.PersonalFields;
 import dev.onramp.runtime.kafka.GroupLiveness;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.schemas.Channel;
@@ -84,12 +82,12 @@ public final class IntentSender implements AutoCloseable {
     private final Thread loop;
     private final SendSpans spans;
     private volatile boolean running = true;
-    private final KeyStore keys;
+    private final OpenedNotifications notifications;
 
     IntentSender(KafkaConnection kafka, Settings settings, Supplier<NotificationChannel> connection, SentLedger ledger,
                  ResultWriter results, MeterRegistry registry, Clock clock, SendSpans spans, KeyStore keys) {
         this.settings = settings;
-        this.keys = keys;
+        this.notifications = new OpenedNotifications(keys);
         this.spans = spans;
         this.clock = clock;
         this.intents = new KafkaConsumer<>(consumerConfig(kafka, settings), new StringDeserializer(),
@@ -236,10 +234,7 @@ public final class IntentSender implements AutoCloseable {
         long began = System.nanoTime();
         ProviderAnswer result;
         try {
-            // The outcome's wallet addresses and transaction id are sealed on the topics; the user is told them in clear.
-            result = channel.deliver(new Notification(intent.getNotificationId(), PersonalFields.open(intent.getOutcome(), keys),
-                    intent.getAddress(),
-                    intent.getLocale()));
+            result = notifications.deliver(intent, channel);
         } finally {
             metrics.inFlight(-1);
         }

@@ -10,10 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.onramp.runtime.privacy.DataKey;
+import dev.onramp.runtime.privacy.KeyStore;
+import dev.onramp.runtime.privacy.PersonalFields;
+import dev.onramp.runtime.privacy.SealedValue;
 import dev.onramp.runtime.tracing.Tracing;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.ChannelSuppression;
@@ -57,6 +63,19 @@ class NotificationTopologyTest {
     private static final String PLATFORM_URL = "https://platform.example.com/onramp-hooks";
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    /** The sessions ingest sealed data of, with their keys; the others have none (sealing off, or erased). */
+    private final Map<String, DataKey> sessionKeys = new HashMap<>();
+    private final KeyStore keys = new KeyStore() {
+        @Override
+        public Optional<DataKey> find(String keyId) {
+            return sessionKeys.values().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+        }
+
+        @Override
+        public Optional<DataKey> keyOf(String subject) {
+            return Optional.ofNullable(sessionKeys.get(subject));
+        }
+    };
     private TopologyTestDriver driver;
     private TestInputTopic<String, SessionOutcome> outcomes;
     private TestInputTopic<String, SessionRecipient> recipients;
@@ -85,7 +104,7 @@ class NotificationTopologyTest {
             throw new UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(NotificationTopology.build(channels, RULES, registry,
-                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off()), props, START);
+                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off(), keys), props, START);
         outcomes = driver.createInputTopic(Topics.SESSION_OUTCOMES.name(), Serdes.String().serializer(),
                 Topics.SESSION_OUTCOMES.valueSerde(registry).serializer());
         recipients = driver.createInputTopic(Topics.RECIPIENTS.name(), Serdes.String().serializer(),
@@ -114,7 +133,7 @@ class NotificationTopologyTest {
     @Test
     void theDiagramInTheJavadocNamesTheTopicsAndStoresTheTopologyBuilds() {
         TopologyDescription built = NotificationTopology.build(List.of(new AddressOnlyEmail()), RULES, registry,
-                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off()).describe();
+                new NotifierMetrics(new SimpleMeterRegistry()), Tracing.off(), keyId -> Optional.empty()).describe();
         assertThat(TopologyDiagram.of(Path.of("src/main/java/dev/onramp/notifier/deciding/NotificationTopology.java")))
                 .isEqualTo(TopologyDiagram.of(built));
     }
@@ -159,6 +178,40 @@ class NotificationTopologyTest {
         assertThat(trail.get(0).getProviderMessageId()).isEqualTo("<ntf@onramp.local>");
         recipients.pipeInput(SESSION, recipient("buyer@example.com"));
         assertThat(intents.isEmpty()).as("a sent notification is never due again").isTrue();
+    }
+
+    @Test
+    void theIntentsAddressAndTheAuditRecordsRecipientAndAnswerAreSealedUnderTheSessionsKey() {
+        sessionKeys.put(SESSION, DataKey.generate(SESSION));
+        NotificationIntent intent = due();
+        assertThat(intent.getAddress()).as("the intent's address, sealed").startsWith(SealedValue.PREFIX);
+        assertThat(PersonalFields.open(intent, keys).getAddress()).isEqualTo("buyer@example.com");
+        results.pipeInput(SESSION, result(intent, SendResult.TRANSIENT, null, "SMTP 451 4.2.2 buyer@example.com: mailbox full"));
+        NotificationRecord retrying = records.readValue();
+        assertThat(List.of(retrying.getRecipientMasked(), retrying.getReason())).allMatch(SealedValue::isSealed)
+                .noneMatch(v -> v.contains("example.com"));
+        assertThat(PersonalFields.open(retrying, keys).getRecipientMasked()).isEqualTo(PersonalFields.open(intent, keys).getRecipientMasked())
+                .isEqualTo("b***r@example.com");
+        assertThat(PersonalFields.open(retrying, keys).getReason()).contains("mailbox full");
+        assertThat(retrying.getStatus()).as("the rest in clear").isEqualTo(DeliveryStatus.RETRYING);
+
+        sessionKeys.clear();
+        assertThat(PersonalFields.open(retrying, keys).getRecipientMasked()).as("erased").isEqualTo(SealedValue.ERASED);
+    }
+
+    @Test
+    void aRecipientIngestSealedIsOpenedAndOneWhoseKeyWasErasedIsTakenAsRemoved() {
+        DataKey key = DataKey.generate(SESSION);
+        sessionKeys.put(SESSION, key);
+        recipients.pipeInput(SESSION, PersonalFields.seal(recipient("buyer@example.com"), key));
+        outcomes.pipeInput(SESSION, outcome(SESSION, START));
+        assertThat(PersonalFields.open(intents.readValue(), keys).getAddress()).isEqualTo("buyer@example.com");
+
+        String other = "cos_TopologyTest0002";
+        DataKey erased = DataKey.generate(other);
+        recipients.pipeInput(other, PersonalFields.seal(recipient("gone@example.com"), erased));
+        outcomes.pipeInput(other, outcome(other, START));
+        assertThat(intents.isEmpty()).as("no key: nobody to tell").isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.onramp.runtime.privacy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,11 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaConsumer<String, SubjectKey> consumer;
-    private final List<TopicPartition> partitions;
+    /** Looked up on first use, so that a service starts (and says it is not ready) while Kafka is away. */
+    private List<TopicPartition> partitions;
     private final Map<String, DataKey> keys = new HashMap<>();
+    /** Each subject's key ids, oldest first. */
+    private final Map<String, List<String>> bySubject = new HashMap<>();
     private final long refreshNanos;
     private long readAt;
 
@@ -36,32 +40,72 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), values);
-        String topic = Topics.SUBJECT_KEYS.name();
-        this.partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
         this.refreshNanos = refresh.toNanos();
         this.readAt = System.nanoTime() - refreshNanos - 1;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws Unavailable when the key is not held and the topic cannot be read: not the same as erased
+     */
     @Override
     public synchronized Optional<DataKey> find(String keyId) {
         DataKey held = keys.get(keyId);
-        if (held == null || System.nanoTime() - readAt > refreshNanos) {
-            readToEnd();
-            held = keys.get(keyId);
+        if (held != null && System.nanoTime() - readAt <= refreshNanos) {
+            return Optional.of(held);
         }
-        return Optional.ofNullable(held);
+        try {
+            readToEnd();
+        } catch (RuntimeException e) {
+            if (held != null) {
+                // Known, if not re-checked: an erasure takes effect here once the topic can be read again.
+                return Optional.of(held);
+            }
+            throw new Unavailable("could not read " + Topics.SUBJECT_KEYS.name() + ": " + e.getMessage(), e);
+        }
+        return Optional.ofNullable(keys.get(keyId));
+    }
+
+    @Override
+    public synchronized Optional<DataKey> keyOf(String subject) {
+        Optional<DataKey> held = latestOf(subject);
+        if (held.isPresent() && System.nanoTime() - readAt <= refreshNanos) {
+            return held;
+        }
+        try {
+            readToEnd();
+        } catch (RuntimeException e) {
+            if (held.isPresent()) {
+                return held;
+            }
+            throw new Unavailable("could not read " + Topics.SUBJECT_KEYS.name() + ": " + e.getMessage(), e);
+        }
+        return latestOf(subject);
+    }
+
+    private Optional<DataKey> latestOf(String subject) {
+        return Optional.ofNullable(bySubject.get(subject)).flatMap(ids -> ids.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(keys.get(ids.get(ids.size() - 1))));
     }
 
     /** The ids of every key the subject has now: what an erasure deletes. */
     public synchronized List<String> keyIdsOf(String subject) {
-        readToEnd();
-        return keys.values().stream().filter(k -> k.subject().equals(subject)).map(DataKey::keyId).sorted().toList();
+        try {
+            readToEnd();
+        } catch (RuntimeException e) {
+            throw new Unavailable("could not read " + Topics.SUBJECT_KEYS.name() + ": " + e.getMessage(), e);
+        }
+        return bySubject.getOrDefault(subject, List.of()).stream().sorted().toList();
     }
 
     private void readToEnd() {
+        if (partitions == null || partitions.isEmpty()) {
+            String topic = Topics.SUBJECT_KEYS.name();
+            partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         while (partitions.stream().anyMatch(p -> consumer.position(p, READ_TIMEOUT) < end.get(p))) {
@@ -70,16 +114,30 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
             }
             for (ConsumerRecord<String, SubjectKey> record : consumer.poll(Duration.ofMillis(100))) {
                 if (record.value() == null) {
-                    keys.remove(record.key());
+                    DataKey erased = keys.remove(record.key());
+                    if (erased != null) {
+                        bySubject.computeIfPresent(erased.subject(), (subject, ids) -> {
+                            ids.remove(erased.keyId());
+                            return ids.isEmpty() ? null : ids;
+                        });
+                    }
                 } else {
                     SubjectKey k = record.value();
                     byte[] secret = new byte[k.getSecret().remaining()];
                     k.getSecret().duplicate().get(secret);
                     keys.put(record.key(), new DataKey(k.getKeyId(), k.getSubject(), secret));
+                    bySubject.computeIfAbsent(k.getSubject(), subject -> new ArrayList<>()).add(k.getKeyId());
                 }
             }
         }
         readAt = System.nanoTime();
+    }
+
+    /** The key topic could not be read: a key may exist that this store cannot see yet. */
+    public static final class Unavailable extends IllegalStateException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @Override

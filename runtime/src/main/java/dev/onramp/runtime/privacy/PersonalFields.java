@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
+import dev.onramp.schemas.TrustedContracts;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
@@ -20,6 +21,11 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class PersonalFields {
     private static final Map<Schema, Boolean> HOLDS_PERSONAL = new ConcurrentHashMap<>();
+
+    static {
+        // A copy (deepCopy) makes Avro look the nested records' classes up by name: ours must be trusted first.
+        TrustedContracts.trust();
+    }
 
     private PersonalFields() {
     }

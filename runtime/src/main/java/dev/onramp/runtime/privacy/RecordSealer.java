@@ -14,8 +14,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Seals the personal fields of records bound for the kept-forever topics, each record under its key's subject (the
- * topics are keyed by session id), and adds the record of each key it made to the same write: a sealed value is never
+ * Seals the personal fields of records bound for the kept-forever topics (and the recipients), each record under its
+ * key's subject (the topics are keyed by session id), and adds the record of each key it made to the same write: a sealed value is never
  * committed without its key.
  */
 public final class RecordSealer {
@@ -32,9 +32,12 @@ public final class RecordSealer {
         this.clock = clock;
     }
 
-    /** Seals what ingest writes to the kept-forever topics. */
+    /**
+     * Seals what ingest writes to the kept-forever topics, and the recipients: a recipient's old entries stay in the
+     * compacted topic's log until the cleaner reaches them, and sealed they are unreadable from the erasure on.
+     */
     public static RecordSealer forIngest(SubjectKeys keys, Clock clock) {
-        return new RecordSealer(Set.of(Topics.WEBHOOKS_RAW.name(), Topics.SESSION_EVENTS.name()), keys, clock);
+        return new RecordSealer(Set.of(Topics.WEBHOOKS_RAW.name(), Topics.SESSION_EVENTS.name(), Topics.RECIPIENTS.name()), keys, clock);
     }
 
     public SubjectKeys keys() {

@@ -11,6 +11,7 @@ import dev.onramp.schemas.PoisonStage;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.SchemaRegistry;
 import dev.onramp.schemas.serde.SchemaRegistryException;
+import dev.onramp.runtime.privacy.KafkaKeyStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -106,7 +107,8 @@ public final class PoisonRecords {
             if (t instanceof SchemaRegistryException registry) {
                 return registry.httpStatus() == 404;
             }
-            if (t instanceof RetriableException) {
+            if (t instanceof RetriableException || t instanceof KafkaKeyStore.Unavailable) {
+                // The data keys unreadable for now is the platform's failure too: the record is read again.
                 return false;
             }
         }
