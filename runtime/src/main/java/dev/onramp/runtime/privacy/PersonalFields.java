@@ -1,6 +1,7 @@
 package dev.onramp.runtime.privacy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,10 @@ public final class PersonalFields {
 
     /** A copy with every personal field sealed under {@code key}; the record itself when it has none. */
     public static <V extends SpecificRecord> V seal(V record, DataKey key) {
-        return transformed(record, value -> SealedValue.isSealed(value) ? value : SealedValue.seal(key, value));
+        // A value that appears twice (a wallet address and the network's) seals to the same string: sealed once.
+        Map<String, String> sealed = new HashMap<>();
+        return transformed(record, value -> SealedValue.isSealed(value) ? value
+                : sealed.computeIfAbsent(value, v -> SealedValue.seal(key, v)));
     }
 
     /** A copy with every sealed field opened, or {@link SealedValue#ERASED} where its key is gone. */

@@ -3,6 +3,7 @@ package dev.onramp.runtime.privacy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -30,6 +31,9 @@ public final class SealedValue {
     private static final int TAG_BITS = 128;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    /** Looking a cipher up costs more than sealing a short value with it: each thread keeps its own, initialised per use. */
+    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(() -> instance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> instance(() -> Mac.getInstance("HmacSHA256")));
 
     private SealedValue() {
     }
@@ -38,11 +42,10 @@ public final class SealedValue {
         byte[] plain = plaintext.getBytes(StandardCharsets.UTF_8);
         byte[] secret = key.secret();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             byte[] nonce = Arrays.copyOf(mac.doFinal(plain), NONCE_BYTES);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(secret, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            Cipher cipher = encrypting(new SecretKeySpec(secret, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(key.keyId().getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plain);
             ByteBuffer out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed);
@@ -50,6 +53,34 @@ public final class SealedValue {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
+    }
+
+    private interface Lookup<T> {
+        T get() throws GeneralSecurityException;
+    }
+
+    private static <T> T instance(Lookup<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM or HMAC-SHA256 is not available", e);
+        }
+    }
+
+    /**
+     * The thread's cipher set to encrypt; a new one when the same value was just sealed with the same key (the same
+     * nonce, by design), which a GCM cipher refuses to encrypt twice in a row.
+     */
+    private static Cipher encrypting(SecretKeySpec key, GCMParameterSpec nonce) throws GeneralSecurityException {
+        Cipher cipher = AES_GCM.get();
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, key, nonce);
+        } catch (InvalidAlgorithmParameterException sameNonceAsLastTime) {
+            cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, nonce);
+            AES_GCM.set(cipher);
+        }
+        return cipher;
     }
 
     public static boolean isSealed(String value) {
@@ -77,7 +108,7 @@ public final class SealedValue {
         }
         try {
             byte[] bytes = DECODER.decode(sealed.substring(PREFIX.length() + keyId.length() + 1));
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = AES_GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.secret(), "AES"),
                     new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
             cipher.updateAAD(keyId.getBytes(StandardCharsets.UTF_8));

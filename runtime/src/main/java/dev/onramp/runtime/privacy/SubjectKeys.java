@@ -1,8 +1,7 @@
 package dev.onramp.runtime.privacy;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys this instance seals with, one per subject, remembered once the key's record is committed. Each instance
@@ -10,16 +9,16 @@ import java.util.Map;
  * races to create "the" key, and an erasure deletes every key of the subject.
  */
 public final class SubjectKeys {
-    private final Map<String, DataKey> bySubject;
+    /**
+     * Every request thread reads it on every webhook: a concurrent map, not a lock, and when full it starts over
+     * (each session then gets one more key record) rather than keeping an access order that would need one.
+     */
+    private final Map<String, DataKey> bySubject = new ConcurrentHashMap<>();
+    private final int remembered;
 
     /** @param remembered how many subjects' keys to hold; a subject forgotten gets a new key, which costs a record */
     public SubjectKeys(int remembered) {
-        this.bySubject = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DataKey> eldest) {
-                return size() > remembered;
-            }
-        });
+        this.remembered = remembered;
     }
 
     /** The subject's key and whether it is new (its record must be written with what it seals). */
@@ -30,6 +29,9 @@ public final class SubjectKeys {
 
     /** The key's record is committed: seal the subject's next records with it. */
     public void remember(DataKey key) {
+        if (bySubject.size() >= remembered) {
+            bySubject.clear();
+        }
         bySubject.putIfAbsent(key.subject(), key);
     }
 
