@@ -154,6 +154,8 @@ class SecuredClusterIntegrationTest {
                 .as("another team cannot join a service's group").isInstanceOf(GroupAuthorizationException.class);
         assertThatThrownBy(() -> read("other-team", "other-team-recipients", Topics.RECIPIENTS.name()))
                 .as("nor read who is told").isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> read("other-team", "other-team-keys", Topics.SUBJECT_KEYS.name()))
+                .as("nor the data keys that open the sealed fields").isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
