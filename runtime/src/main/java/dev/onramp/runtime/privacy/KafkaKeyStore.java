@@ -3,9 +3,11 @@ package dev.onramp.runtime.privacy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.onramp.schemas.SubjectKey;
 import dev.onramp.schemas.Topics;
@@ -24,6 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class KafkaKeyStore implements KeyStore, AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Longer than a transaction's markers take to reach every partition it wrote. */
+    private static final Duration MARKER_WAIT = Duration.ofSeconds(3);
+    private static final int MISSING_HELD = 100_000;
 
     private final KafkaConsumer<String, SubjectKey> consumer;
     /** Looked up on first use, so that a service starts (and says it is not ready) while Kafka is away. */
@@ -31,6 +36,8 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
     private final Map<String, DataKey> keys = new HashMap<>();
     /** Each subject's key ids, oldest first. */
     private final Map<String, List<String>> bySubject = new HashMap<>();
+    /** Key ids looked for and not found after the markers' wait: erased (a key never comes back). */
+    private final Set<String> missing = new HashSet<>();
     private final long refreshNanos;
     private long readAt;
 
@@ -55,8 +62,21 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
         if (held != null && System.nanoTime() - readAt <= refreshNanos) {
             return Optional.of(held);
         }
+        if (held == null && missing.contains(keyId)) {
+            return Optional.empty();
+        }
         try {
             readToEnd();
+            // A transaction's commit markers land partition by partition: a value can be readable a moment before the
+            // key committed with it. Only a key still absent after that moment is taken as erased (and remembered so).
+            for (long deadline = System.nanoTime() + MARKER_WAIT.toNanos(); held == null && !keys.containsKey(keyId)
+                    && System.nanoTime() < deadline; ) {
+                Thread.sleep(50);
+                readToEnd();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while reading " + Topics.SUBJECT_KEYS.name(), e);
         } catch (RuntimeException e) {
             if (held != null) {
                 // Known, if not re-checked: an erasure takes effect here once the topic can be read again.
@@ -64,7 +84,14 @@ public final class KafkaKeyStore implements KeyStore, AutoCloseable {
             }
             throw new Unavailable("could not read " + Topics.SUBJECT_KEYS.name() + ": " + e.getMessage(), e);
         }
-        return Optional.ofNullable(keys.get(keyId));
+        DataKey found = keys.get(keyId);
+        if (found == null) {
+            if (missing.size() >= MISSING_HELD) {
+                missing.clear();
+            }
+            missing.add(keyId);
+        }
+        return Optional.ofNullable(found);
     }
 
     @Override
