@@ -18,6 +18,7 @@ import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.NotificationRetry;
 import dev.onramp.schemas.RawWebhook;
 import dev.onramp.schemas.RecipientMask;
+import dev.onramp.schemas.ErasureRequest;
 import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.SessionAlert;
 import dev.onramp.schemas.SessionOutcome;
@@ -36,7 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * "What happened to session cos_… and what did we tell the user?": every webhook received, each state change the
  * processor applied or ignored (with why), the outcome, every notification attempt, alerts, recipient changes and
- * operators' redrives,
+ * operators' redrives and erasure requests,
  * merged in time order from the topics, which are the system of record. Each topic is read only in the session's
  * partition, and from {@code since} on when given.
  */
@@ -58,7 +59,8 @@ public final class SessionTimeline {
     public record Records(List<ConsumerRecord<String, RawWebhook>> webhooks, List<ConsumerRecord<String, SessionState>> states,
                           List<ConsumerRecord<String, SessionOutcome>> outcomes, List<ConsumerRecord<String, SessionRecipient>> recipients,
                           List<ConsumerRecord<String, NotificationRecord>> notifications, List<ConsumerRecord<String, SessionAlert>> alerts,
-                          List<ConsumerRecord<String, StripeLookup>> lookups, List<ConsumerRecord<String, Redrive>> redrives) {
+                          List<ConsumerRecord<String, StripeLookup>> lookups, List<ConsumerRecord<String, Redrive>> redrives,
+                          List<ConsumerRecord<String, ErasureRequest>> erasures) {
     }
 
     /** Everything the topics hold about one session, merged in time order (ties: the order the pipeline works in). */
@@ -66,7 +68,8 @@ public final class SessionTimeline {
         return merge(new Records(read(Topics.WEBHOOKS_RAW, sessionId, since), read(Topics.SESSION_STATE, sessionId, since),
                 read(Topics.SESSION_OUTCOMES, sessionId, since), read(Topics.RECIPIENTS, sessionId, since),
                 read(Topics.NOTIFICATIONS, sessionId, since), read(Topics.SESSION_ALERTS, sessionId, since),
-                read(Topics.STRIPE_LOOKUPS, sessionId, since), read(Topics.REDRIVES, sessionId, since)), since, revealRecipient, keys);
+                read(Topics.STRIPE_LOOKUPS, sessionId, since), read(Topics.REDRIVES, sessionId, since),
+                read(Topics.ERASURE_REQUESTS, sessionId, since)), since, revealRecipient, keys);
     }
 
     /** The timeline of one session's records; state changes before {@code since} (when given) are left out. */
@@ -80,6 +83,7 @@ public final class SessionTimeline {
         entries.addAll(alerts(records.alerts()));
         entries.addAll(lookups(records.lookups()));
         entries.addAll(redrives(records.redrives()));
+        entries.addAll(erasures(records.erasures()));
         entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::order));
         return entries;
     }
@@ -170,6 +174,12 @@ public final class SessionTimeline {
             return TimelineEntry.of(lookup.getLookedUpAt(), 5, "stripe_lookup", "answer", lookup.getAnswer().name(),
                     "status", lookup.getStatusRaw(), "asked_by", lookup.getAlertKind() + " " + lookup.getAlertSequence());
         }).toList();
+    }
+
+    /** An operator's request to forget the session's person: by whose key, when (what it erased now reads "[erased]"). */
+    private static List<TimelineEntry> erasures(List<ConsumerRecord<String, ErasureRequest>> erasures) {
+        return erasures.stream().map(record -> TimelineEntry.of(record.value().getRequestedAt(), 6, "erasure_requested",
+                "request", record.value().getRequestId(), "by", record.value().getRequestedBy())).toList();
     }
 
     /** An operator's redrive of one of the session's dead letters: which, by whose key, when. */

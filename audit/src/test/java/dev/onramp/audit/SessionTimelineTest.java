@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.onramp.runtime.privacy.KeyStore;
 import dev.onramp.schemas.Channel;
 import dev.onramp.schemas.DeliveryStatus;
+import dev.onramp.schemas.ErasureRequest;
 import dev.onramp.schemas.NotificationRecord;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.OutcomeKind;
@@ -51,12 +52,16 @@ class SessionTimelineTest {
                 List.of(at(outcomeAt.plusSeconds(5), NotificationRecord.newBuilder().setNotificationId("n_1").setSessionId(SESSION)
                         .setOutcome(OutcomeKind.FULFILLED).setChannel(Channel.EMAIL).setRecipientMasked("b***@example.com")
                         .setStatus(DeliveryStatus.SENT).setAttempts(1).setAt(outcomeAt.plusSeconds(5)).build())),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(),
+                List.of(at(outcomeAt.plusSeconds(60), ErasureRequest.newBuilder().setRequestId("era_1").setSessionId(SESSION)
+                        .setRequestedBy("adm_0123abcd").setRequestedAt(outcomeAt.plusSeconds(60)).build())));
 
         List<TimelineEntry> timeline = SessionTimeline.merge(records, null, false, NO_KEYS);
 
         assertThat(timeline).extracting(TimelineEntry::kind).containsExactly(
-                "recipient", "webhook", "state", "webhook", "state", "webhook", "state", "outcome", "webhook", "notification");
+                "recipient", "webhook", "state", "webhook", "state", "webhook", "state", "outcome", "webhook", "notification",
+                "erasure_requested");
+        assertThat(timeline.get(timeline.size() - 1).details()).containsEntry("by", "adm_0123abcd").containsEntry("request", "era_1");
         assertThat(timeline).extracting(TimelineEntry::at).isSorted();
         assertThat(timeline.get(0).details()).containsEntry("email", "b***r@example.com");
         assertThat(timeline.stream().filter(e -> e.kind().equals("state")).map(e -> e.details().get("disposition")))

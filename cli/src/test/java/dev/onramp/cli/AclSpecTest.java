@@ -58,6 +58,8 @@ class AclSpecTest {
                 // Unsubscribe links (ingest) and gone addresses (the notifier): schemas/README.md says why two.
                 Map.entry(Topics.SUPPRESSIONS.name(), Set.of("ingest", "notifier")),
                 Map.entry(Topics.REDRIVES.name(), Set.of("console")),
+                // An erasure asked on the console is a command ingest carries out (ErasureRequests).
+                Map.entry(Topics.ERASURE_REQUESTS.name(), Set.of("console")),
                 Map.entry(Topics.SUBJECT_KEYS.name(), Set.of("ingest")),
                 Map.entry(Topics.POISON_RECORDS.name(), Set.of("processor", "notifier"))));
         Map<String, Set<String>> expected = new TreeMap<>();

@@ -11,6 +11,8 @@ import dev.onramp.console.ops.DeadLetters;
 import dev.onramp.console.ops.OpsApi;
 import dev.onramp.console.ops.PipelineWatch;
 import dev.onramp.console.ops.ProcessorClient;
+import dev.onramp.console.ops.Eraser;
+import dev.onramp.console.ops.Operations;
 import dev.onramp.console.ops.Redriver;
 import dev.onramp.console.ops.SessionLookup;
 import dev.onramp.console.ops.StalledSessions;
@@ -56,6 +58,7 @@ public final class ConsoleService implements AutoCloseable {
             KafkaKeyStore keys = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
                     new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), Duration.ofSeconds(5)));
             SessionLookup sessions = new SessionLookup(topics, service.registry(), processor, keys);
+            Eraser eraser = new Eraser(keys, writer, topics, service.registry(), service.admin(), Eraser.WAIT_FOR_INGEST, clock);
             StalledSessions stalled = new StalledSessions(topics, service.registry(), clock);
             DeadLetterCounts counts = service.own(new DeadLetterCounts(config.kafka().clientConfig()));
             PipelineWatch watch = service.own(new PipelineWatch(config.watched(), new ConsumerLag(service.admin(), "onramp"),
@@ -63,8 +66,9 @@ public final class ConsoleService implements AutoCloseable {
             AdminAuth auth = new AdminAuth(config.adminKeys(), config.trustedProxies(), new FailedAuthLimit("console"));
 
             ServiceHttp http = service.http(List.of(), List.of(DependencyChecks.kafka(service.admin())), false);
-            new OpsApi(sessions, deadLetters, redriver, watch, stalled).routes(http.app(), auth);
-            new ConsolePages(auth, config.signInTtl(), config.secureCookie(), sessions, deadLetters, redriver, watch, stalled,
+            Operations ops = new Operations(sessions, deadLetters, redriver, eraser, watch, stalled);
+            new OpsApi(ops).routes(http.app(), auth);
+            new ConsolePages(auth, config.signInTtl(), config.secureCookie(), ops,
                     config.watchInterval(), clock).routes(http.app());
             http.start(config.host(), config.port(), -1);
             return new ConsoleService(service, http);

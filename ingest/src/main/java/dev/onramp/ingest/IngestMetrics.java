@@ -33,7 +33,10 @@ public final class IngestMetrics {
     }
 
     public void erasure(String outcome) {
-        Counter.builder("onramp.ingest.erasures").tag("outcome", outcome).register(registry).increment();
+        Counter.builder("onramp.ingest.erasures").tag("outcome", outcome)
+                .description("Erasures of a session's personal data, asked through the platform API or on the console: erased, or"
+                        + " unavailable (the keys could not be read or Kafka refused the tombstones; the API answered 503, a console"
+                        + " request is tried again)").register(registry).increment();
     }
 
     public void recipient(String outcome) {

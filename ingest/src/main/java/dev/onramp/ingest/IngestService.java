@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.ingest.erasure.ErasureEndpoint;
+import dev.onramp.ingest.erasure.ErasureRequests;
 import dev.onramp.ingest.mint.MintEndpoint;
 import dev.onramp.ingest.mint.StripeOnramp;
 import dev.onramp.ingest.recipient.RecipientEndpoint;
@@ -98,8 +99,8 @@ public final class IngestService implements AutoCloseable {
             http.app().delete("/v1/sessions/{session_id}/recipient", recipients::delete);
             KafkaKeyStore keyStore = service.own(new KafkaKeyStore(config.kafka().clientConfig(),
                     new RegistryAvroDeserializer<>(SubjectKey.class, service.registry()), KEY_REFRESH));
-            http.app().delete("/v1/sessions/{session_id}/personal-data",
-                    new ErasureEndpoint(new SubjectErasure(keyStore, writer, config.kafkaTimeout()), subjectKeys, metrics)::erase);
+            SubjectErasure erasure = new SubjectErasure(keyStore, writer, config.kafkaTimeout());
+            http.app().delete("/v1/sessions/{session_id}/personal-data", new ErasureEndpoint(erasure, subjectKeys, metrics)::erase);
             if (stripe != null) {
                 MintEndpoint mints = new MintEndpoint(stripe, writer, new WebhookMapper(), metrics,
                         OutboundUrlPolicy.of(config.allowPrivateNetworks()), config.kafkaTimeout(), clock, config.stripe().concurrentMints());
@@ -118,6 +119,7 @@ public final class IngestService implements AutoCloseable {
             }
             service.own(new WebhookRedrives(config.kafka(), config.transactionalId() + "-redrives", new ClientSecretRedactor(json),
                     config.sealPersonalData() ? sealer : RecordSealer.NONE, metrics));
+            service.own(new ErasureRequests(config.kafka(), config.transactionalId() + "-erasures", erasure, subjectKeys, metrics));
             http.start(config.host(), config.port(), config.adminPort());
             return new IngestService(service, http);
         });

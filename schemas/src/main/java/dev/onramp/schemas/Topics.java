@@ -64,6 +64,13 @@ public final class Topics {
             Topic.forever("onramp.redrives.v1", Redrive.class);
 
     /**
+     * console: each erasure an operator asked for, by whom and when; carried out by ingest, which tombstones the
+     * session's data keys and recipient. Forever (audit); no personal data.
+     */
+    public static final Topic<ErasureRequest> ERASURE_REQUESTS =
+            Topic.forever("onramp.erasure-requests.v1", ErasureRequest.class);
+
+    /**
      * ingest: the data keys that seal each subject's personal and pseudonymous fields on the kept-forever topics.
      * Compacted, keyed by key id; a tombstone erases a key. Only the pipeline's principals may read it.
      */
@@ -78,7 +85,7 @@ public final class Topics {
             WEBHOOKS_RAW, WEBHOOKS_DLQ, SESSION_EVENTS, RECIPIENTS,
             SESSION_STATE, SESSION_OUTCOMES, SESSION_ALERTS, STRIPE_LOOKUPS,
             NOTIFICATION_INTENTS, NOTIFICATION_RESULTS, NOTIFICATIONS, NOTIFICATIONS_DLQ, SUPPRESSIONS,
-            REDRIVES, SUBJECT_KEYS, POISON_RECORDS);
+            REDRIVES, ERASURE_REQUESTS, SUBJECT_KEYS, POISON_RECORDS);
 
     private Topics() {
     }

@@ -29,6 +29,7 @@ public final class TrustedContracts {
                 .add(ChannelSuppression.class).add(SuppressionReason.class).add(EventSource.class)
                 .add(Redrive.class).add(WebhookReplay.class).add(NotificationRetry.class)
                 .add(OccurredAtSource.class).add(StripeLookup.class).add(StripeAnswer.class).add(SubjectKey.class)
+                .add(ErasureRequest.class)
                 .build();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
         done = true;

@@ -21,41 +21,38 @@ public final class OpsApi {
     static final int MAX_BATCH = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SessionLookup sessions;
-    private final DeadLetters deadLetters;
-    private final Redriver redriver;
-    private final PipelineWatch watch;
-    private final StalledSessions stalled;
+    private final Operations ops;
 
-    public OpsApi(SessionLookup sessions, DeadLetters deadLetters, Redriver redriver, PipelineWatch watch, StalledSessions stalled) {
-        this.sessions = sessions;
-        this.deadLetters = deadLetters;
-        this.redriver = redriver;
-        this.watch = watch;
-        this.stalled = stalled;
+
+    public OpsApi(Operations ops) {
+        this.ops = ops;
     }
 
     public void routes(Javalin app, AdminAuth auth) {
         app.before("/v1/*", auth);
         app.get("/v1/sessions/{session_id}/timeline", ctx -> ctx.json(Map.of("session_id", ctx.pathParam("session_id"),
-                "timeline", sessions.timeline(ctx.pathParam("session_id")))));
+                "timeline", ops.sessions().timeline(ctx.pathParam("session_id")))));
         app.get("/v1/sessions/{session_id}/notifications", ctx -> ctx.json(Map.of("session_id", ctx.pathParam("session_id"),
-                "channels", sessions.notifications(ctx.pathParam("session_id")))));
+                "channels", ops.sessions().notifications(ctx.pathParam("session_id")))));
+        app.post("/v1/sessions/{session_id}/erasure-requests", ctx -> {
+            Eraser.Receipt receipt = ops.eraser().request(ctx.pathParam("session_id"), AdminAuth.keyId(ctx));
+            ctx.status(receipt.carriedOut() ? HttpStatus.OK : HttpStatus.ACCEPTED).json(receipt.toJson());
+        });
         app.get("/v1/dead-letters/{kind}", this::list);
-        app.get("/v1/dead-letters/{kind}/{partition}/{offset}", ctx -> ctx.json(deadLetters.entry(kind(ctx),
+        app.get("/v1/dead-letters/{kind}/{partition}/{offset}", ctx -> ctx.json(ops.deadLetters().entry(kind(ctx),
                         intParam(ctx, "partition"), longParam(ctx, "offset"))
                 .orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "dead_letter_not_found", "no such entry")).toJson()));
         app.post("/v1/dead-letters/{kind}/{partition}/{offset}/redrive", this::redriveOne);
         app.post("/v1/dead-letters/{kind}/redrive", this::redriveBatch);
-        app.get("/v1/pipeline", ctx -> ctx.json(watch.latest().toJson()));
+        app.get("/v1/pipeline", ctx -> ctx.json(ops.watch().latest().toJson()));
         app.get("/v1/stalled-sessions", ctx -> ctx.json(Map.of("sessions",
-                stalled.now().stream().map(StalledSessions.Stalled::toJson).toList())));
+                ops.stalled().now().stream().map(StalledSessions.Stalled::toJson).toList())));
     }
 
     private void list(Context ctx) {
         DeadLetterKind kind = kind(ctx);
         String session = ctx.queryParam("session_id");
-        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions(kind)),
+        DeadLetters.Page page = ops.deadLetters().page(kind, PageCursor.parse(ctx.queryParam("cursor"), ops.deadLetters().partitions(kind)),
                 ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50), filter(session, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", kind.path());
@@ -66,7 +63,7 @@ public final class OpsApi {
     }
 
     private void redriveOne(Context ctx) {
-        RedriveOutcome outcome = redriver.redrive(kind(ctx), intParam(ctx, "partition"), longParam(ctx, "offset"), AdminAuth.keyId(ctx));
+        RedriveOutcome outcome = ops.redriver().redrive(kind(ctx), intParam(ctx, "partition"), longParam(ctx, "offset"), AdminAuth.keyId(ctx));
         ctx.status(outcome instanceof RedriveOutcome.Refused ? HttpStatus.CONFLICT : HttpStatus.OK).json(outcome.toJson());
     }
 
@@ -85,7 +82,7 @@ public final class OpsApi {
                     "name session_id or reason_contains: a batch redrive of everything is not offered");
         }
         int limit = Math.min(MAX_BATCH, Math.max(1, body.path("limit").asInt(MAX_BATCH)));
-        List<RedriveOutcome> outcomes = redriver.redriveAll(kind(ctx), filter(session, reason), limit, AdminAuth.keyId(ctx));
+        List<RedriveOutcome> outcomes = ops.redriver().redriveAll(kind(ctx), filter(session, reason), limit, AdminAuth.keyId(ctx));
         ctx.json(Map.of("results", outcomes.stream().map(RedriveOutcome::toJson).toList()));
     }
 

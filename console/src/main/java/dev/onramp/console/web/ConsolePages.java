@@ -14,15 +14,13 @@ import dev.onramp.console.ops.AdminAuth;
 import dev.onramp.console.ops.DeadLetterEntry;
 import dev.onramp.console.ops.DeadLetterKind;
 import dev.onramp.console.ops.DeadLetters;
+import dev.onramp.console.ops.Eraser;
 import dev.onramp.console.ops.OpsApi;
+import dev.onramp.console.ops.Operations;
 import dev.onramp.console.ops.PageCursor;
 import dev.onramp.console.ops.PipelineSnapshot;
-import dev.onramp.console.ops.PipelineWatch;
 import dev.onramp.console.ops.ProcessorClient;
 import dev.onramp.console.ops.RedriveOutcome;
-import dev.onramp.console.ops.Redriver;
-import dev.onramp.console.ops.SessionLookup;
-import dev.onramp.console.ops.StalledSessions;
 import dev.onramp.runtime.ApiError;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -51,24 +49,14 @@ public final class ConsolePages {
     private final SignIns signIns;
     private final boolean secureCookie;
     private final AdminAuth auth;
-    private final SessionLookup sessions;
-    private final DeadLetters deadLetters;
-    private final Redriver redriver;
-    private final PipelineWatch watch;
-    private final StalledSessions stalled;
+    private final Operations ops;
     private final Duration watchInterval;
 
-    public ConsolePages(AdminAuth auth, Duration signInTtl, boolean secureCookie, SessionLookup sessions, DeadLetters deadLetters,
-                        Redriver redriver, PipelineWatch watch, StalledSessions stalled, Duration watchInterval,
-                        Clock clock) {
+    public ConsolePages(AdminAuth auth, Duration signInTtl, boolean secureCookie, Operations ops, Duration watchInterval, Clock clock) {
+        this.ops = ops;
         this.auth = auth;
         this.signIns = new SignIns(signInTtl, clock);
         this.secureCookie = secureCookie;
-        this.sessions = sessions;
-        this.deadLetters = deadLetters;
-        this.redriver = redriver;
-        this.watch = watch;
-        this.stalled = stalled;
         this.watchInterval = watchInterval;
     }
 
@@ -84,13 +72,14 @@ public final class ConsolePages {
             ctx.redirect("/console/sign-in", HttpStatus.SEE_OTHER);
         }));
         app.get("/console", signedIn(false, this::overview));
-        app.get("/console/sessions", signedIn(false, this::session));
-        app.get("/console/stalled", signedIn(false, (ctx, who) -> render(ctx, "stalled.jte",
-                frame("Stalled sessions", "stalled", who, 0), Map.of("sessions", stalled.now()))));
+        app.get("/console/sessions", signedIn(false, (ctx, who) -> session(ctx, who, ctx.queryParam("id"), null)));
+        app.post("/console/sessions/erase", signedIn(true, this::erase));
+        app.get("/console/stalled", signedIn(false, (ctx, who) -> render(ctx, "ops.stalled().jte",
+                frame("Stalled sessions", "stalled", who, 0), Map.of("sessions", ops.stalled().now()))));
         app.get("/console/dead-letters/{kind}", signedIn(false, this::deadLetters));
         app.get("/console/dead-letters/{kind}/{partition}/{offset}", signedIn(false, (ctx, who) -> deadLetter(ctx, who, null)));
         app.post("/console/dead-letters/{kind}/{partition}/{offset}/redrive", signedIn(true, (ctx, who) -> deadLetter(ctx, who,
-                redriver.redrive(OpsApi.kind(ctx), OpsApi.intParam(ctx, "partition"), OpsApi.longParam(ctx, "offset"), who.keyId()))));
+                ops.redriver().redrive(OpsApi.kind(ctx), OpsApi.intParam(ctx, "partition"), OpsApi.longParam(ctx, "offset"), who.keyId()))));
     }
 
     /** A page handler that knows who is signed in. */
@@ -144,16 +133,25 @@ public final class ConsolePages {
     }
 
     private void overview(Context ctx, SignIns.SignIn who) {
-        PipelineSnapshot snapshot = watch.latest();
+        PipelineSnapshot snapshot = ops.watch().latest();
         List<ChartView> charts = snapshot.charts().stream().map(c -> ChartView.of(c, watchInterval)).toList();
         render(ctx, "overview.jte", frame("Overview", "overview", who, OVERVIEW_REFRESH_SECONDS),
-                Map.of("snapshot", snapshot, "charts", charts, "stalled", stalled.now().size()));
+                Map.of("snapshot", snapshot, "charts", charts, "stalled", ops.stalled().now().size()));
     }
 
-    private void session(Context ctx, SignIns.SignIn who) {
-        String query = Optional.ofNullable(ctx.queryParam("id")).map(String::trim).orElse("");
+    private void erase(Context ctx, SignIns.SignIn who) {
+        String sessionId = Optional.ofNullable(ctx.formParam("id")).map(String::trim).orElse("");
+        if (!"yes".equals(ctx.formParam("confirm"))) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "not_confirmed", "Tick the confirmation to erase a person's data.");
+        }
+        session(ctx, who, sessionId, ops.eraser().request(sessionId, who.keyId()));
+    }
+
+    private void session(Context ctx, SignIns.SignIn who, String id, Eraser.Receipt erasure) {
+        String query = Optional.ofNullable(id).map(String::trim).orElse("");
         Map<String, Object> params = new HashMap<>();
         params.put("query", query);
+        params.put("erasure", erasure);
         params.put("error", null);
         params.put("status", null);
         params.put("outcome", null);
@@ -161,11 +159,11 @@ public final class ConsolePages {
         params.put("notifications", Map.of());
         if (!query.isEmpty()) {
             try {
-                ProcessorClient.SessionSummary summary = sessions.summary(query);
+                ProcessorClient.SessionSummary summary = ops.sessions().summary(query);
                 params.put("status", summary.status());
                 params.put("outcome", summary.outcome().orElse(null));
-                params.put("timeline", sessions.timeline(query, summary));
-                params.put("notifications", sessions.notifications(query, summary));
+                params.put("timeline", ops.sessions().timeline(query, summary));
+                params.put("notifications", ops.sessions().notifications(query, summary));
             } catch (ApiError e) {
                 params.put("error", e.getMessage());
             }
@@ -176,7 +174,7 @@ public final class ConsolePages {
     private void deadLetters(Context ctx, SignIns.SignIn who) {
         DeadLetterKind kind = OpsApi.kind(ctx);
         String session = Optional.ofNullable(ctx.queryParam("session_id")).map(String::trim).orElse("");
-        DeadLetters.Page page = deadLetters.page(kind, PageCursor.parse(ctx.queryParam("cursor"), deadLetters.partitions(kind)), 50,
+        DeadLetters.Page page = ops.deadLetters().page(kind, PageCursor.parse(ctx.queryParam("cursor"), ops.deadLetters().partitions(kind)), 50,
                 OpsApi.filter(session, null));
         Map<String, Object> params = new HashMap<>();
         params.put("kind", kind);
@@ -188,7 +186,7 @@ public final class ConsolePages {
 
     private void deadLetter(Context ctx, SignIns.SignIn who, RedriveOutcome result) {
         DeadLetterKind kind = OpsApi.kind(ctx);
-        DeadLetterEntry entry = deadLetters.entry(kind, OpsApi.intParam(ctx, "partition"), OpsApi.longParam(ctx, "offset"))
+        DeadLetterEntry entry = ops.deadLetters().entry(kind, OpsApi.intParam(ctx, "partition"), OpsApi.longParam(ctx, "offset"))
                 .orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "dead_letter_not_found", "There is no such entry (any more)."));
         Map<String, Object> params = new HashMap<>();
         params.put("entry", entry);

@@ -25,6 +25,7 @@ import dev.onramp.console.ConsoleFixture;
 import dev.onramp.devstack.FreePorts;
 import dev.onramp.devstack.stripe.OnrampEvents;
 import dev.onramp.runtime.kafka.TopicReader;
+import dev.onramp.schemas.ErasureRequest;
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.Redrive;
 import dev.onramp.schemas.StripeAnswer;
@@ -36,6 +37,7 @@ import dev.onramp.testkit.DevStackExtension;
 import dev.onramp.testkit.http.ForwardingProxy;
 import dev.onramp.testkit.http.LoopbackClient;
 import dev.onramp.testkit.push.LocalPushService;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -263,6 +265,46 @@ class OpsApiIntegrationTest {
         for (String name : used) {
             assertThat(exposed).as(name + " is used by an alert or a panel").containsPattern("(?m)^" + name + "[{ ]");
         }
+    }
+
+    @Test
+    void anOperatorErasesAPersonAndTheRequestIsTheAuditRecord() throws Exception {
+        String erased = "cos_ConsoleApiErased001";
+        pipeline.recipient(erased, "{\"email\":\"forget.me@example.com\"}");
+        for (String status : List.of("initialized", "requires_payment", "fulfillment_processing")) {
+            assertThat(pipeline.webhook("evt_erased_" + status, erased, status)).isEqualTo(200);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(pipeline.session(erased).body()).contains("\"status\":\"fulfillment_processing\""));
+        String wallet = JSON.readTree(pipeline.session(erased).body()).path("transaction_details").path("wallet_address").asText();
+        assertThat(wallet).isNotBlank().doesNotContain("erased").doesNotStartWith("sealed:");
+
+        assertThat(post("/v1/sessions/" + erased + "/erasure-requests", "", ConsoleFixture.PLATFORM_KEY).statusCode())
+                .as("a platform key does not open the console's API").isEqualTo(401);
+        assertThat(post("/v1/sessions/not-a-session/erasure-requests", "", ConsoleFixture.ADMIN_KEY).statusCode()).isEqualTo(400);
+        HttpResponse<String> answer = post("/v1/sessions/" + erased + "/erasure-requests", "", ConsoleFixture.ADMIN_KEY);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode receipt = json(answer);
+        assertThat(receipt.path("status").asText()).isEqualTo("erased");
+        assertThat(receipt.path("data_keys").asInt()).isEqualTo(1);
+        assertThat(receipt.path("request_id").asText()).matches("era_[0-9a-f]{24}");
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(pipeline.session(erased).body())
+                .path("transaction_details").path("wallet_address").asText()).isEqualTo("[erased]"));
+        List<ConsumerRecord<String, ErasureRequest>> requests = TopicReader.of(STACK.bootstrapServers()).readKey(
+                Topics.ERASURE_REQUESTS.name(), new RegistryAvroDeserializer<>(ErasureRequest.class, registry), erased, null);
+        assertThat(requests).singleElement().satisfies(r -> {
+            assertThat(r.value().getRequestId()).isEqualTo(receipt.path("request_id").asText());
+            assertThat(r.value().getRequestedBy()).matches("adm_[0-9a-f]{8}");
+            assertThat(r.value().toString()).as("no personal data in the audit record")
+                    .doesNotContain(wallet).doesNotContain("forget.me").doesNotContain(ConsoleFixture.ADMIN_KEY);
+        });
+        JsonNode timeline = json(get("/v1/sessions/" + erased + "/timeline", ConsoleFixture.ADMIN_KEY)).path("timeline");
+        assertThat(timeline.findValuesAsText("kind")).contains("webhook", "state", "erasure_requested");
+        assertThat(timeline.toString()).doesNotContain(wallet).contains("[erased]");
+
+        JsonNode second = json(post("/v1/sessions/" + erased + "/erasure-requests", "", ConsoleFixture.ADMIN_KEY));
+        assertThat(second.path("data_keys").asInt()).as("nothing left to erase").isZero();
     }
 
     /** What Prometheus would scrape from each service and the console. */

@@ -46,7 +46,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) against a running
  * pipeline whose SMTP server is down: sign in, find a simulated session, redrive a dead-lettered webhook and watch
- * the session move on, see the failing SMTP on the overview. Any console error of the browser (a CSP violation
+ * the session move on, erase its person, see the failing SMTP on the overview. Any console error of the browser (a CSP violation
  * among them) fails the test; screenshots go to {@code target/screenshots}.
  */
 @Tag("slow")
@@ -121,6 +121,7 @@ class ConsoleBrowserIntegrationTest {
         signIn();
         findASimulatedSession();
         redriveTheDeadLetteredWebhook();
+        eraseThePersonOfTheSession();
         seeTheFailingSmtpOnTheOverview();
         signOut();
     }
@@ -166,6 +167,19 @@ class ConsoleBrowserIntegrationTest {
         browser.findElement(By.linkText("See the session")).click();
         until(() -> "fulfillment_complete".equals(browser.findElement(By.cssSelector("[data-session-status]")).getText()), true);
         assertThat(browser.findElements(By.cssSelector("tr[data-kind=outcome]"))).hasSize(1);
+    }
+
+    /** On the redriven session's page: forget its person, and see the request in its timeline. */
+    private void eraseThePersonOfTheSession() throws IOException {
+        everyFieldHasALabel();
+        browser.findElement(By.id("confirm-erasure")).click();
+        browser.findElement(By.xpath("//button[text()='Erase personal data']")).click();
+        until(() -> !browser.findElements(By.cssSelector("[data-erasure-result]")).isEmpty(), false);
+        assertThat(browser.findElement(By.cssSelector("[data-erasure-result]")).getAttribute("data-erasure-result"))
+                .as(browser.findElement(By.tagName("main")).getText()).isEqualTo("erased");
+        screenshot("erased");
+        browser.get(pipeline.consoleUrl() + "/console/sessions?id=" + WAITING);
+        until(() -> !browser.findElements(By.cssSelector("tr[data-kind=erasure_requested]")).isEmpty(), true);
     }
 
     private void seeTheFailingSmtpOnTheOverview() throws IOException {

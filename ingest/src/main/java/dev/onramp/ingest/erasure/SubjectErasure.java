@@ -13,7 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Forgets a subject: every data key of theirs and their recipient entry, tombstoned in one transaction. What the keys
  * sealed, wherever it was copied, then opens to "[erased]". Behind the platform API and {@code onramp erase}: ingest's
- * principal is the one writer of the key topic.
+ * principal is the one writer of the key topic. Erasures asked on the console are carried out by {@link ErasureRequests}.
  */
 public final class SubjectErasure {
     private final KafkaKeyStore keys;
@@ -26,8 +26,29 @@ public final class SubjectErasure {
         this.timeout = timeout;
     }
 
-    /** What one erasure deleted: the keys it found (0 when erased before) and the recipient entry. */
-    public record Erased(String subject, int dataKeys) {
+    /** What erasing a subject deletes: every data key found (none when erased before) and the recipient entry. */
+    public record Erased(String subject, List<String> keyIds) {
+        public int dataKeys() {
+            return keyIds.size();
+        }
+
+        /** A tombstone per data key and one for the recipient entry: to be written in one transaction. */
+        public List<ProducerRecord<String, ? extends SpecificRecord>> tombstones() {
+            List<ProducerRecord<String, ? extends SpecificRecord>> tombstones = new ArrayList<>();
+            keyIds.forEach(id -> tombstones.add(new ProducerRecord<>(Topics.SUBJECT_KEYS.name(), id, null)));
+            tombstones.add(new ProducerRecord<>(Topics.RECIPIENTS.name(), subject, null));
+            return tombstones;
+        }
+    }
+
+    /**
+     * What erasing the subject now deletes, not yet written: for a caller that writes the tombstones in a transaction
+     * of its own.
+     *
+     * @throws KafkaKeyStore.Unavailable when the keys could not be read
+     */
+    public Erased planFor(String subject) {
+        return new Erased(subject, keys.keyIdsOf(subject));
     }
 
     /**
@@ -35,11 +56,8 @@ public final class SubjectErasure {
      * @throws KafkaKeyStore.Unavailable            when the keys could not be read
      */
     public Erased erase(String subject) throws TransactionalEventWriter.WriteFailed {
-        List<String> keyIds = keys.keyIdsOf(subject);
-        List<ProducerRecord<String, ? extends SpecificRecord>> tombstones = new ArrayList<>();
-        keyIds.forEach(id -> tombstones.add(new ProducerRecord<>(Topics.SUBJECT_KEYS.name(), id, null)));
-        tombstones.add(new ProducerRecord<>(Topics.RECIPIENTS.name(), subject, null));
-        writer.write(tombstones, timeout);
-        return new Erased(subject, keyIds.size());
+        Erased erased = planFor(subject);
+        writer.write(erased.tombstones(), timeout);
+        return erased;
     }
 }

@@ -1,9 +1,6 @@
 package dev.onramp.ingest.redrive;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.onramp.ingest.IngestMetrics;
@@ -12,7 +9,7 @@ import dev.onramp.session.webhook.MappedWebhook;
 import dev.onramp.session.webhook.UnmappableWebhook;
 import dev.onramp.session.webhook.WebhookMapper;
 import dev.onramp.runtime.privacy.RecordSealer;
-import dev.onramp.runtime.kafka.ConsumerLoop;
+import dev.onramp.runtime.kafka.CommandFollower;
 import dev.onramp.runtime.kafka.KafkaConnection;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.schemas.Redrive;
@@ -20,20 +17,7 @@ import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.WebhookDeadLetter;
 import dev.onramp.schemas.WebhookReplay;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
-import dev.onramp.schemas.serde.RegistryAvroSerializer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code onramp.redrives.v1}, and ingest, the one writer of the webhook topics, reads the dead letter at the place the
  * request names, maps it with this version's mapping and writes the raw webhook and its session event. The records
  * and the request's consumer offset go in one transaction, so each request is carried out exactly once, whatever
- * crashes. Notification redrives on the same topic are the notifier's and are passed over, and so are webhook
+ * crashes ({@link CommandFollower}). Notification redrives on the same topic are the notifier's and are passed over, and so are webhook
  * redrives recorded by consoles that wrote the webhook themselves ({@code awaits_ingest} false).
  *
  * <p>A request this version cannot carry out (the dead letter is gone past its retention, or still unmappable) is a
@@ -52,85 +36,40 @@ public final class WebhookRedrives implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookRedrives.class);
     public static final String GROUP = "onramp-ingest-redrives";
 
-    private final KafkaConsumer<String, Redrive> requests;
-    private final KafkaProducer<String, SpecificRecord> producer;
     private final TopicReader deadLetters;
     private final RegistryAvroDeserializer<WebhookDeadLetter> deadLetterValues;
     private final ClientSecretRedactor redactor;
     private final WebhookMapper mapper = new WebhookMapper();
     private final IngestMetrics metrics;
-    private final ConsumerLoop loop;
     private final RecordSealer sealer;
+    private final CommandFollower<Redrive> follower;
 
     public WebhookRedrives(KafkaConnection kafka, String transactionalId, ClientSecretRedactor redactor, RecordSealer sealer,
                            IngestMetrics metrics) {
         this.redactor = redactor;
         this.sealer = sealer;
         this.metrics = metrics;
-        this.requests = new KafkaConsumer<>(ConsumerLoop.groupConsumerConfig(kafka, GROUP, 20), new StringDeserializer(),
-                new RegistryAvroDeserializer<>(Redrive.class, kafka.registryClient()));
-        Map<String, Object> producer = new HashMap<>(kafka.producerConfig());
-        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        RegistryAvroSerializer<SpecificRecord> values = new RegistryAvroSerializer<>(kafka.registryClient());
-        values.configure(Map.of(), false);
-        this.producer = new KafkaProducer<>(producer, new StringSerializer(), values);
-        this.producer.initTransactions();
         this.deadLetters = new TopicReader(kafka.clientConfig());
         this.deadLetterValues = new RegistryAvroDeserializer<>(WebhookDeadLetter.class, kafka.registryClient());
-        this.requests.subscribe(List.of(Topics.REDRIVES.name()));
-        this.loop = ConsumerLoop.start("webhook redrives", requests, this::followOnce);
+        this.follower = new CommandFollower<>("webhook redrives", kafka, GROUP, transactionalId, Topics.REDRIVES, this::carryOut,
+                () -> metrics.redrive("failed"));
     }
 
-    private void followOnce() throws InterruptedException {
-        try {
-            for (ConsumerRecord<String, Redrive> request : requests.poll(Duration.ofMillis(500))) {
-                carryOut(request);
-            }
-        } catch (ProducerFencedException e) {
-            // Another instance runs with this transactional id: two ingest instances share an INGEST_TRANSACTIONAL_ID.
-            log.warn("webhook redrives: fenced by another instance with the same INGEST_TRANSACTIONAL_ID; this one stops carrying"
-                    + " out redrives: {}", e.getMessage());
-            throw new InterruptedException("fenced");
-        } catch (KafkaException e) {
-            if (e instanceof WakeupException wakeup) {
-                throw wakeup;
-            }
-            // The transaction was aborted: go back to the committed offsets and carry the requests out again.
-            log.warn("webhook redrives: {}; trying again from the last carried-out request", e.toString());
-            metrics.redrive("failed");
-            rewind();
-            Thread.sleep(2_000);
-        }
-    }
-
-    private void carryOut(ConsumerRecord<String, Redrive> request) {
+    private CommandFollower.Effects carryOut(ConsumerRecord<String, Redrive> request) {
         Redrive redrive = request.value();
-        List<ProducerRecord<String, ? extends SpecificRecord>> records = List.of();
-        String outcome = "not_ingests";
-        if (redrive != null && redrive.getAwaitsIngest() && redrive.getSubject() instanceof WebhookReplay replay) {
-            Optional<MappedWebhook> mapped = mapAgain(redrive, replay);
-            records = mapped.map(MappedWebhook::records).orElse(List.of());
-            outcome = mapped.isPresent() ? "written" : "refused";
+        if (redrive == null || !redrive.getAwaitsIngest() || !(redrive.getSubject() instanceof WebhookReplay replay)) {
+            return CommandFollower.Effects.NONE;
         }
-        RecordSealer.Sealing sealing = sealer.seal(records);
-        producer.beginTransaction();
-        for (ProducerRecord<String, ? extends SpecificRecord> record : sealing.records()) {
-            @SuppressWarnings("unchecked")
-            ProducerRecord<String, SpecificRecord> typed = (ProducerRecord<String, SpecificRecord>) record;
-            producer.send(typed);
+        Optional<MappedWebhook> mapped = mapAgain(redrive, replay);
+        if (mapped.isEmpty()) {
+            return new CommandFollower.Effects(List.of(), () -> metrics.redrive("refused"));
         }
-        TopicPartition partition = new TopicPartition(request.topic(), request.partition());
-        producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(request.offset() + 1)), requests.groupMetadata());
-        producer.commitTransaction();
-        sealing.committed();
-        if (!outcome.equals("not_ingests")) {
-            metrics.redrive(outcome);
-            if (outcome.equals("written")) {
-                log.info("redrive {} by {}: webhook {} written again", redrive.getRedriveId(), redrive.getRequestedBy(),
-                        ((WebhookReplay) redrive.getSubject()).getEventId());
-            }
-        }
+        RecordSealer.Sealing sealing = sealer.seal(mapped.get().records());
+        return new CommandFollower.Effects(sealing.records(), () -> {
+            sealing.committed();
+            metrics.redrive("written");
+            log.info("redrive {} by {}: webhook {} written again", redrive.getRedriveId(), redrive.getRequestedBy(), replay.getEventId());
+        });
     }
 
     /** The dead letter at the request's place, mapped again; empty (with a WARN) when it cannot be. */
@@ -167,26 +106,8 @@ public final class WebhookRedrives implements AutoCloseable {
         }
     }
 
-    private void rewind() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException ignored) {
-            // nothing open, or the producer must be recreated: the next transaction says which
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed = requests.committed(requests.assignment());
-        for (TopicPartition partition : requests.assignment()) {
-            OffsetAndMetadata offset = committed.get(partition);
-            if (offset != null) {
-                requests.seek(partition, offset);
-            } else {
-                requests.seekToBeginning(List.of(partition));
-            }
-        }
-    }
-
     @Override
     public void close() {
-        loop.close();
-        producer.close(Duration.ofSeconds(5));
+        follower.close();
     }
 }
