@@ -69,10 +69,8 @@ public final class IngestService implements AutoCloseable {
                     config.kafka().producerConfig(), config.transactionalId(), config.writers(), service.registry(), config.kafkaTimeout(),
                     config.commitLinger(), config.commitLingerRequests()));
             SubjectKeys subjectKeys = new SubjectKeys(SUBJECT_KEYS_HELD);
-            RecordSealer sealer = RecordSealer.forIngest(subjectKeys, clock);
-            if (config.sealPersonalData()) {
-                writer.sealingWith(sealer);
-            }
+            RecordSealer sealer = config.sealPersonalData() ? RecordSealer.forIngest(subjectKeys, clock) : RecordSealer.NONE;
+            writer.sealingWith(sealer);
             WebhookEndpoint webhooks = new WebhookEndpoint(
                     new SignatureVerifier(config.webhookSecrets(), config.signatureTolerance(), clock),
                     new ClientSecretRedactor(json), new WebhookMapper(), writer, metrics,
@@ -118,7 +116,7 @@ public final class IngestService implements AutoCloseable {
                 http.app().post("/unsubscribe", unsubscribe::unsubscribe);
             }
             service.own(new WebhookRedrives(config.kafka(), config.transactionalId() + "-redrives", new ClientSecretRedactor(json),
-                    config.sealPersonalData() ? sealer : RecordSealer.NONE, metrics));
+                    sealer, metrics));
             service.own(new ErasureRequests(config.kafka(), config.transactionalId() + "-erasures", erasure, subjectKeys, metrics));
             http.start(config.host(), config.port(), config.adminPort());
             return new IngestService(service, http);
