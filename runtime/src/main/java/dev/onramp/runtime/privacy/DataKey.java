@@ -29,11 +29,12 @@ public record DataKey(String keyId, String subject, byte[] secret) {
 
     /** A new key for {@code subject}, with a random id. */
     public static DataKey generate(String subject) {
-        byte[] id = new byte[ID_BYTES];
-        byte[] secret = new byte[KEY_BYTES];
-        RANDOM.nextBytes(id);
-        RANDOM.nextBytes(secret);
-        return new DataKey(Base64.getUrlEncoder().withoutPadding().encodeToString(id), subject, secret);
+        // One draw: each is a system call under the generator's lock, which every request thread shares.
+        byte[] random = new byte[ID_BYTES + KEY_BYTES];
+        RANDOM.nextBytes(random);
+        byte[] secret = Arrays.copyOfRange(random, ID_BYTES, random.length);
+        Arrays.fill(random, ID_BYTES, random.length, (byte) 0);
+        return new DataKey(Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(random, ID_BYTES)), subject, secret);
     }
 
     @Override

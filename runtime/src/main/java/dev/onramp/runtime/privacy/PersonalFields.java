@@ -22,6 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class PersonalFields {
     private static final Map<Schema, Boolean> HOLDS_PERSONAL = new ConcurrentHashMap<>();
+    private static final Map<Schema, Plan> PLANS = new ConcurrentHashMap<>();
 
     static {
         // A copy (deepCopy) makes Avro look the nested records' classes up by name: ours must be trusted first.
@@ -71,26 +72,48 @@ public final class PersonalFields {
         }
     }
 
+    /**
+     * A copy of the record in which only what leads to a personal field is new: the records on the way are copied
+     * field by field, everything else is shared with the original (Avro strings are immutable, and neither the
+     * original nor the copy is changed afterwards by any caller). A deep copy of a webhook's payload cost more than
+     * sealing it.
+     */
+    @SuppressWarnings("unchecked")
     private static <V extends SpecificRecord> V transformed(V record, UnaryOperator<String> transform) {
         if (record == null || !holdsPersonal(record.getSchema())) {
             return record;
         }
-        V copy = SpecificData.get().deepCopy(record.getSchema(), record);
-        walk(copy, transform);
+        return (V) copied(record, transform);
+    }
+
+    private static IndexedRecord copied(IndexedRecord record, UnaryOperator<String> transform) {
+        Schema schema = record.getSchema();
+        Plan plan = PLANS.computeIfAbsent(schema, Plan::of);
+        IndexedRecord copy = (IndexedRecord) SpecificData.get().newRecord(null, schema);
+        for (int pos = 0; pos < schema.getFields().size(); pos++) {
+            copy.put(pos, record.get(pos));
+        }
+        for (int pos : plan.personal()) {
+            Object value = record.get(pos);
+            if (value != null) {
+                copy.put(pos, strings(value, transform));
+            }
+        }
+        for (int pos : plan.holding()) {
+            Object value = record.get(pos);
+            if (value != null) {
+                copy.put(pos, descended(value, transform));
+            }
+        }
         return copy;
     }
 
-    private static void walk(IndexedRecord record, UnaryOperator<String> transform) {
-        for (Schema.Field field : record.getSchema().getFields()) {
-            Object value = record.get(field.pos());
-            if (value == null) {
-                continue;
-            }
-            if (isPersonal(field)) {
-                record.put(field.pos(), strings(value, transform));
-            } else {
-                descend(value, transform);
-            }
+    /** Which fields of a record schema are personal, and which hold a personal field deeper down. */
+    private record Plan(int[] personal, int[] holding) {
+        static Plan of(Schema schema) {
+            List<Schema.Field> fields = schema.getFields();
+            return new Plan(fields.stream().filter(PersonalFields::isPersonal).mapToInt(Schema.Field::pos).toArray(),
+                    fields.stream().filter(f -> !isPersonal(f) && holdsPersonal(f.schema())).mapToInt(Schema.Field::pos).toArray());
         }
     }
 
@@ -110,14 +133,20 @@ public final class PersonalFields {
         return value;
     }
 
-    private static void descend(Object value, UnaryOperator<String> transform) {
+    /** A value that holds personal fields deeper down, with those transformed. */
+    private static Object descended(Object value, UnaryOperator<String> transform) {
         if (value instanceof IndexedRecord nested) {
-            walk(nested, transform);
-        } else if (value instanceof List<?> list) {
-            list.forEach(v -> descend(v, transform));
-        } else if (value instanceof Map<?, ?> map) {
-            map.values().forEach(v -> descend(v, transform));
+            return copied(nested, transform);
         }
+        if (value instanceof List<?> list) {
+            return list.stream().map(v -> v == null ? null : descended(v, transform)).toList();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, v == null ? null : descended(v, transform)));
+            return out;
+        }
+        return value;
     }
 
     private static boolean holds(Schema schema, List<Schema> seen) {
