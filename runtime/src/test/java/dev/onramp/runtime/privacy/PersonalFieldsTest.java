@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import dev.onramp.schemas.OnrampSessionEvent;
 import dev.onramp.schemas.RawWebhook;
@@ -67,6 +68,23 @@ class PersonalFieldsTest {
     }
 
     @Test
+    void aLongValueIsSealedCompressedAndOpensToTheSameText() {
+        DataKey key = DataKey.generate("cos_1");
+        String body = "{\"object\":\"crypto.onramp_session\",\"wallet_address\":\"" + WALLET + "\",\"status\":\"fulfillment_complete\"}"
+                .repeat(20) + "é ✓";
+        String sealed = SealedValue.seal(key, body);
+        assertThat(sealed).startsWith(SealedValue.PREFIX + "v2:" + key.keyId() + ":").doesNotContain(WALLET)
+                .hasSizeLessThan(body.length()).isEqualTo(SealedValue.seal(key, body));
+        assertThat(SealedValue.open(key, sealed)).isEqualTo(body);
+        assertThat(SealedValue.keyIdOf(sealed)).contains(key.keyId());
+
+        String relabelled = sealed.replaceFirst("^sealed:v2:", "sealed:v1:");
+        assertThatThrownBy(() -> SealedValue.open(key, relabelled)).as("the form is authenticated").isInstanceOf(IllegalArgumentException.class);
+        String noise = "x9Q!".repeat(10) + UUID.randomUUID();
+        assertThat(SealedValue.seal(key, noise)).as("short values stay v1").startsWith(SealedValue.PREFIX + "v1:");
+    }
+
+    @Test
     void aValueInClearIsReadAsItIs() {
         OnrampSessionEvent event = event();
         assertThat(PersonalFields.open(event, id -> {
@@ -91,7 +109,7 @@ class PersonalFieldsTest {
                 Topics.WEBHOOKS_RAW.name(), Topics.SESSION_EVENTS.name(), Topics.RECIPIENTS.name());
         SubjectKey written = (SubjectKey) first.records().get(0).value();
         assertThat(written.getSubject()).isEqualTo("cos_1");
-        assertThat(((RawWebhook) first.records().get(1).value()).getPayload()).startsWith(SealedValue.PREFIX + written.getKeyId() + ":")
+        assertThat(((RawWebhook) first.records().get(1).value()).getPayload()).startsWith(SealedValue.PREFIX + "v1:" + written.getKeyId() + ":")
                 .doesNotContain(WALLET);
 
         assertThat(sealer.seal(records).records()).as("not committed yet: a new key again")
