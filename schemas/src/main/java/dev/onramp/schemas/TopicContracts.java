@@ -143,7 +143,7 @@ public final class TopicContracts {
                 if (!existing.contains(topic.name())) {
                     Map<String, String> configs = new HashMap<>(topic.configs());
                     configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync);
-                    missing.add(new NewTopic(topic.name(), partitions, replicationFactor).configs(configs));
+                    missing.add(new NewTopic(topic.name(), topic.partitionsGiven(partitions), replicationFactor).configs(configs));
                 }
             }
             if (missing.isEmpty()) {
@@ -153,7 +153,9 @@ public final class TopicContracts {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                     log.info("created topic {}", entry.getKey());
-                    created.add("created topic " + entry.getKey() + " (" + partitions + " partitions, replication " + replicationFactor + ")");
+                    int count = topics.stream().filter(t -> t.name().equals(entry.getKey())).findFirst()
+                            .map(t -> t.partitionsGiven(partitions)).orElse(partitions);
+                    created.add("created topic " + entry.getKey() + " (" + count + " partitions, replication " + replicationFactor + ")");
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic " + entry.getKey() + ": " + e.getCause(), e.getCause());

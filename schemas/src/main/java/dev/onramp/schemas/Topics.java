@@ -72,10 +72,12 @@ public final class Topics {
 
     /**
      * ingest: the data keys that seal each subject's personal and pseudonymous fields on the kept-forever topics.
-     * Compacted, keyed by key id; a tombstone erases a key. Only the pipeline's principals may read it.
+     * Compacted, keyed by key id; a tombstone erases a key. Only the pipeline's principals may read it. One
+     * partition: ingest writes a session's first key in the transaction of the first webhook it seals, and every
+     * partition a transaction touches costs it a marker; every reader reads the whole topic anyway.
      */
     public static final Topic<SubjectKey> SUBJECT_KEYS =
-            Topic.compacted("onramp.subject-keys.v1", SubjectKey.class);
+            Topic.compacted("onramp.subject-keys.v1", SubjectKey.class).withPartitions(1);
 
     /** processor, notifier: input records that could not be read or processed because of the record itself. */
     public static final Topic<PoisonRecord> POISON_RECORDS =
