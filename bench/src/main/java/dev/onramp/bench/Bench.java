@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "onramp bench", mixinStandardHelpOptions = true,
         description = "Measure throughput and latency on an in-process broker; crash and fuzz runs.",
         subcommands = {IngestBench.class, ProcessorBench.class, StateBench.class, NotifierBench.class, ReplayBench.class, CrashBench.class,
-                FuzzBench.class, ClusterBench.class, CommandLine.HelpCommand.class})
+                FuzzBench.class, ClusterBench.class, SealingBench.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
