@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.kafka.TopicReader;
@@ -133,11 +135,13 @@ public final class Eraser {
         TopicPartition partition = new TopicPartition(recorded.topic(), recorded.partition());
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(INGEST_GROUP)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
             OffsetAndMetadata offset = committed.get(partition);
             return offset != null && offset.offset() > recorded.offset();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 
