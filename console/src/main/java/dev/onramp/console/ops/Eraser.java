@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.SessionIdParam;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.schemas.ErasureRequest;
-import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
@@ -80,10 +80,7 @@ public final class Eraser {
 
     /** Records the request of the admin key {@code keyId} and waits up to the configured time for ingest. */
     public synchronized Receipt request(String sessionId, String keyId) {
-        if (!SessionIds.isValid(sessionId)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
-                    "session id must look like cos_ followed by 8 to 64 letters or digits");
-        }
+        SessionIdParam.checked(sessionId);
         int held;
         try {
             held = keys.keyIdsOf(sessionId).size();

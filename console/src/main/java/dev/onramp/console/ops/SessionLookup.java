@@ -10,11 +10,11 @@ import java.util.Map;
 
 import dev.onramp.audit.SessionTimeline;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.SessionIdParam;
 import dev.onramp.runtime.kafka.TopicReader;
 import dev.onramp.runtime.privacy.KeyStore;
 import dev.onramp.runtime.privacy.PersonalFields;
 import dev.onramp.schemas.NotificationRecord;
-import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.Topics;
 import dev.onramp.schemas.serde.RegistryAvroDeserializer;
 import dev.onramp.schemas.serde.SchemaRegistry;
@@ -42,10 +42,7 @@ public final class SessionLookup {
 
     /** The session's state summary, or 404. */
     public ProcessorClient.SessionSummary summary(String sessionId) {
-        if (!SessionIds.isValid(sessionId)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
-                    "session id must look like cos_ followed by 8 to 64 letters or digits");
-        }
+        SessionIdParam.checked(sessionId);
         return processor.session(sessionId).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "session_not_found",
                 "the processor holds no session " + sessionId + " (never seen, or not heard of for SESSION_RETENTION)"));
     }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.ingest.recipient.RecipientRequest;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.SessionIdParam;
 import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.privacy.KafkaKeyStore;
 import dev.onramp.runtime.privacy.SubjectKeys;
@@ -35,7 +35,7 @@ public final class ErasureEndpoint {
     }
 
     public void erase(Context ctx) {
-        String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        String sessionId = SessionIdParam.checked(ctx.pathParam("session_id"));
         // Forgotten first, so that nothing this instance seals from now on uses a key about to be deleted.
         sealing.forget(sessionId);
         SubjectErasure.Erased erased;

@@ -7,9 +7,10 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onramp.ingest.IngestMetrics;
-import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.BoundedBody;
+import dev.onramp.runtime.SessionIdParam;
+import dev.onramp.runtime.kafka.TransactionalEventWriter;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
 import dev.onramp.schemas.SessionRecipient;
 import dev.onramp.schemas.Topics;
@@ -43,7 +44,7 @@ public final class RecipientEndpoint {
     }
 
     public void put(Context ctx) {
-        String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        String sessionId = SessionIdParam.checked(ctx.pathParam("session_id"));
         // An email, a push subscription, a URL and a locale: about a kilobyte. The platform API is behind the key, but bounded all the same.
         byte[] bytes = BoundedBody.read(ctx, MAX_BODY_BYTES);
         JsonNode body;
@@ -76,7 +77,7 @@ public final class RecipientEndpoint {
     }
 
     public void delete(Context ctx) {
-        String sessionId = RecipientRequest.validSessionId(ctx.pathParam("session_id"));
+        String sessionId = SessionIdParam.checked(ctx.pathParam("session_id"));
         write(new ProducerRecord<>(Topics.RECIPIENTS.name(), sessionId, null));
         metrics.recipient("removed");
         ctx.status(HttpStatus.NO_CONTENT);

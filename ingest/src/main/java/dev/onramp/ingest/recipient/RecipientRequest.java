@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onramp.runtime.ApiError;
 import dev.onramp.runtime.net.OutboundUrlPolicy;
-import dev.onramp.schemas.SessionIds;
 import io.javalin.http.HttpStatus;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -24,13 +23,6 @@ public record RecipientRequest(String sessionId, String email, String locale) {
     private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static String validSessionId(String sessionId) {
-        if (!SessionIds.isValid(sessionId)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
-                    "session id must look like cos_ followed by 8 to 64 letters or digits");
-        }
-        return sessionId;
-    }
 
     /** A bare address that passes Jakarta Mail's strict RFC 5322 parse; no display name, no group. */
     public static String validEmail(String email) {

@@ -29,18 +29,6 @@ class RecipientRequestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cos_1Mei3cKtfmbYgIJX", "cos_0MYfrA2eZvKYlo2CMoXbgkWb"})
-    void acceptsSessionIds(String id) {
-        assertThat(RecipientRequest.validSessionId(id)).isEqualTo(id);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"cs_1Mei3cKtfmbYgIJX", "cos_", "cos_short", "cos_../../etc", "evt_1Mei3cKtfmbYgIJX"})
-    void refusesOtherIds(String id) {
-        assertThatThrownBy(() -> RecipientRequest.validSessionId(id)).isInstanceOf(ApiError.class);
-    }
-
-    @ParameterizedTest
     @ValueSource(strings = {"en", "fr", "fr-FR", "pt-BR", "de"})
     void acceptsLocales(String locale) {
         assertThat(RecipientRequest.validLocale(locale)).isEqualToIgnoringCase(locale);

@@ -11,9 +11,9 @@ import java.util.Map;
 import dev.onramp.processor.session.SessionStore;
 import dev.onramp.processor.session.SessionTopology;
 import dev.onramp.runtime.ApiError;
+import dev.onramp.runtime.SessionIdParam;
 import dev.onramp.runtime.privacy.KeyStore;
 import dev.onramp.runtime.privacy.PersonalFields;
-import dev.onramp.schemas.SessionIds;
 import dev.onramp.schemas.SessionState;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -63,11 +63,7 @@ public final class SessionQueryEndpoint {
     }
 
     public void get(Context ctx) {
-        String sessionId = ctx.pathParam("session_id");
-        if (!SessionIds.isValid(sessionId)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id",
-                    "session id must look like cos_ followed by 8 to 64 letters or digits");
-        }
+        String sessionId = SessionIdParam.checked(ctx.pathParam("session_id"));
         // While the group moves tasks (an instance gone, a rolling restart) no copy may answer for a second or two;
         // the routing is read again until one does, so a caller sees a slower answer rather than a 503.
         long deadline = System.nanoTime() + FAILOVER_WAIT.toNanos();
