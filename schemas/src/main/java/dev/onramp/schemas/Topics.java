@@ -69,6 +69,11 @@ public final class Topics {
      */
     public static final Topic<ErasureRequest> ERASURE_REQUESTS =
             Topic.forever("onramp.erasure-requests.v1", ErasureRequest.class);
+    /**
+     * The consumer group in which ingest carries out erasure requests. The console reads its committed offset to tell
+     * an operator that a request is done, so both take the name from here.
+     */
+    public static final String ERASURE_REQUESTS_GROUP = "onramp-ingest-erasures";
 
     /**
      * ingest: the data keys that seal each subject's personal and pseudonymous fields on the kept-forever topics.

@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Eraser {
     private static final Logger log = LoggerFactory.getLogger(Eraser.class);
-    /** Ingest's consumer group for the requests: its committed offset passing a request means it was carried out. */
-    public static final String INGEST_GROUP = "onramp-ingest-erasures";
     /** Long enough for a running ingest (it reads its requests every half second and reads the key topic to its end). */
     public static final Duration WAIT_FOR_INGEST = Duration.ofSeconds(10);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
@@ -131,7 +129,7 @@ public final class Eraser {
     private boolean carriedOut(ConsumerRecord<String, ErasureRequest> recorded) throws InterruptedException {
         TopicPartition partition = new TopicPartition(recorded.topic(), recorded.partition());
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(INGEST_GROUP)
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Topics.ERASURE_REQUESTS_GROUP)
                     .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
             OffsetAndMetadata offset = committed.get(partition);
             return offset != null && offset.offset() > recorded.offset();

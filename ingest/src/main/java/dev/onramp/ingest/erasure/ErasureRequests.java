@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErasureRequests implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ErasureRequests.class);
-    public static final String GROUP = "onramp-ingest-erasures";
 
     private final SubjectErasure erasure;
     private final SubjectKeys sealing;
@@ -34,7 +33,7 @@ public final class ErasureRequests implements AutoCloseable {
         this.erasure = erasure;
         this.sealing = sealing;
         this.metrics = metrics;
-        this.follower = new CommandFollower<>("erasure requests", kafka, GROUP, transactionalId, Topics.ERASURE_REQUESTS,
+        this.follower = new CommandFollower<>("erasure requests", kafka, Topics.ERASURE_REQUESTS_GROUP, transactionalId, Topics.ERASURE_REQUESTS,
                 this::carryOut, () -> metrics.erasure("unavailable"));
     }
 
