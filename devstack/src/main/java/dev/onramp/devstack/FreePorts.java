@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,12 +21,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A port is picked now and bound later, often by a child JVM seconds later. A port from the kernel's ephemeral
  * range can be taken in between as the source port of any outgoing connection (a Kafka client retrying a node that
  * is not up yet is enough), and the node then fails with "Address already in use". So the pick comes from below that
- * range, at random, never the same port twice in this JVM.
+ * range, at random, never the same port twice in this JVM, and never one that another running JVM picked: each pick
+ * holds a lock on a file named for the port (in {@code java.io.tmpdir}/onramp-ports) until this JVM exits, so test
+ * JVMs run side by side, and several {@code onramp dev}s, cannot be handed the same port. The operating system drops
+ * the lock when the JVM ends, however it ends.
  */
 public final class FreePorts {
     private static final int LOWEST = 10_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final int HIGHEST = ephemeralRangeStart() - 1;
+    private static final Path CLAIMS = Path.of(System.getProperty("java.io.tmpdir"), "onramp-ports");
+    /** The locks this JVM holds: referenced so they are never collected (and released) before it exits. */
+    private static final Set<FileLock> HELD = ConcurrentHashMap.newKeySet();
 
     private FreePorts() {
     }
@@ -30,7 +40,7 @@ public final class FreePorts {
     public static int pick() {
         for (int attempt = 0; HIGHEST > LOWEST && attempt < 500; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOWEST, HIGHEST + 1);
-            if (HANDED_OUT.add(port) && isFree(port)) {
+            if (HANDED_OUT.add(port) && claim(port) && isFree(port)) {
                 return port;
             }
         }
@@ -53,6 +63,25 @@ public final class FreePorts {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** True when no other running JVM has picked {@code port}; it is then this JVM's until it exits. */
+    static boolean claim(int port) {
+        try {
+            Files.createDirectories(CLAIMS);
+            FileChannel channel = FileChannel.open(CLAIMS.resolve(Integer.toString(port)), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return false;
+            }
+            HELD.add(lock);
+            return true;
+        } catch (IOException | OverlappingFileLockException e) {
+            // No place for claims (a read-only temp directory): the bind check alone still applies.
+            return !(e instanceof OverlappingFileLockException);
         }
     }
 
